@@ -1,0 +1,25 @@
+# The two commands of the README: `make demo` and `make test`. Both build .venv/ themselves.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean browser
+
+$(STAMP): pyproject.toml scripts/find-python
+	@test -x $(PY) || { python=$$(scripts/find-python) || exit 1; echo "creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@$(VENV)/bin/linkgraph demo -o demo-out
+
+test: $(STAMP)
+	@$(PY) -m pytest -q -p no:cacheprovider tests
+
+bench: $(STAMP)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo-out linkgraph-data bench-out

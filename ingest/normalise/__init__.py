@@ -1,0 +1,115 @@
+"""Normalisers: one pure function per value type, and the registry source mappings name them by.
+
+A mapping says ``normalise: phone`` with ``region: ES``; the mapping engine checks the name and the
+option names against ``NORMALISERS`` before reading any row, then calls ``normalise(name, raw, **options)``
+for each cell. Every normaliser returns a ``Value`` or an ``Invalid`` with its reason; none raises for
+bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .accounts import normalise_account, normalise_iban
+from .base import Invalid, Result, Value
+from .codes import normalise_handling_code, normalise_role, normalise_sex, normalise_text, text_of
+from .countries import normalise_country
+from .dates import normalise_date
+from .documents import normalise_document, normalise_document_type
+from .emails import normalise_email
+from .names import normalise_name, normalise_name_parts, phonetic_key
+from .phones import normalise_phone
+
+__all__ = [
+    "NORMALISERS",
+    "Invalid",
+    "Normaliser",
+    "Result",
+    "Value",
+    "normalise",
+    "normalise_account",
+    "normalise_country",
+    "normalise_date",
+    "normalise_document",
+    "normalise_document_type",
+    "normalise_email",
+    "normalise_handling_code",
+    "normalise_iban",
+    "normalise_name",
+    "normalise_name_parts",
+    "normalise_phone",
+    "normalise_role",
+    "normalise_sex",
+    "normalise_text",
+    "phonetic_key",
+]
+
+
+@dataclass(frozen=True)
+class Normaliser:
+    """A normaliser as a mapping refers to it.
+
+    name:    the word used in mappings (``"phone"``).
+    func:    the function, called as ``func(raw, **options)``.
+    options: the keyword arguments ``func`` accepts beyond the raw value (``("region",)``).
+    summary: one line for ``--help`` and mapping error messages.
+    """
+
+    name: str
+    func: Callable[..., Result]
+    options: tuple[str, ...]
+    summary: str
+
+
+NORMALISERS: dict[str, Normaliser] = {
+    normaliser.name: normaliser
+    for normaliser in (
+        Normaliser("text", normalise_text, (), "free text, whitespace collapsed"),
+        Normaliser("name", normalise_name, ("order",), "person name: spelling kept, transliterated key"),
+        Normaliser("date", normalise_date, ("order",), "date kept as precise as given: year, month or day"),
+        Normaliser("country", normalise_country, (), "country code or name (en/fr/es) to ISO alpha-3"),
+        Normaliser("document", normalise_document, ("doc_type", "country"), "document to type|ISO3|NUMBER"),
+        Normaliser("document_type", normalise_document_type, (), "document type word (en/fr/es) to a type"),
+        Normaliser("phone", normalise_phone, ("region",), "national or international phone number to E.164"),
+        Normaliser("email", normalise_email, (), "e-mail address, lower-cased"),
+        Normaliser("iban", normalise_iban, (), "IBAN, mod-97 checked"),
+        Normaliser("account", normalise_account, ("bank",), "bank account: IBAN, else bank|number"),
+        Normaliser("sex", normalise_sex, (), "sex word or letter (en/fr/es/de) to M, F or X"),
+        Normaliser("role", normalise_role, (), "role in a case: suspect, victim, witness or facilitator"),
+        Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
+    )
+}
+
+
+def normalise(name: str, raw: object, **options: object) -> Result:
+    """Clean one raw value with the normaliser a mapping names.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``NORMALISERS``, e.g. ``"date"``.
+    raw : object
+        The cell as the reader gave it.
+    **options : object
+        The normaliser's options, e.g. ``order="mdy"``; only names in its ``options`` are allowed.
+
+    Returns
+    -------
+    Value or Invalid
+        What the normaliser returns; ``Invalid("empty value")`` for ``None`` or blank text without
+        calling it.
+
+    Raises
+    ------
+    KeyError
+        For an unknown normaliser name, and TypeError for an option it does not take: both are
+        mapping errors, which the mapping engine reports before any row is read.
+    """
+    normaliser = NORMALISERS[name]
+    unknown = sorted(set(options) - set(normaliser.options))
+    if unknown:
+        raise TypeError(f"normaliser {name!r} takes no option {', '.join(map(repr, unknown))}")
+    if text_of(raw) is None:
+        return Invalid("empty value")
+    return normaliser.func(raw, **options)

@@ -1,0 +1,198 @@
+"""Free text and the small closed vocabularies of a case file: sex, role in the case, handling code.
+
+Also home of the two text helpers every other normaliser uses: ``text_of`` (whatever a reader hands
+over, as clean text or ``None``) and ``fold`` (accent- and case-insensitive lookup form).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .base import Invalid, Result, Value
+
+_SPACES = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def text_of(raw: object) -> str | None:
+    """Turn a raw cell into NFKC text with whitespace collapsed, or ``None`` when it is empty.
+
+    Parameters
+    ----------
+    raw : object
+        A string, a number from a spreadsheet reader (``612345678`` or ``612345678.0``), or ``None``.
+
+    Returns
+    -------
+    str or None
+        The text, stripped and with runs of whitespace turned into one space; ``None`` for ``None``,
+        blank strings and NaN.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, float):
+        if raw != raw:  # NaN: how pandas spells an empty cell
+            return None
+        text = str(int(raw)) if raw.is_integer() else str(raw)
+    else:
+        text = str(raw)
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return text or None
+
+
+def fold(text: str) -> str:
+    """Return the lookup form of ``text``: accents dropped, case-folded, punctuation turned into spaces.
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. ``"Côte d'Ivoire"``.
+
+    Returns
+    -------
+    str
+        ``"cote d ivoire"``: only letters, digits and single spaces.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _NOT_WORD.sub(" ", bare).strip()
+
+
+def normalise_text(raw: object) -> Result:
+    """Clean free text: NFKC, whitespace collapsed.
+
+    Parameters
+    ----------
+    raw : object
+        Any cell value.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key=text, display=text)``; ``Invalid("empty value")`` when nothing is left.
+    """
+    text = text_of(raw)
+    if text is None:
+        return Invalid("empty value")
+    return Value(key=text, display=text)
+
+
+def _table(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Invert ``{canonical: (alias, ...)}`` into ``{folded alias: canonical}``, refusing clashes."""
+    lookup: dict[str, str] = {}
+    for canonical, aliases in groups.items():
+        for alias in (canonical, *aliases):
+            folded = fold(alias)
+            if lookup.setdefault(folded, canonical) != canonical:
+                raise ValueError(f"alias {alias!r} given to both {lookup[folded]} and {canonical}")
+    return lookup
+
+
+# Single letters follow the forms they come from: M/H/V male (male, hombre/homme, varón), F/W female
+# (female/femme, weiblich), X/D other (ICAO "unspecified", German "divers"). Spanish forms that write
+# M for "mujer" exist, but M is male on every travel document (ICAO 9303), so M stays male here.
+_SEX = _table(
+    {
+        "M": ("m", "h", "v", "male", "man", "boy", "masculine", "masculin", "homme", "garcon", "hombre",
+              "masculino", "varon", "nino", "mannlich", "maennlich", "mann"),
+        "F": ("f", "w", "female", "woman", "girl", "feminine", "feminin", "femme", "fille", "mujer",
+              "femenino", "femenina", "nina", "weiblich", "frau"),
+        "X": ("x", "d", "other", "non binary", "nonbinary", "unspecified", "diverse", "divers", "autre",
+              "otro", "no binario", "indeterminado"),
+    }
+)
+
+# The specific kinds of facilitator a source may name; kept as the role's ``detail``.
+_FACILITATOR_WORDS = (
+    "driver", "conductor", "conductora", "chauffeur", "forger", "document forger", "falsificador",
+    "falsificadora", "faussaire", "money mule", "mule", "mula", "mule financiere", "recruiter",
+    "reclutador", "reclutadora", "recruteur", "recruteuse",
+)
+_FACILITATOR_DETAILS = frozenset(fold(word) for word in _FACILITATOR_WORDS)
+
+_ROLE = _table(
+    {
+        "suspect": ("suspected", "offender", "perpetrator", "accused", "defendant", "sospechoso",
+                    "sospechosa", "investigado", "investigada", "imputado", "imputada", "mis en cause",
+                    "auteur", "prevenu", "prevenue", "verdachtiger", "tatverdachtiger", "beschuldigter"),
+        "victim": ("victima", "victime", "opfer", "injured party", "perjudicado", "perjudicada"),
+        "witness": ("testigo", "temoin", "zeuge", "zeugin"),
+        "facilitator": ("facilitador", "facilitadora", "facilitateur", "facilitatrice", *_FACILITATOR_WORDS),
+    }
+)
+
+_HANDLING = re.compile(r"h?\s*[-_ ]?\s*([0-3])")
+
+
+def normalise_sex(raw: object) -> Result:
+    """Read a sex code or word (English, French, Spanish, German) as ``M``, ``F`` or ``X``.
+
+    Parameters
+    ----------
+    raw : object
+        E.g. ``"male"``, ``"F"``, ``"Mujer"``, ``"masculin"``, ``"W"``.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key="F", display="F")``; ``Invalid`` for words not in the table, such as ``"unknown"``
+        (a missing value is not the document code X).
+    """
+    text = text_of(raw)
+    if text is None:
+        return Invalid("empty value")
+    code = _SEX.get(fold(text))
+    if code is None:
+        return Invalid(f"not a recognised sex (expected male, female or X, in en/fr/es/de): {text!r}")
+    return Value(key=code, display=code)
+
+
+def normalise_role(raw: object) -> Result:
+    """Read a person's role in a case as ``suspect``, ``victim``, ``witness`` or ``facilitator``.
+
+    Parameters
+    ----------
+    raw : object
+        E.g. ``"Sospechoso"``, ``"victime"``, ``"témoin"``, ``"money mule"``.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key="facilitator", display="facilitator", parts={"detail": "money mule"})``: ``detail``
+        keeps the more specific word when the source gave one (driver, forger, recruiter, ...), else
+        ``None``. ``Invalid`` for words not in the table.
+    """
+    text = text_of(raw)
+    if text is None:
+        return Invalid("empty value")
+    folded = fold(text)
+    role = _ROLE.get(folded)
+    if role is None:
+        return Invalid(f"not a recognised role (expected suspect, victim, witness or facilitator): {text!r}")
+    detail = folded if role == "facilitator" and folded in _FACILITATOR_DETAILS else None
+    return Value(key=role, display=role, parts={"detail": detail})
+
+
+
+def normalise_handling_code(raw: object) -> Result:
+    """Read a Europol handling code as ``H0`` .. ``H3``.
+
+    Parameters
+    ----------
+    raw : object
+        E.g. ``"H2"``, ``"h 1"``, ``"H-3"``, ``"0"``.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key="H2", display="H2")``; ``Invalid`` for anything else (``"H4"``, ``"secret"``).
+    """
+    text = text_of(raw)
+    if text is None:
+        return Invalid("empty value")
+    match = _HANDLING.fullmatch(text.lower())
+    if match is None:
+        return Invalid(f"not a handling code (expected H0, H1, H2 or H3): {text!r}")
+    code = f"H{match.group(1)}"
+    return Value(key=code, display=code)

@@ -1,0 +1,56 @@
+"""One exception root for every error a user can cause; the CLI turns each into one line and an exit code.
+
+Bugs are not ``LinkgraphError`` and stay tracebacks.
+"""
+
+from __future__ import annotations
+
+
+class LinkgraphError(Exception):
+    """Root of every user-facing linkgraph error. ``exit_code`` is what the CLI exits with."""
+
+    exit_code: int = 1
+
+
+class UsageError(LinkgraphError):
+    """The command was asked for something malformed (unknown store scheme, bad parameter)."""
+
+    exit_code = 2
+
+
+class InvalidModel(LinkgraphError):
+    """A schema file under ``linkgraph/schema`` is malformed (a bug in the project, shown plainly)."""
+
+
+class InvalidMapping(LinkgraphError):
+    """A source mapping file is malformed; the message lists every problem with its line."""
+
+    exit_code = 2
+
+
+class InvalidData(LinkgraphError):
+    """An input file cannot be read at all (encoding, format, missing column, empty)."""
+
+
+class StoreError(LinkgraphError):
+    """The store could not be opened or a query against it failed."""
+
+
+class StoreUnavailable(StoreError):
+    """The store's server cannot be reached (Neo4j down, embedded server failed to start)."""
+
+
+class NotAStore(StoreError):
+    """A directory given as the store exists but is not a linkgraph store, or cannot be read."""
+
+
+class ReadOnlyViolation(StoreError):
+    """A query sent through the read-only path tried to write."""
+
+
+class QueryNotFound(UsageError):
+    """A named query does not exist in ``queries/``."""
+
+
+class NotFound(LinkgraphError):
+    """An entity, pair or alert named by the user does not exist."""

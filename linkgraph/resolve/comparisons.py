@@ -1,0 +1,249 @@
+"""The resolution model as data: comparisons, their levels, and the blocking rules.
+
+Every comparison is a Splink comparison dict (DuckDB SQL over the prepared person columns, see
+``person_frame.PREPARED_SCHEMA``). ``comparison_description`` is the analyst's name for the
+comparison and each level's ``label_for_charts`` is the words the evidence sentence uses, so the
+sentences travel with a saved model. Levels run from most to least alike; the first that holds wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Level = dict[str, Any]
+
+
+def _null(*columns: str) -> Level:
+    either_missing = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
+    return {"sql_condition": either_missing, "label_for_charts": "not recorded", "is_null_level": True}
+
+
+def _level(sql: str, label: str, tf_column: str | None = None) -> Level:
+    level: Level = {"sql_condition": sql, "label_for_charts": label}
+    if tf_column is not None:
+        level["tf_adjustment_column"] = tf_column
+        level["tf_adjustment_weight"] = 1.0
+    return level
+
+
+_ELSE_DIFFERENT = _level("ELSE", "different")
+
+# Both names swapped between the two records, compared on their phonetic codes.
+_NAMES_SWAPPED = "given_phon_l = surname_phon_r AND surname_phon_l = given_phon_r"
+
+
+def _name_comparison(key: str, phon: str, output: str, description: str) -> dict[str, Any]:
+    return {
+        "output_column_name": output,
+        "comparison_description": description,
+        "comparison_levels": [
+            _null(key),
+            _level(f"{key}_l = {key}_r", "exact match", tf_column=key),
+            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling"),
+            _level(f"{phon}_l = {phon}_r", "sounds the same"),
+            _level(_NAMES_SWAPPED, "given name and surname swapped"),
+            _level("name_sorted_l = name_sorted_r", "same name words in another order"),
+            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.80", "similar spelling"),
+            _ELSE_DIFFERENT,
+        ],
+    }
+
+
+_BOTH_FULL = "birth_date_l IS NOT NULL AND birth_date_r IS NOT NULL"
+
+DATE_OF_BIRTH: dict[str, Any] = {
+    "output_column_name": "date_of_birth",
+    "comparison_description": "date of birth",
+    "comparison_levels": [
+        _null("birth_year"),
+        _level("birth_date_l = birth_date_r", "same full date"),
+        # Partial dates agree as far as they go: their own levels, never scored as disagreement.
+        _level(
+            "birth_year_l = birth_year_r AND birth_month_l = birth_month_r"
+            " AND (birth_day_l IS NULL OR birth_day_r IS NULL)",
+            "same year and month, day not recorded",
+        ),
+        _level(
+            "birth_year_l = birth_year_r AND (birth_month_l IS NULL OR birth_month_r IS NULL)",
+            "same year, month not recorded",
+        ),
+        _level(
+            f"{_BOTH_FULL} AND birth_year_l = birth_year_r"
+            " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
+            "day and month swapped",
+        ),
+        _level(f"{_BOTH_FULL} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1", "one digit different"),
+        _level("birth_year_l = birth_year_r AND birth_month_l = birth_month_r", "same year and month"),
+        _level("birth_year_l = birth_year_r", "same year only"),
+        _level("abs(birth_year_l - birth_year_r) <= 1", "born within one year"),
+        _ELSE_DIFFERENT,
+    ],
+}
+
+SEX: dict[str, Any] = {
+    "output_column_name": "sex",
+    "comparison_description": "sex",
+    "comparison_levels": [
+        {
+            "sql_condition": "sex_l IS NULL OR sex_r IS NULL OR sex_l = 'X' OR sex_r = 'X'",
+            "label_for_charts": "not recorded",
+            "is_null_level": True,
+        },
+        _level("sex_l = sex_r", "same"),
+        _ELSE_DIFFERENT,
+    ],
+}
+
+NATIONALITY: dict[str, Any] = {
+    "output_column_name": "nationality",
+    "comparison_description": "nationality",
+    "comparison_levels": [
+        _null("nationality"),
+        _level("nationality_l = nationality_r", "same", tf_column="nationality"),
+        _ELSE_DIFFERENT,
+    ],
+}
+
+
+def _same_kind(x: str, y: str) -> str:
+    """SQL: keys ``type|country|number`` ``x`` and ``y`` are the same type from the same country."""
+    return f"split_part({x}, '|', 1) = split_part({y}, '|', 1) AND split_part({x}, '|', 2) = split_part({y}, '|', 2)"
+
+
+def _number_distance(x: str, y: str) -> str:
+    """SQL: Damerau-Levenshtein distance of the numbers of doc keys ``x`` and ``y``.
+
+    On the number alone: the distance is quadratic in length and the shared prefix is long.
+    """
+    return f"damerau_levenshtein(split_part({x}, '|', 3), split_part({y}, '|', 3))"
+
+
+def _any_pair(condition: str) -> str:
+    """SQL: some doc key ``x`` of the left record and ``y`` of the right record satisfy ``condition``."""
+    inner = f"len(list_filter(doc_keys_r, lambda y: {condition})) > 0"
+    return f"len(list_filter(doc_keys_l, lambda x: {inner})) > 0"
+
+
+DOCUMENTS: dict[str, Any] = {
+    "output_column_name": "documents",
+    "comparison_description": "documents",
+    "comparison_levels": [
+        _null("doc_keys"),
+        _level("list_has_any(doc_keys_l, doc_keys_r)", "document in common"),
+        _level(
+            _any_pair(f"{_same_kind('x', 'y')} AND {_number_distance('x', 'y')} <= 2"),
+            "same kind of document, numbers one or two characters apart",
+        ),
+        _level(_any_pair(_same_kind("x", "y")), "same kind of document, different numbers"),
+        _level("ELSE", "documents of different kinds"),
+    ],
+}
+
+PHONES: dict[str, Any] = {
+    "output_column_name": "phones",
+    "comparison_description": "phones",
+    "comparison_levels": [
+        _null("phone_keys"),
+        _level("list_has_any(phone_keys_l, phone_keys_r)", "phone in common"),
+        _level("ELSE", "no phone in common"),
+    ],
+}
+
+ADDRESS: dict[str, Any] = {
+    "output_column_name": "address",
+    "comparison_description": "address",
+    "comparison_levels": [
+        _null("address_key"),
+        _level("address_key_l = address_key_r", "same address"),
+        _level("jaro_winkler_similarity(address_key_l, address_key_r) >= 0.92", "nearly the same address"),
+        _level("jaro_winkler_similarity(address_key_l, address_key_r) >= 0.80", "similar address"),
+        _ELSE_DIFFERENT,
+    ],
+}
+
+# Postcode and locality are one comparison: they say nearly the same thing, and as two comparisons
+# the model would count one fact twice.
+PLACE: dict[str, Any] = {
+    "output_column_name": "place",
+    "comparison_description": "place of residence",
+    "comparison_levels": [
+        {
+            "sql_condition": "(postcode_l IS NULL AND locality_l IS NULL)"
+            " OR (postcode_r IS NULL AND locality_r IS NULL)",
+            "label_for_charts": "not recorded",
+            "is_null_level": True,
+        },
+        _level("postcode_l = postcode_r AND locality_l = locality_r", "same postcode and locality"),
+        _level("postcode_l = postcode_r", "same postcode"),
+        _level("jaro_winkler_similarity(locality_l, locality_r) >= 0.92", "same locality"),
+        _level("damerau_levenshtein(postcode_l, postcode_r) <= 1", "postcode one digit different"),
+        _ELSE_DIFFERENT,
+    ],
+}
+
+COMPARISONS: list[dict[str, Any]] = [
+    _name_comparison("given_key", "given_phon", "given_name", "given name"),
+    _name_comparison("surname_key", "surname_phon", "surname", "surname"),
+    DATE_OF_BIRTH,
+    SEX,
+    NATIONALITY,
+    DOCUMENTS,
+    PHONES,
+    ADDRESS,
+    PLACE,
+]
+
+
+def _rule(sql: str, explode: str | None = None) -> dict[str, Any]:
+    rule: dict[str, Any] = {"blocking_rule": sql}
+    if explode is not None:
+        rule["arrays_to_explode"] = [explode]
+    return rule
+
+
+# Candidate pairs. Each rule is an equi-join on keys whose blocks stay small as the data grows, so
+# the number of pairs grows about linearly with the number of records.
+BLOCKING_RULES: list[dict[str, Any]] = [
+    _rule("l.surname_phon = r.surname_phon AND l.given_phon = r.given_phon"),
+    _rule("l.given_phon = r.given_phon AND l.birth_year = r.birth_year"),
+    _rule("l.surname_phon = r.surname_phon AND l.birth_year = r.birth_year"),
+    _rule("l.doc_keys = r.doc_keys", explode="doc_keys"),
+    _rule("l.phone_keys = r.phone_keys", explode="phone_keys"),
+    _rule("l.given_phon = r.surname_phon AND l.surname_phon = r.given_phon"),
+    _rule("l.name_sorted = r.name_sorted"),
+    _rule("l.birth_date = r.birth_date"),
+    _rule("l.postcode = r.postcode AND l.birth_year = r.birth_year"),
+]
+
+# Expectation maximisation runs once per rule; a comparison is estimated on the rules that do not
+# use its columns, so one rule on names and one on the date of birth between them estimate all.
+TRAINING_RULES: list[str] = [
+    "l.given_phon = r.given_phon AND l.surname_phon = r.surname_phon",
+    "l.birth_date = r.birth_date",
+    "l.birth_year = r.birth_year AND l.postcode = r.postcode",
+]
+
+# Rules admitting almost no false matches; what they find, divided by the recall we credit them
+# with, estimates how many pairs match at all (the prior, lambda).
+DETERMINISTIC_RULES: list[str] = [
+    "l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.birth_date = r.birth_date",
+    "l.surname_key = r.surname_key AND l.birth_date = r.birth_date AND l.postcode = r.postcode",
+]
+DETERMINISTIC_RECALL = 0.7
+
+
+def base_settings() -> dict[str, Any]:
+    """Return the untrained Splink settings dict for person resolution (DuckDB dialect)."""
+    return {
+        "link_type": "dedupe_only",
+        "unique_id_column_name": "ref",
+        "probability_two_random_records_match": 1e-4,
+        "comparisons": [dict(c) for c in COMPARISONS],
+        "blocking_rules_to_generate_predictions": [dict(r) for r in BLOCKING_RULES],
+        # Splink 5 reports a pair's level (gamma_*) only alongside the matching columns.
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "em_convergence": 0.0001,
+        "max_iterations": 25,
+        "sql_dialect": "duckdb",
+    }

@@ -1,0 +1,183 @@
+"""The person frame: one row per ``Person`` node, the input of resolution.
+
+The store layer builds it from the graph; resolution only reads it. ``prepare_person_frame`` adds the
+derived matching columns (phonetic codes, sorted name tokens, a compact full date) and hands back an
+Arrow table with fixed types, so DuckDB never has to guess a column's type from a sample of nulls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import jellyfish
+import pandas as pd
+import pyarrow as pa
+
+from linkgraph.errors import InvalidData
+
+#: Input columns and their pandas dtypes. Every column but ``ref`` may be null.
+PERSON_COLUMNS: dict[str, str] = {
+    "ref": "string",
+    "source": "string",
+    "given_key": "string",
+    "surname_key": "string",
+    "name_key": "string",
+    "birth_year": "Int64",
+    "birth_month": "Int64",
+    "birth_day": "Int64",
+    "sex": "string",
+    "nationality": "string",
+    "doc_keys": "object",
+    "phone_keys": "object",
+    "address_key": "string",
+    "postcode": "string",
+    "locality": "string",
+}
+
+_LIST_COLUMNS = ("doc_keys", "phone_keys")
+_STRING_COLUMNS = tuple(c for c, t in PERSON_COLUMNS.items() if t == "string")
+_INT_COLUMNS = ("birth_year", "birth_month", "birth_day")
+
+#: Columns of the prepared table that Splink reads, with their Arrow types.
+PREPARED_SCHEMA = pa.schema(
+    [
+        ("ref", pa.string()),
+        ("source", pa.string()),
+        ("given_key", pa.string()),
+        ("surname_key", pa.string()),
+        ("name_key", pa.string()),
+        ("name_sorted", pa.string()),
+        ("given_phon", pa.string()),
+        ("surname_phon", pa.string()),
+        ("birth_year", pa.int32()),
+        ("birth_month", pa.int32()),
+        ("birth_day", pa.int32()),
+        ("birth_date", pa.string()),
+        ("sex", pa.string()),
+        ("nationality", pa.string()),
+        ("doc_keys", pa.list_(pa.string())),
+        ("phone_keys", pa.list_(pa.string())),
+        ("address_key", pa.string()),
+        ("postcode", pa.string()),
+        ("locality", pa.string()),
+    ]
+)
+
+
+def empty_person_frame() -> pd.DataFrame:
+    """Return an empty person frame with every input column and its dtype.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Zero rows; columns as in ``PERSON_COLUMNS`` (nullable ``string`` / ``Int64``, lists as ``object``).
+
+    Examples
+    --------
+    >>> list(empty_person_frame().columns)[:3]
+    ['ref', 'source', 'given_key']
+    """
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in PERSON_COLUMNS.items()})
+
+
+def check_person_frame(frame: pd.DataFrame) -> None:
+    """Check that ``frame`` has every person column and a unique, non-null ``ref``.
+
+    Raises
+    ------
+    InvalidData
+        Naming the missing columns, or the null / repeated refs.
+    """
+    missing = [name for name in PERSON_COLUMNS if name not in frame.columns]
+    if missing:
+        raise InvalidData(f"person frame is missing column(s): {', '.join(missing)}")
+    refs = frame["ref"]
+    if refs.isna().any():
+        raise InvalidData(f"person frame has {int(refs.isna().sum())} row(s) without a ref")
+    repeated = refs[refs.duplicated()].unique()
+    if len(repeated):
+        shown = ", ".join(map(str, repeated[:5]))
+        raise InvalidData(f"person frame repeats {len(repeated)} ref(s), e.g. {shown}")
+
+
+def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
+    """Clean ``frame`` and add the derived matching columns; return it as an Arrow table.
+
+    Empty strings and empty lists become null, so "not recorded" is one thing everywhere. Derived:
+    ``given_phon`` / ``surname_phon`` (metaphone of the key without spaces, so "el amrani" and
+    "elamrani" agree), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
+    ("YYYYMMDD", only when the date is complete).
+
+    Raises
+    ------
+    InvalidData
+        When ``check_person_frame`` does.
+    """
+    check_person_frame(frame)
+    columns: dict[str, Any] = {}
+    for name in _STRING_COLUMNS:
+        columns[name] = _clean_strings(frame[name])
+    for name in _INT_COLUMNS:
+        columns[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
+    for name in _LIST_COLUMNS:
+        columns[name] = [_clean_list(value) for value in frame[name]]
+
+    name_key = columns["name_key"].copy()
+    fallback = (columns["given_key"].fillna("") + " " + columns["surname_key"].fillna("")).str.strip()
+    name_key = name_key.fillna(fallback.replace("", pd.NA))
+    columns["name_key"] = name_key
+    columns["name_sorted"] = name_key.map(_sorted_words, na_action="ignore")
+    columns["given_phon"] = _map_unique(columns["given_key"], _phonetic)
+    columns["surname_phon"] = _map_unique(columns["surname_key"], _phonetic)
+    columns["birth_date"] = _full_date(columns["birth_year"], columns["birth_month"], columns["birth_day"])
+
+    arrays = []
+    for field in PREPARED_SCHEMA:
+        values = columns[field.name]
+        if isinstance(values, pd.Series):
+            values = values.astype(object).where(values.notna(), None).tolist()
+        arrays.append(pa.array(values, type=field.type))
+    return pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA)
+
+
+def _clean_strings(series: pd.Series) -> pd.Series:
+    cleaned = series.astype("string").str.strip()
+    return cleaned.mask(cleaned == "", pd.NA)
+
+
+def _clean_list(value: object) -> list[str] | None:
+    if value is None or isinstance(value, float) or value is pd.NA:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable):
+        return None
+    items = sorted({str(item).strip() for item in value if item is not None and str(item).strip()})
+    return items or None
+
+
+def _sorted_words(name: str) -> str | None:
+    words = sorted(name.split())
+    return " ".join(words) or None
+
+
+def _phonetic(value: str) -> str | None:
+    compact = "".join(ch for ch in value if ch.isalpha())
+    return jellyfish.metaphone(compact) or None if compact else None
+
+
+def _map_unique(series: pd.Series, func: Callable[[str], str | None]) -> pd.Series:
+    uniques = series.dropna().unique()
+    lookup = {value: func(value) for value in uniques}
+    return series.map(lookup, na_action="ignore").astype("string")
+
+
+def _full_date(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    complete = year.notna() & month.notna() & day.notna()
+    text = (
+        year.astype("string").str.zfill(4)
+        + month.astype("string").str.zfill(2)
+        + day.astype("string").str.zfill(2)
+    )
+    return text.where(complete, pd.NA)

@@ -1,0 +1,59 @@
+"""Store selection: a directory path means the embedded FalkorDB store, a Bolt URI means Neo4j.
+
+``--store`` / ``LINKGRAPH_STORE`` (default ``./linkgraph-data``). Neo4j credentials come from
+``LINKGRAPH_NEO4J_USER``, ``LINKGRAPH_NEO4J_PASSWORD`` and ``LINKGRAPH_NEO4J_DATABASE``, never the command line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from linkgraph.errors import UsageError
+from linkgraph.store.base import QueryResult, Store
+
+DEFAULT_STORE = "./linkgraph-data"
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+__all__ = ["DEFAULT_STORE", "QueryResult", "Store", "open_store", "describe_store"]
+
+
+def describe_store(uri: str) -> tuple[str, str]:
+    """Return ``(backend, location)`` for a store URI without opening it; raise ``UsageError`` for an unknown scheme."""
+    match = _SCHEME.match(uri)
+    if match is None:
+        return "falkordb", str(Path(uri).expanduser().absolute())
+    scheme = match.group(1).lower()
+    if scheme in NEO4J_SCHEMES:
+        return "neo4j", uri
+    if scheme == "file":
+        return "falkordb", str(Path(uri[len("file://"):]).absolute())
+    raise UsageError(
+        f"unknown store scheme {scheme!r} in {uri!r}: use a directory path for the embedded store "
+        f"or one of {', '.join(s + '://' for s in NEO4J_SCHEMES)}"
+    )
+
+
+def open_store(uri: str | None = None, create: bool = False) -> Store:
+    """Open the store named by ``uri`` (or ``LINKGRAPH_STORE``, or ``./linkgraph-data``).
+
+    ``create`` allows a missing embedded store directory to be created. Raises ``UsageError`` for an
+    unknown scheme, ``NotAStore`` for a directory that is not a store, ``StoreUnavailable`` when the
+    server cannot be reached.
+    """
+    uri = uri or os.environ.get("LINKGRAPH_STORE") or DEFAULT_STORE
+    backend, location = describe_store(uri)
+    if backend == "neo4j":
+        from linkgraph.store.neo4j import Neo4jStore  # the driver is imported by this backend only
+
+        return Neo4jStore(
+            location,
+            user=os.environ.get("LINKGRAPH_NEO4J_USER", "neo4j"),
+            password=os.environ.get("LINKGRAPH_NEO4J_PASSWORD", ""),
+            database=os.environ.get("LINKGRAPH_NEO4J_DATABASE") or None,
+        )
+    from linkgraph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(Path(location), create=create)

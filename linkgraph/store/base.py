@@ -1,0 +1,239 @@
+"""The one store interface every layer above uses, and the Cypher both backends share.
+
+A ``Store`` upserts nodes and relationships in batches keyed on each label's ``key``, runs named and
+read-only queries, streams subgraphs out as networkx graphs and sets its schema up. Two real backends
+implement it: ``EmbeddedStore`` (FalkorDB through falkordblite) and ``Neo4jStore`` (the neo4j driver).
+
+Provenance: every node and relationship carries ``records``, the list of keys of the ``Record`` nodes
+(one per source record) that asserted it, and nodes carry ``cases``, the case references that mention
+them. Both lists only ever grow and never repeat an element, so writing the same batch twice leaves the
+same graph.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from linkgraph.model import load_model
+from linkgraph.queries import NamedQuery, load_query
+
+#: Rows per statement: large enough to amortise a round trip, small enough to keep one transaction short.
+BATCH_SIZE = 10_000
+
+
+@dataclass
+class QueryResult:
+    """Rows of plain Python values (nodes and relationships become dicts) with their column names."""
+
+    columns: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Return the rows as dicts keyed by column name."""
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+    def scalar(self) -> Any:
+        """Return the first column of the first row, or None when there is no row."""
+        return self.rows[0][0] if self.rows else None
+
+
+def node_statement(label: str) -> str:
+    """Cypher that upserts ``$rows`` of ``{key, props, records, cases}`` as nodes of ``label``.
+
+    The label comes from the model (checked identifiers), never from data.
+    """
+    return (
+        "UNWIND $rows AS r "
+        f"MERGE (n:{label} {{key: r.key}}) "
+        "ON CREATE SET n += r.props, n.records = r.records, n.cases = r.cases "
+        "ON MATCH SET n += r.props, "
+        "n.records = coalesce(n.records, []) + [x IN r.records WHERE NOT x IN coalesce(n.records, [])], "
+        "n.cases = coalesce(n.cases, []) + [x IN r.cases WHERE NOT x IN coalesce(n.cases, [])]"
+    )
+
+
+def node_create_statement(label: str) -> str:
+    """Cypher that creates ``$rows`` as new nodes of ``label`` (caller knows none exists yet)."""
+    return (
+        "UNWIND $rows AS r "
+        f"CREATE (n:{label} {{key: r.key}}) SET n += r.props, n.records = r.records, n.cases = r.cases"
+    )
+
+
+def relationship_statement(rel_type: str, source_label: str, target_label: str) -> str:
+    """Cypher that upserts ``$rows`` of ``{src, dst, key, props, records}`` as ``rel_type`` relationships.
+
+    ``key`` tells apart two relationships of one type between the same nodes (role, date, sequence).
+    """
+    return (
+        "UNWIND $rows AS r "
+        f"MATCH (a:{source_label} {{key: r.src}}) "
+        f"MATCH (b:{target_label} {{key: r.dst}}) "
+        f"MERGE (a)-[e:{rel_type} {{key: r.key}}]->(b) "
+        "ON CREATE SET e += r.props, e.records = r.records "
+        "ON MATCH SET e += r.props, "
+        "e.records = coalesce(e.records, []) + [x IN r.records WHERE NOT x IN coalesce(e.records, [])]"
+    )
+
+
+def _check_labels(*labels: str) -> None:
+    model = load_model()
+    for label in labels:
+        if label not in model.labels and label not in model.relationships:
+            raise ValueError(f"{label!r} is not a label or relationship type of the model")
+
+
+def batches(rows: Sequence[Mapping[str, Any]], size: int = BATCH_SIZE) -> Iterator[Sequence[Mapping[str, Any]]]:
+    """Yield consecutive slices of ``rows`` of at most ``size`` items."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+class Store(abc.ABC):
+    """The store interface. Use as a context manager; every value reaches the database as a parameter."""
+
+    backend: str = ""
+    location: str = ""
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the connection (the embedded server stops when its last client leaves)."""
+
+    @abc.abstractmethod
+    def init_schema(self) -> None:
+        """Create indexes, constraints and full-text indexes; safe to run any number of times."""
+
+    # -- writing ---------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run one write statement in its own transaction (retried on transient errors where the backend can)."""
+
+    def write_batches(self, cypher: str, row_batches: Iterable[Sequence[Mapping[str, Any]]]) -> None:
+        """Run ``cypher`` once per batch with the batch as ``$rows``, each batch in its own transaction."""
+        for batch in row_batches:
+            self.write(cypher, {"rows": list(batch)})
+
+    def upsert_nodes(self, label: str, rows: Sequence[Mapping[str, Any]], *, new: bool = False) -> int:
+        """Upsert ``rows`` (``{key, props, records, cases}``) as ``label`` nodes in batches; return the row count.
+
+        ``new=True`` promises that none of the keys exists yet, which lets the backend CREATE instead of
+        MERGE (several times faster); the promise is the caller's to keep.
+        """
+        _check_labels(label)
+        statement = node_create_statement(label) if new else node_statement(label)
+        self.write_batches(statement, batches(rows))
+        return len(rows)
+
+    def upsert_relationships(
+        self, rel_type: str, source_label: str, target_label: str, rows: Sequence[Mapping[str, Any]]
+    ) -> int:
+        """Upsert ``rows`` (``{src, dst, key, props, records}``) as relationships; return the row count.
+
+        Rows whose endpoints do not exist are skipped by the MATCH; callers make endpoints first.
+        """
+        _check_labels(rel_type, source_label, target_label)
+        statement = relationship_statement(rel_type, source_label, target_label)
+        self.write_batches(statement, batches(rows))
+        return len(rows)
+
+    # -- reading ---------------------------------------------------------------------------------
+    @abc.abstractmethod
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run a read-only query; raise ``ReadOnlyViolation`` when it tries to write."""
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run the named query ``queries/NAME.cypher`` (or this backend's override) read-only."""
+        named = load_query(name)
+        return self.read(named.text_for(self.backend), named.bind(params or {}))
+
+    def named_query(self, name: str) -> NamedQuery:
+        """Return the named query ``name`` with its header (description, parameters)."""
+        return load_query(name)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels."""
+        model = load_model()
+        nodes = {label: 0 for label in model.labels}
+        for label, count in self.read("MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n").rows:
+            nodes[label] = count
+        rels = {name: 0 for name in model.relationships}
+        for rel_type, count in self.read("MATCH ()-[r]->() RETURN type(r) AS t, count(r) AS n").rows:
+            rels[rel_type] = count
+        return {"nodes": nodes, "relationships": rels}
+
+    def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
+        """Return the subset of ``keys`` that already exist as ``label`` nodes."""
+        _check_labels(label)
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        for start in range(0, len(wanted), BATCH_SIZE):
+            chunk = wanted[start : start + BATCH_SIZE]
+            result = self.read(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key", {"keys": chunk})
+            found.update(row[0] for row in result.rows)
+        return found
+
+    def subgraph(self, keys: Iterable[str] | None = None, hops: int = 1, page: int = 50_000) -> nx.MultiDiGraph:
+        """Return a networkx MultiDiGraph of the nodes within ``hops`` of ``keys`` (all nodes when None).
+
+        Node ids are ``"Label:key"`` (keys are unique per label, not across labels); node attributes
+        are the node's properties plus ``label``; edge attributes are the relationship's plus ``type``.
+        """
+        graph = nx.MultiDiGraph()
+        if keys is None:
+            node_filter, params = "", {}
+        else:
+            frontier = list(dict.fromkeys(keys))
+            seen: set[int] = set()
+            ids = self.read("UNWIND $keys AS k MATCH (n {key: k}) RETURN id(n)", {"keys": frontier}).rows
+            seen.update(row[0] for row in ids)
+            new = set(seen)
+            for _ in range(hops):
+                if not new:
+                    break
+                rows = self.read(
+                    "MATCH (n)--(m) WHERE id(n) IN $ids RETURN DISTINCT id(m)", {"ids": sorted(new)}
+                ).rows
+                new = {row[0] for row in rows} - seen
+                seen |= new
+            node_filter, params = "WHERE id(n) IN $ids", {"ids": sorted(seen)}
+        skip = 0
+        while True:
+            rows = self.read(
+                f"MATCH (n) {node_filter} RETURN id(n), labels(n)[0], properties(n) "
+                "ORDER BY id(n) SKIP $skip LIMIT $limit",
+                {**params, "skip": skip, "limit": page},
+            ).rows
+            for node_id, label, props in rows:
+                graph.add_node(node_id, label=label, **props)
+            if len(rows) < page:
+                break
+            skip += page
+        if keys is None:
+            rel_filter, rel_params = "", {}
+        else:
+            rel_filter, rel_params = "WHERE id(a) IN $ids AND id(b) IN $ids", params
+        skip = 0
+        while True:
+            rows = self.read(
+                f"MATCH (a)-[r]->(b) {rel_filter} RETURN id(a), id(b), type(r), properties(r) "
+                "ORDER BY id(r) SKIP $skip LIMIT $limit",
+                {**rel_params, "skip": skip, "limit": page},
+            ).rows
+            for a, b, rel_type, props in rows:
+                graph.add_edge(a, b, key=f"{rel_type}:{props.pop('key', '')}", type=rel_type, **props)
+            if len(rows) < page:
+                break
+            skip += page
+        return nx.relabel_nodes(graph, {n: f"{d['label']}:{d.get('key')}" for n, d in graph.nodes(data=True)})

@@ -1,0 +1,208 @@
+"""The embedded backend: FalkorDB (through falkordblite) on a private unix socket, persisted in a directory."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from linkgraph.errors import NotAStore, ReadOnlyViolation, StoreError, StoreUnavailable
+from linkgraph.model import load_model
+from linkgraph.store import server
+from linkgraph.store.base import QueryResult, Store
+
+MARKER = "linkgraph-store.json"
+FORMAT = 1
+GRAPH = "linkgraph"
+
+
+def _plain(value: Any) -> Any:
+    """Turn FalkorDB result objects into plain Python values (nodes and edges become dicts)."""
+    from falkordb import Edge, Node, Path as GraphPath
+
+    if isinstance(value, Node):
+        return {"_id": value.id, "_labels": list(value.labels or []), **value.properties}
+    if isinstance(value, Edge):
+        return {"_id": value.id, "_type": value.relation, **value.properties}
+    if isinstance(value, GraphPath):
+        return {"nodes": [_plain(n) for n in value.nodes()], "relationships": [_plain(e) for e in value.edges()]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def prepare_directory(directory: Path, create: bool) -> None:
+    """Check that ``directory`` is a linkgraph store, creating it (0700) when ``create`` and it is absent or empty.
+
+    Raise ``NotAStore`` for a file, an unreadable directory, a directory of something else, or a
+    missing store when ``create`` is False.
+    """
+    marker = directory / MARKER
+    if directory.exists() and not directory.is_dir():
+        raise NotAStore(f"{directory} is a file, not a linkgraph store directory")
+    if directory.is_dir():
+        try:
+            entries = [p.name for p in directory.iterdir()]
+        except PermissionError:
+            raise NotAStore(f"{directory}: permission denied; a store must be readable by its user") from None
+        if MARKER in entries:
+            try:
+                info = json.loads(marker.read_text())
+            except (OSError, ValueError) as error:
+                raise NotAStore(f"{marker} is damaged or unreadable: {error}") from None
+            if info.get("format") != FORMAT or info.get("backend") != "falkordb":
+                raise NotAStore(f"{directory} holds a store of another format ({info}); this linkgraph reads format {FORMAT}")
+            return
+        if entries:
+            raise NotAStore(f"{directory} is not a linkgraph store (no {MARKER}) and is not empty; "
+                            "name an empty or new directory")
+    if not create:
+        raise NotAStore(f"no linkgraph store at {directory}: run `linkgraph --store {directory} init` first")
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(directory, 0o700)
+    marker.write_text(json.dumps({"format": FORMAT, "backend": "falkordb", "created": time.time()}))
+
+
+class EmbeddedStore(Store):
+    """A store in a directory, served by a FalkorDB server that every process using the directory shares.
+
+    Parameters
+    ----------
+    directory : Path
+        The store directory (created 0700 when ``create`` is true and it does not exist).
+    create : bool
+        Whether a missing store may be created.
+
+    Examples
+    --------
+    >>> with EmbeddedStore(Path("/tmp/example-store"), create=True) as store:  # doctest: +SKIP
+    ...     store.init_schema()
+    """
+
+    backend = "falkordb"
+
+    def __init__(self, directory: Path, create: bool = True) -> None:
+        from falkordb import FalkorDB
+
+        self.directory = Path(directory).absolute()
+        self.location = str(self.directory)
+        prepare_directory(self.directory, create)
+        with server.server_lock(self.directory):
+            info = server.start_or_join(self.directory)
+            self._db = FalkorDB(unix_socket_path=info["socket"], socket_timeout=None)
+            self._graph = self._db.select_graph(GRAPH)
+            self._db.connection.ping()  # connect now, so a concurrent stop sees this client
+        self._closed = False
+
+    def close(self) -> None:
+        """Disconnect; the last client to leave shuts the server down (its append-only file is on disk)."""
+        if self._closed:
+            return
+        self._closed = True
+        with server.server_lock(self.directory):
+            self._db.connection.connection_pool.disconnect()
+            server.stop_if_unused(self.directory, own_connections=0)
+
+    # -- queries ---------------------------------------------------------------------------------
+    def _run(self, cypher: str, params: Mapping[str, Any] | None, read_only: bool) -> QueryResult:
+        try:
+            if read_only:
+                result = self._graph.ro_query(cypher, params=dict(params or {}))
+            else:
+                result = self._graph.query(cypher, params=dict(params or {}))
+        except redis.ResponseError as error:
+            message = str(error)
+            if read_only and "empty key" in message:  # nothing written yet: the graph does not exist
+                return QueryResult([], [])
+            if read_only and ("read-only" in message or "RO_QUERY" in message):
+                raise ReadOnlyViolation("refused: this command only reads, and the query writes to the graph") from None
+            raise StoreError(f"query failed: {message}") from None
+        except (redis.ConnectionError, FileNotFoundError) as error:
+            raise StoreUnavailable(f"the embedded server of {self.directory} went away: {error}") from None
+        columns = [column[1] if isinstance(column, (list, tuple)) else column for column in (result.header or [])]
+        return QueryResult(columns, [[_plain(v) for v in row] for row in (result.result_set or [])])
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run one write statement (FalkorDB runs writes one at a time, each atomically)."""
+        return self._run(cypher, params, read_only=False)
+
+    def write_batches(self, cypher: str, row_batches: Iterable[Sequence[Mapping[str, Any]]]) -> None:
+        """Run ``cypher`` per batch, turning the next batch into query text while the server runs this one.
+
+        falkordb-py sends parameters as Cypher literals built in Python; for 10k-row batches that costs
+        about a fifth of the server's time, so a producer thread overlaps it (measured: 24k -> 31k
+        nodes/s). Batches still run one after another, in order.
+        """
+        from falkordb.helpers import stringify_param_value
+
+        texts: queue.Queue[str | None | BaseException] = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for batch in row_batches:
+                    if stop.is_set():
+                        return
+                    texts.put(f"CYPHER rows={stringify_param_value(list(batch))} {cypher}")
+                texts.put(None)
+            except BaseException as error:  # handed to the consumer, re-raised there
+                texts.put(error)
+
+        producer = threading.Thread(target=produce, name="linkgraph-batch-encoder", daemon=True)
+        producer.start()
+        try:
+            while (text := texts.get()) is not None:
+                if isinstance(text, BaseException):
+                    raise text
+                self._execute(text)
+        finally:
+            stop.set()
+            while producer.is_alive():  # unblock a producer waiting on a full queue
+                with contextlib.suppress(queue.Empty):
+                    texts.get(timeout=0.05)
+
+    def _execute(self, text: str) -> None:
+        try:
+            self._db.connection.execute_command("GRAPH.QUERY", GRAPH, text, "--compact")
+        except redis.ResponseError as error:
+            raise StoreError(f"query failed: {error}") from None
+        except (redis.ConnectionError, FileNotFoundError) as error:
+            raise StoreUnavailable(f"the embedded server of {self.directory} went away: {error}") from None
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run a query through FalkorDB's read-only command, which refuses any write."""
+        return self._run(cypher, params, read_only=True)
+
+    def init_schema(self) -> None:
+        """Create a range index on ``key`` for every label, and full-text indexes for searchable properties."""
+        model = load_model()
+        existing = {(row[0], prop) for row in self._index_rows() for prop in row[1]}
+        for label in model.labels:
+            if (label, "key") not in existing:
+                self.write(f"CREATE INDEX FOR (n:{label}) ON (n.key)")
+        fulltext = {row[0]: set(row[1]) for row in self._index_rows(kind="FULLTEXT")}
+        for entity in model.entities.values():
+            wanted = [p for p in entity.searchable if p not in fulltext.get(entity.label, set())]
+            if wanted:
+                self.write(
+                    "CALL db.idx.fulltext.createNodeIndex($label, " + ", ".join(f"$p{i}" for i in range(len(wanted))) + ")",
+                    {"label": entity.label, **{f"p{i}": p for i, p in enumerate(wanted)}},
+                )
+
+    def _index_rows(self, kind: str = "RANGE") -> list[tuple[str, list[str]]]:
+        rows = self.read("CALL db.indexes() YIELD label, properties, types RETURN label, properties, types").rows
+        found = []
+        for label, properties, types in rows:
+            names = [p for p in properties if kind in (types.get(p, []) if isinstance(types, dict) else [])]
+            found.append((label, names))
+        return found

@@ -1,0 +1,109 @@
+"""The Neo4j backend: the official ``neo4j`` driver over Bolt, for a server or a cluster.
+
+Writes go through ``execute_write`` and reads through ``execute_read`` (managed transactions, so the
+driver retries transient errors and a cluster routes reads to readers). Read-only queries run in a
+READ-mode session, which the server refuses to write in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+
+from linkgraph.errors import ReadOnlyViolation, StoreError, StoreUnavailable
+from linkgraph.model import load_model
+from linkgraph.store.base import QueryResult, Store
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, neo4j.graph.Node):
+        return {"_id": value.element_id, "_labels": sorted(value.labels), **dict(value)}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"_id": value.element_id, "_type": value.type, **dict(value)}
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [_plain(n) for n in value.nodes], "relationships": [_plain(r) for r in value.relationships]}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+class Neo4jStore(Store):
+    """A store on a Neo4j server or cluster.
+
+    Parameters
+    ----------
+    uri : str
+        ``neo4j://``, ``neo4j+s://``, ``bolt://`` or ``bolt+s://`` URI (no credentials in it).
+    user, password : str
+        From ``LINKGRAPH_NEO4J_USER`` / ``LINKGRAPH_NEO4J_PASSWORD``; never shown in messages.
+    database : str or None
+        From ``LINKGRAPH_NEO4J_DATABASE``; the server's default database when None.
+    """
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str | None = None) -> None:
+        self.location = uri
+        self._database = database
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10)
+            self._driver.verify_connectivity()
+        except AuthError:
+            raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r} "
+                                   "(LINKGRAPH_NEO4J_USER / LINKGRAPH_NEO4J_PASSWORD)") from None
+        except (ServiceUnavailable, OSError, ValueError, Neo4jError) as error:
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {type(error).__name__}") from None
+
+    def close(self) -> None:
+        """Close the driver and its connection pool."""
+        self._driver.close()
+
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(database=self._database, default_access_mode=mode)
+
+    @staticmethod
+    def _collect(tx: neo4j.ManagedTransaction, cypher: str, params: Mapping[str, Any]) -> QueryResult:
+        result = tx.run(cypher, dict(params))
+        rows = [[_plain(v) for v in record.values()] for record in result]
+        return QueryResult(list(result.keys()), rows)
+
+    def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run one write statement in a managed write transaction (retried on transient errors)."""
+        try:
+            with self._session(neo4j.WRITE_ACCESS) as session:
+                return session.execute_write(self._collect, cypher, params or {})
+        except ServiceUnavailable:
+            raise StoreUnavailable(f"Neo4j at {self.location} became unreachable") from None
+        except Neo4jError as error:
+            raise StoreError(f"query failed: {error.message}") from None
+
+    def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Run a query in a READ-mode managed transaction; a write is refused by the server."""
+        try:
+            with self._session(neo4j.READ_ACCESS) as session:
+                return session.execute_read(self._collect, cypher, params or {})
+        except ClientError as error:
+            if "AccessMode" in (error.code or "") or "read access mode" in (error.message or "").lower():
+                raise ReadOnlyViolation("refused: this command only reads, and the query writes to the graph") from None
+            raise StoreError(f"query failed: {error.message}") from None
+        except ServiceUnavailable:
+            raise StoreUnavailable(f"Neo4j at {self.location} became unreachable") from None
+        except Neo4jError as error:
+            raise StoreError(f"query failed: {error.message}") from None
+
+    def init_schema(self) -> None:
+        """Create a uniqueness constraint on ``key`` per label and one full-text index, all IF NOT EXISTS."""
+        model = load_model()
+        for label in model.labels:
+            self.write(f"CREATE CONSTRAINT lg_{label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
+        labels = [e.label for e in model.entities.values() if e.searchable]
+        properties = sorted({p for e in model.entities.values() for p in e.searchable})
+        self.write(
+            f"CREATE FULLTEXT INDEX lg_search IF NOT EXISTS FOR (n:{'|'.join(labels)}) "
+            f"ON EACH [{', '.join('n.' + p for p in properties)}]"
+        )
