@@ -150,10 +150,9 @@ def query(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str, lis
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    import linkgraph.cli_ingest  # noqa: F401  (registers the ingest layer's commands)
+
     cli.main(args=argv, prog_name="linkgraph")
-
-
-COMMAND_MODULES: tuple[str, ...] = ()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

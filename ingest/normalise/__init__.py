@@ -20,6 +20,7 @@ from .documents import normalise_document, normalise_document_type
 from .emails import normalise_email
 from .names import normalise_name, normalise_name_parts, phonetic_key
 from .phones import normalise_phone
+from .places import normalise_place
 
 __all__ = [
     "NORMALISERS",
@@ -39,6 +40,7 @@ __all__ = [
     "normalise_name",
     "normalise_name_parts",
     "normalise_phone",
+    "normalise_place",
     "normalise_role",
     "normalise_sex",
     "normalise_text",
@@ -77,6 +79,9 @@ NORMALISERS: dict[str, Normaliser] = {
         Normaliser("account", normalise_account, ("bank",), "bank account: IBAN, else bank|number"),
         Normaliser("sex", normalise_sex, (), "sex word or letter (en/fr/es/de) to M, F or X"),
         Normaliser("role", normalise_role, (), "role in a case: suspect, victim, witness or facilitator"),
+        Normaliser("name_parts", lambda given, surname=None: normalise_name_parts(given, surname), ("surname",),
+                   "person name from separate given-name and surname columns"),
+        Normaliser("place", normalise_place, ("country",), "place name with its country to ISO3|place"),
         Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
     )
 }

@@ -28,11 +28,29 @@ def _level(sql: str, label: str, tf_column: str | None = None) -> Level:
 
 _ELSE_DIFFERENT = _level("ELSE", "different")
 
-# Both names swapped between the two records, compared on their phonetic codes.
+# Both names swapped between the two records, compared on their phonetic codes; and the same words
+# of the full name in another order or split (e.g. "mohamed el" + "amrani" against "mohamed" +
+# "el amrani"). Either is one fact about the whole name, so only the surname comparison scores it;
+# the given-name comparison treats it as not comparable, or the model would count it twice.
 _NAMES_SWAPPED = "given_phon_l = surname_phon_r AND surname_phon_l = given_phon_r"
+_SAME_WORDS = "name_sorted_l = name_sorted_r"
 
 
 def _name_comparison(key: str, phon: str, output: str, description: str) -> dict[str, Any]:
+    whole_name: list[Level]
+    if output == "surname":
+        whole_name = [
+            _level(_NAMES_SWAPPED, "given name and surname swapped"),
+            _level(_SAME_WORDS, "same name words in another order"),
+        ]
+    else:
+        whole_name = [
+            {
+                "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS}",
+                "label_for_charts": "compared with the surname (names swapped or split differently)",
+                "is_null_level": True,
+            }
+        ]
     return {
         "output_column_name": output,
         "comparison_description": description,
@@ -41,8 +59,7 @@ def _name_comparison(key: str, phon: str, output: str, description: str) -> dict
             _level(f"{key}_l = {key}_r", "exact match", tf_column=key),
             _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling"),
             _level(f"{phon}_l = {phon}_r", "sounds the same"),
-            _level(_NAMES_SWAPPED, "given name and surname swapped"),
-            _level("name_sorted_l = name_sorted_r", "same name words in another order"),
+            *whole_name,
             _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.80", "similar spelling"),
             _ELSE_DIFFERENT,
         ],
@@ -194,6 +211,11 @@ COMPARISONS: list[dict[str, Any]] = [
 ]
 
 
+#: The analyst's name of each comparison, by output column name. Splink 5 writes every custom
+#: comparison's description as "CustomComparison", so training writes these back into the model.
+DESCRIPTIONS: dict[str, str] = {c["output_column_name"]: c["comparison_description"] for c in COMPARISONS}
+
+
 def _rule(sql: str, explode: str | None = None) -> dict[str, Any]:
     rule: dict[str, Any] = {"blocking_rule": sql}
     if explode is not None:
@@ -213,6 +235,8 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.name_sorted = r.name_sorted"),
     _rule("l.birth_date = r.birth_date"),
     _rule("l.postcode = r.postcode AND l.birth_year = r.birth_year"),
+    _rule("l.postcode = r.postcode AND l.surname_phon = r.surname_phon"),
+    _rule("l.address_key = r.address_key"),
 ]
 
 # Expectation maximisation runs once per rule; a comparison is estimated on the rules that do not

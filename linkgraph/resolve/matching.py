@@ -30,6 +30,7 @@ from splink.internals.exceptions import SplinkException
 
 from linkgraph.errors import InvalidData
 from linkgraph.resolve.comparisons import (
+    DESCRIPTIONS,
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
     TRAINING_RULES,
@@ -181,7 +182,13 @@ class ResolutionModel:
             if not new_refs:
                 return _empty_pairs()
         prepared = prepare_person_frame(frame)
-        with _splink_session(prepared, self.settings) as (db_api, linker):
+        # The evidence needs each pair's levels and matching columns, whatever the saved model says.
+        settings = {
+            **self.settings,
+            "retain_matching_columns": True,
+            "retain_intermediate_calculation_columns": True,
+        }
+        with _splink_session(prepared, settings) as (db_api, linker):
             if new_refs is None:
                 scored = [
                     linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
@@ -228,6 +235,9 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> R
         prior = _estimate_prior(linker)
         settings = linker.misc.save_model_to_json()
     settings["probability_two_random_records_match"] = prior
+    for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
     _regularise_levels(settings)
     return ResolutionModel(
         settings=settings,
@@ -328,7 +338,10 @@ def _pairs_from_scored(
     if scored is None:
         return _empty_pairs()
     swap = scored["ref_l"] > scored["ref_r"]
-    scored.loc[swap, ["ref_l", "ref_r"]] = scored.loc[swap, ["ref_r", "ref_l"]].to_numpy()
+    if swap.any():
+        left = [c for c in scored.columns if c.endswith("_l") and f"{c[:-2]}_r" in scored.columns]
+        mirror = {c: f"{c[:-2]}_r" for c in left} | {f"{c[:-2]}_r": c for c in left}
+        scored = pd.concat([scored[~swap], scored[swap].rename(columns=mirror)], ignore_index=True)
     scored = scored.drop_duplicates(["ref_l", "ref_r"]).reset_index(drop=True)
     pairs = pd.DataFrame(
         {

@@ -19,6 +19,7 @@ from typing import Any
 
 import networkx as nx
 
+from linkgraph.errors import StoreError
 from linkgraph.model import load_model
 from linkgraph.queries import NamedQuery, load_query
 
@@ -81,6 +82,16 @@ def relationship_statement(rel_type: str, source_label: str, target_label: str) 
     )
 
 
+def relationship_create_statement(rel_type: str, source_label: str, target_label: str) -> str:
+    """Cypher that creates ``$rows`` as new relationships (caller knows both endpoints are new nodes)."""
+    return (
+        "UNWIND $rows AS r "
+        f"MATCH (a:{source_label} {{key: r.src}}) "
+        f"MATCH (b:{target_label} {{key: r.dst}}) "
+        f"CREATE (a)-[e:{rel_type} {{key: r.key}}]->(b) SET e += r.props, e.records = r.records"
+    )
+
+
 def _check_labels(*labels: str) -> None:
     model = load_model()
     for label in labels:
@@ -132,19 +143,32 @@ class Store(abc.ABC):
         MERGE (several times faster); the promise is the caller's to keep.
         """
         _check_labels(label)
-        statement = node_create_statement(label) if new else node_statement(label)
-        self.write_batches(statement, batches(rows))
+        if not rows:
+            return 0
+        if new:
+            try:
+                self.write_batches(node_create_statement(label), batches(rows))
+                return len(rows)
+            except StoreError as error:
+                if "unique constraint" not in str(error).lower() and "already exists" not in str(error).lower():
+                    raise
+                # another process created some of these keys since the caller looked: merge instead
+        self.write_batches(node_statement(label), batches(rows))
         return len(rows)
 
     def upsert_relationships(
-        self, rel_type: str, source_label: str, target_label: str, rows: Sequence[Mapping[str, Any]]
+        self, rel_type: str, source_label: str, target_label: str, rows: Sequence[Mapping[str, Any]],
+        *, new: bool = False,
     ) -> int:
         """Upsert ``rows`` (``{src, dst, key, props, records}``) as relationships; return the row count.
 
         Rows whose endpoints do not exist are skipped by the MATCH; callers make endpoints first.
+        ``new=True`` promises both endpoints of every row were created by the caller just now, so no
+        such relationship can exist and it is CREATEd.
         """
         _check_labels(rel_type, source_label, target_label)
-        statement = relationship_statement(rel_type, source_label, target_label)
+        make = relationship_create_statement if new else relationship_statement
+        statement = make(rel_type, source_label, target_label)
         self.write_batches(statement, batches(rows))
         return len(rows)
 

@@ -190,6 +190,12 @@ class EmbeddedStore(Store):
         for label in model.labels:
             if (label, "key") not in existing:
                 self.write(f"CREATE INDEX FOR (n:{label}) ON (n.key)")
+        constraints = {(row[1], tuple(row[2])) for row in self.read(
+            "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties").rows}
+        for label in model.labels:
+            if (label, ("key",)) not in constraints:  # one node per key, even when two processes create at once
+                self._db.connection.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", GRAPH, "UNIQUE", "NODE", label, "PROPERTIES", "1", "key")
         fulltext = {row[0]: set(row[1]) for row in self._index_rows(kind="FULLTEXT")}
         for entity in model.entities.values():
             wanted = [p for p in entity.searchable if p not in fulltext.get(entity.label, set())]

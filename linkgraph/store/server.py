@@ -191,7 +191,9 @@ def stop_if_unused(directory: Path, own_connections: int) -> bool:
 
 
 def kill_server(directory: Path) -> None:
-    """Stop the server of ``directory`` whoever uses it (tests and ``linkgraph stop``): SHUTDOWN, then SIGKILL."""
+    """Stop the server of ``directory`` whoever uses it (tests, benchmarks): SIGTERM, then SIGKILL."""
+    if not directory.is_dir():
+        return
     with server_lock(directory):
         info = running_server(directory)
         if info is None:

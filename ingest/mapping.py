@@ -1,0 +1,379 @@
+"""Source mappings: declarative YAML files that turn a source's rows into entities and relationships.
+
+A mapping is read and checked once, before any row: every problem (unknown field, unknown entity type,
+unknown normaliser or option, a relationship between undefined entities, a missing column in the
+sample) is reported together, each with the mapping file, its line and a suggestion. The format is
+documented in ``docs/mapping.md``; ``mappings/`` holds the shipped ones.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ingest.normalise import NORMALISERS
+from ingest.yamlines import LineDict, LineList, load_with_lines
+from linkgraph.errors import InvalidMapping
+from linkgraph.model import load_model
+
+FORMATS = ("csv", "tsv", "json", "ndjson", "xlsx")
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+NAME_ORDERS = ("given_first", "surname_first", "auto")
+_TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
+_SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+FIELD_KINDS = ("column", "const", "value", "template", "item", "position")
+READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region")
+TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description")
+TOP_KEYS = ("source", "description", "reader", "constants", "tables") + TABLE_KEYS
+ENTITY_KEYS = ("type", "id", "key", "ref", "foreach", "optional", "properties")
+RELATIONSHIP_KEYS = ("type", "from", "to", "properties")
+FIELD_KEYS = FIELD_KINDS + ("normalise", "options", "required", "split")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Where a value comes from (one of column, const, value, template, item, position) and how it is cleaned."""
+
+    kind: str
+    ref: Any
+    line: int
+    normaliser: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # option name -> literal or FieldSpec
+    required: bool = False
+
+    def columns(self) -> list[str]:
+        """Columns this field (and its options) read."""
+        found = []
+        if self.kind == "column":
+            found.append(self.ref)
+        elif self.kind == "template":
+            found.extend(_TEMPLATE_FIELD.findall(self.ref))
+        for option in self.options.values():
+            if isinstance(option, FieldSpec):
+                found.extend(option.columns())
+        return found
+
+    @property
+    def label(self) -> str:
+        """How the rejects file names this field: its column, or a description of the constant."""
+        if self.kind == "column":
+            return str(self.ref)
+        if self.kind == "template":
+            return ",".join(_TEMPLATE_FIELD.findall(self.ref)) or "template"
+        return f"{self.kind}:{self.ref}"
+
+
+@dataclass(frozen=True)
+class Foreach:
+    """Repeat an entity per element: of a JSON array at ``path`` (``a[].b[]``), or of a split column."""
+
+    path: str
+    split: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    """One entity a row yields. ``mode`` says how its key is made: ``id`` (source:id), ``key`` (normalised), ``ref``."""
+
+    name: str
+    label: str
+    mode: str
+    ident: FieldSpec
+    line: int
+    foreach: Foreach | None = None
+    optional: bool = False
+    properties: dict[str, FieldSpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RelationshipSpec:
+    """One relationship a row yields between two of its entities."""
+
+    type: str
+    source: str
+    target: str
+    line: int
+    properties: dict[str, FieldSpec] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table of a source: a file pattern (or sheet), its reader options and what its rows yield."""
+
+    name: str
+    file: str | None
+    sheet: str | None
+    reader: dict[str, Any]
+    record_id: FieldSpec | None
+    case: FieldSpec | None
+    entities: dict[str, EntitySpec]
+    relationships: list[RelationshipSpec]
+
+    @property
+    def is_link_table(self) -> bool:
+        """True when the table refers to entities defined elsewhere (processed after the others)."""
+        return any(e.mode == "ref" for e in self.entities.values())
+
+    def columns(self) -> dict[str, int]:
+        """Every column the table reads, with the mapping line that reads it."""
+        found: dict[str, int] = {}
+        specs: list[FieldSpec] = [s for s in (self.record_id, self.case) if s]
+        for entity in self.entities.values():
+            if entity.foreach and entity.foreach.split is not None:
+                found.setdefault(entity.foreach.path, entity.foreach.line)
+            specs.append(entity.ident)
+            specs.extend(entity.properties.values())
+        for relationship in self.relationships:
+            specs.extend(relationship.properties.values())
+        for spec in specs:
+            for column in spec.columns():
+                if not column.startswith("$."):
+                    found.setdefault(column, spec.line)
+        return found
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A whole source mapping: source name, constants and one or more tables."""
+
+    source: str
+    path: Path
+    constants: dict[str, Any]
+    tables: list[TableSpec]
+
+    def table_for(self, file: Path) -> TableSpec | None:
+        """Return the table whose ``file`` pattern matches ``file`` (a single table matches any file)."""
+        if len(self.tables) == 1 and self.tables[0].file is None:
+            return self.tables[0]
+        for table in self.tables:
+            if table.file and file.match(table.file):
+                return table
+        return None
+
+
+class _Problems:
+    """Collects every problem of a mapping, so all of them are reported at once."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[tuple[int, str]] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.items.append((line, message))
+
+    def unknown_keys(self, spec: LineDict, allowed: tuple[str, ...], what: str) -> None:
+        for key in spec:
+            if key not in allowed:
+                self.add(spec.line_of(key), f"unknown {what} key {key!r}{_suggest(str(key), allowed)}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            lines = [f"{self.path}:{line}: {message}" for line, message in sorted(self.items)]
+            raise InvalidMapping(f"{len(lines)} problem{'s' if len(lines) > 1 else ''} in mapping {self.path}:\n"
+                                 + "\n".join(lines))
+
+
+def _suggest(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(map(str, choices))})"
+
+
+def _field(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> FieldSpec | None:
+    if isinstance(raw, str):
+        return FieldSpec("column", raw, line)
+    if not isinstance(raw, LineDict):
+        problems.add(line, f"a field must be a column name or a map with one of {FIELD_KINDS}, not {raw!r}")
+        return None
+    problems.unknown_keys(raw, FIELD_KEYS, "field")
+    kinds = [k for k in FIELD_KINDS if k in raw]
+    if len(kinds) != 1:
+        problems.add(raw.line, f"a field needs exactly one of {', '.join(FIELD_KINDS)}; found {kinds or 'none'}")
+        return None
+    kind = kinds[0]
+    if kind == "const" and raw[kind] not in constants and raw[kind] != "case_id":
+        problems.add(raw.line_of(kind), f"unknown constant {raw[kind]!r}{_suggest(str(raw[kind]), list(constants) or ['case_id'])}")
+    normaliser = raw.get("normalise")
+    options: dict[str, Any] = {}
+    if normaliser is not None:
+        if normaliser not in NORMALISERS:
+            problems.add(raw.line_of("normalise"), f"unknown normaliser {normaliser!r}{_suggest(str(normaliser), NORMALISERS)}")
+        else:
+            allowed = NORMALISERS[normaliser].options
+            for name, value in (raw.get("options") or {}).items():
+                if name not in allowed:
+                    problems.add(raw["options"].line_of(name), f"normaliser {normaliser!r} has no option {name!r}"
+                                 + (_suggest(name, allowed) if allowed else " (it takes none)"))
+                    continue
+                options[name] = (_field(value, raw["options"].line_of(name), problems, constants)
+                                 if isinstance(value, LineDict) else value)
+    elif "options" in raw:
+        problems.add(raw.line_of("options"), "options are given without a normaliser")
+    return FieldSpec(kind, raw[kind], raw.line, normaliser, options, bool(raw.get("required", False)))
+
+
+def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> EntitySpec | None:
+    model = load_model()
+    if not isinstance(raw, LineDict):
+        problems.add(line, f"entity {name!r} must be a map with type and id, key or ref")
+        return None
+    problems.unknown_keys(raw, ENTITY_KEYS, "entity")
+    label = raw.get("type")
+    if label not in model.entities:
+        problems.add(raw.line_of("type"), f"entity {name!r}: unknown type {label!r}{_suggest(str(label), model.entities)}")
+        return None
+    modes = [m for m in ("id", "key", "ref") if m in raw]
+    if len(modes) != 1:
+        problems.add(raw.line, f"entity {name!r} needs exactly one of id (source's own id), key (normalised) or ref")
+        return None
+    mode = modes[0]
+    identity = model.entity(label).identity
+    if mode in ("id", "ref") and identity == "strong":
+        problems.add(raw.line_of(mode), f"entity {name!r}: a {label} is identified by a normalised key; use key:, not {mode}:")
+    if mode == "key" and identity == "local":
+        problems.add(raw.line_of(mode), f"entity {name!r}: a {label} is identified by the source's own id; use id:, not key:")
+    ident = _field(raw[mode], raw.line_of(mode), problems, constants)
+    foreach = None
+    if "foreach" in raw:
+        spec = raw["foreach"]
+        if isinstance(spec, str):
+            foreach = Foreach(spec, None, raw.line_of("foreach"))
+        elif isinstance(spec, LineDict) and "column" in spec:
+            foreach = Foreach(spec["column"], str(spec.get("split", "|")), spec.line)
+        else:
+            problems.add(raw.line_of("foreach"), "foreach is a JSON array path (suspects[]) or {column: X, split: '|'}")
+    properties = {}
+    for prop, value in (raw.get("properties") or {}).items():
+        spec = _field(value, raw["properties"].line_of(prop), problems, constants)
+        if spec:
+            properties[prop] = spec
+    if ident is None:
+        return None
+    return EntitySpec(name, label, mode, ident, raw.line, foreach, bool(raw.get("optional", False)), properties)
+
+
+def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems: _Problems,
+                  constants: dict[str, Any]) -> RelationshipSpec | None:
+    model = load_model()
+    if not isinstance(raw, LineDict):
+        problems.add(line, "a relationship must be a map with type, from and to")
+        return None
+    problems.unknown_keys(raw, RELATIONSHIP_KEYS, "relationship")
+    rel_type = raw.get("type")
+    if rel_type not in model.relationships:
+        problems.add(raw.line_of("type"), f"unknown relationship type {rel_type!r}{_suggest(str(rel_type), model.relationships)}")
+        return None
+    rel = model.relationship(rel_type)
+    ends = []
+    for end, allowed in (("from", rel.sources), ("to", rel.targets)):
+        name = raw.get(end)
+        if name not in entities:
+            problems.add(raw.line_of(end), f"{rel_type} {end}: no entity named {name!r} in this table{_suggest(str(name), entities)}")
+            return None
+        if entities[name].label not in allowed:
+            problems.add(raw.line_of(end), f"{rel_type} cannot go {end} a {entities[name].label} (allowed: {', '.join(allowed)})")
+        ends.append(name)
+    properties = {}
+    for prop, value in (raw.get("properties") or {}).items():
+        spec = _field(value, raw["properties"].line_of(prop), problems, constants)
+        if spec:
+            properties[prop] = spec
+    return RelationshipSpec(rel_type, ends[0], ends[1], raw.line, properties)
+
+
+def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems,
+           constants: dict[str, Any]) -> TableSpec:
+    merged_reader = {**reader, **(raw.get("reader") or {})}
+    if isinstance(raw.get("reader"), LineDict):
+        problems.unknown_keys(raw["reader"], READER_KEYS, "reader")
+    entities: dict[str, EntitySpec] = {}
+    raw_entities = raw.get("entities")
+    if not isinstance(raw_entities, LineDict) or not raw_entities:
+        problems.add(raw.line_of("entities"), f"table {name!r} needs an entities: map")
+        raw_entities = LineDict()
+        raw_entities.key_lines = {}
+    for entity_name, spec in raw_entities.items():
+        entity = _entity(str(entity_name), spec, raw_entities.line_of(entity_name), problems, constants)
+        if entity:
+            entities[str(entity_name)] = entity
+    relationships = []
+    raw_rels = raw.get("relationships") or LineList()
+    for index, spec in enumerate(raw_rels):
+        rel = _relationship(spec, raw_rels.item_lines[index], entities, problems, constants)
+        if rel:
+            relationships.append(rel)
+    record_id = _field(raw["record_id"], raw.line_of("record_id"), problems, constants) if "record_id" in raw else None
+    case = _field(raw["case"], raw.line_of("case"), problems, constants) if "case" in raw else None
+    return TableSpec(name, raw.get("file"), raw.get("sheet") or merged_reader.get("sheet"), merged_reader,
+                     record_id, case, entities, relationships)
+
+
+def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
+    if not isinstance(reader, LineDict):
+        problems.add(1, "the mapping needs a reader: map with at least format")
+        return {}
+    problems.unknown_keys(reader, READER_KEYS, "reader")
+    if reader.get("format") not in FORMATS:
+        problems.add(reader.line_of("format"), f"reader format must be one of {', '.join(FORMATS)}"
+                     + (_suggest(str(reader.get('format')), FORMATS) if reader.get("format") else ""))
+    if reader.get("date_order", "dmy") not in DATE_ORDERS:
+        problems.add(reader.line_of("date_order"), f"date_order must be one of {', '.join(DATE_ORDERS)}")
+    if reader.get("name_order", "given_first") not in NAME_ORDERS:
+        problems.add(reader.line_of("name_order"), f"name_order must be one of {', '.join(NAME_ORDERS)}")
+    return dict(reader)
+
+
+def resolve_mapping_path(name_or_path: str) -> Path:
+    """Return the file for a mapping given by path, or by the name of a mapping shipped in ``mappings/``."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    shipped = resources.files("mappings").joinpath(f"{name_or_path}.yaml")
+    if shipped.is_file():
+        return Path(str(shipped))
+    known = sorted(e.name.removesuffix(".yaml") for e in resources.files("mappings").iterdir() if e.name.endswith(".yaml"))
+    raise InvalidMapping(f"no mapping file {name_or_path!r} and no shipped mapping of that name; shipped: {', '.join(known)}")
+
+
+def load_mapping(name_or_path: str) -> Mapping:
+    """Read and check a mapping; raise ``InvalidMapping`` listing every problem with its line."""
+    path = resolve_mapping_path(name_or_path)
+    raw = load_with_lines(path)
+    problems = _Problems(path)
+    if not isinstance(raw, LineDict):
+        problems.add(1, "a mapping is a YAML map with source, reader and entities (or tables)")
+        problems.raise_if_any()
+    problems.unknown_keys(raw, TOP_KEYS, "top-level")
+    source = raw.get("source")
+    if not isinstance(source, str) or not _SOURCE_NAME.match(source):
+        problems.add(raw.line_of("source"), "source must be a short lower-case name such as es-cnp (letters, digits, - _ .)")
+    constants = dict(raw.get("constants") or {})
+    reader = _check_reader(raw.get("reader"), problems)
+    tables = []
+    if "tables" in raw:
+        for name, spec in (raw["tables"] or {}).items():
+            if not isinstance(spec, LineDict):
+                problems.add(raw["tables"].line_of(name), f"table {name!r} must be a map")
+                continue
+            problems.unknown_keys(spec, TABLE_KEYS, "table")
+            if "file" not in spec and "sheet" not in spec:
+                problems.add(spec.line, f"table {name!r} needs file: (a name pattern) or sheet:")
+            tables.append(_table(str(name), spec, reader, problems, constants))
+    else:
+        tables.append(_table("rows", raw, reader, problems, constants))
+    problems.raise_if_any()
+    return Mapping(source, path, constants, tables)
+
+
+def check_columns(mapping: Mapping, table: TableSpec, available: list[str], file: Path) -> None:
+    """Raise ``InvalidMapping`` when ``table`` reads columns ``file`` does not have, each with line and suggestion."""
+    problems = _Problems(mapping.path)
+    present = set(available)
+    for column, line in table.columns().items():
+        if column not in present:
+            problems.add(line, f"column {column!r} is not in {file.name}{_suggest(column, available)}")
+    problems.raise_if_any()

@@ -1,0 +1,251 @@
+"""Readers: CSV/TSV, JSON arrays, NDJSON and XLSX, streamed row by row with the line each row came from.
+
+Every reader first checks the whole file (``check``): encoding, format, header. A file that fails the
+check is refused whole with ``InvalidData`` naming file and problem, before anything is written. Then
+``rows`` streams ``SourceRow``s; memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linkgraph.errors import InvalidData
+
+CHUNK = 1 << 20
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+@dataclass
+class SourceRow:
+    """One record: where it is (``locator``: a line number, or ``sheet:row``), its fields, or why it is unreadable."""
+
+    locator: str
+    record: dict[str, Any]
+    problem: str | None = None
+
+
+def detect_encoding(path: Path, declared: str | None) -> str:
+    """Return the encoding to read ``path`` with, checking the whole file decodes; raise ``InvalidData`` if not.
+
+    Declared encodings are obeyed; otherwise a BOM decides, then strict UTF-8, then cp1252 (Windows
+    exports), then Latin-1 for the five bytes cp1252 leaves undefined.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    candidates = [declared] if declared else [enc for bom, enc in _BOMS if head.startswith(bom)][:1] or ["utf-8", "cp1252", "latin-1"]
+    for encoding in candidates:
+        try:
+            decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        except LookupError:
+            raise InvalidData(f"{path}: unknown encoding {encoding!r} in the mapping") from None
+        line = 1
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    line += decoder.decode(chunk).count("\n")
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError as error:
+            if declared:
+                raise InvalidData(f"{path}: line {line}: bytes that are not {declared} "
+                                  f"({error.object[error.start:error.start + 4]!r}); nothing of this file was read") from None
+    raise InvalidData(f"{path}: cannot tell the text encoding")  # latin-1 decodes anything; kept for clarity
+
+
+class Reader:
+    """Base reader: ``check()`` the whole file, then ``columns`` and ``rows()``."""
+
+    columns: list[str] | None = None
+
+    def __init__(self, path: Path, options: dict[str, Any]) -> None:
+        self.path = path
+        self.options = options
+
+    def check(self) -> None:
+        """Raise ``InvalidData`` when the file cannot be read at all."""
+        if not self.path.is_file():
+            raise InvalidData(f"{self.path}: no such file")
+        if self.path.stat().st_size == 0:
+            raise InvalidData(f"{self.path}: the file is empty")
+
+    def rows(self) -> Iterator[SourceRow]:  # pragma: no cover - abstract
+        """Stream the records."""
+        raise NotImplementedError
+
+
+class CsvReader(Reader):
+    """Delimited text: delimiter declared or sniffed among , ; tab |; the first row is the header."""
+
+    def check(self) -> None:
+        super().check()
+        self.encoding = detect_encoding(self.path, self.options.get("encoding"))
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            sample = handle.read(64 * 1024)
+        declared = self.options.get("delimiter") or ("\t" if self.options.get("format") == "tsv" else None)
+        if declared:
+            self.delimiter = declared
+        else:
+            try:
+                self.delimiter = csv.Sniffer().sniff(sample.split("\n", 20)[0] if sample else sample, ",;\t|").delimiter
+            except csv.Error:
+                self.delimiter = ","
+        header = next(csv.reader(sample.splitlines()[:1], delimiter=self.delimiter), [])
+        self.columns = [h.strip() for h in header]
+        if not any(self.columns):
+            raise InvalidData(f"{self.path}: no header row")
+
+    def rows(self) -> Iterator[SourceRow]:
+        with self.path.open(encoding=self.encoding, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            next(reader, None)
+            previous = reader.line_num
+            width = len(self.columns or [])
+            for fields in reader:
+                start, previous = previous + 1, reader.line_num
+                if not fields or all(not f.strip() for f in fields):
+                    continue
+                record = dict(zip(self.columns or [], fields))
+                problem = None if len(fields) == width else f"row has {len(fields)} fields, the header has {width}"
+                if problem:
+                    record = {"_fields": fields}
+                yield SourceRow(str(start), record, problem)
+
+
+class NdjsonReader(Reader):
+    """One JSON object per line; a line that is not JSON is a bad row, unless it is the first (wrong format)."""
+
+    def check(self) -> None:
+        super().check()
+        self.encoding = detect_encoding(self.path, self.options.get("encoding"))
+        with self.path.open(encoding=self.encoding) as handle:
+            for line in handle:
+                if line.strip():
+                    try:
+                        if not isinstance(json.loads(line), dict):
+                            raise ValueError("not an object")
+                    except ValueError:
+                        raise InvalidData(f"{self.path}: line 1 is not a JSON object; is this file NDJSON?") from None
+                    break
+
+    def rows(self) -> Iterator[SourceRow]:
+        with self.path.open(encoding=self.encoding) as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except ValueError as error:
+                    yield SourceRow(str(number), {"_text": line.rstrip("\n")[:2000]}, f"not valid JSON: {error.msg}")
+                    continue
+                if not isinstance(record, dict):
+                    yield SourceRow(str(number), {"_value": record}, "a line must hold a JSON object")
+                    continue
+                yield SourceRow(str(number), record)
+
+
+class JsonReader(Reader):
+    """A JSON array of objects, streamed element by element.
+
+    Written by hand because the standard library has no streaming JSON parser: ``raw_decode`` pulls one
+    element at a time from a sliding buffer, so a file of any size is read in constant memory.
+    """
+
+    def check(self) -> None:
+        super().check()
+        self.encoding = detect_encoding(self.path, self.options.get("encoding"))
+        for _ in self._elements():
+            pass
+
+    def _elements(self) -> Iterator[tuple[int, Any]]:
+        decoder = json.JSONDecoder()
+        with self.path.open(encoding=self.encoding) as handle:
+            buffer, position, line, started = "", 0, 1, False
+            while True:
+                chunk = handle.read(CHUNK)
+                buffer = buffer[position:] + chunk
+                position = 0
+                while True:
+                    while position < len(buffer) and buffer[position] in " \t\r\n,":
+                        line += buffer[position] == "\n"
+                        position += 1
+                    if position >= len(buffer):
+                        break
+                    if not started:
+                        if buffer[position] != "[":
+                            raise InvalidData(f"{self.path}: line {line}: a JSON file must hold an array of records")
+                        started, position = True, position + 1
+                        continue
+                    if buffer[position] == "]":
+                        return
+                    try:
+                        element, end = decoder.raw_decode(buffer, position)
+                    except ValueError as error:
+                        if chunk:  # maybe the element continues in the next chunk
+                            break
+                        raise InvalidData(f"{self.path}: line {line + buffer.count(chr(10), position, error.pos)}: "
+                                          f"not valid JSON ({error.msg})") from None
+                    yield line, element
+                    line += buffer.count("\n", position, end)
+                    position = end
+                if not chunk:
+                    raise InvalidData(f"{self.path}: the JSON array is not closed")
+
+    def rows(self) -> Iterator[SourceRow]:
+        for index, (line, element) in enumerate(self._elements(), start=1):
+            if isinstance(element, dict):
+                yield SourceRow(str(line), element)
+            else:
+                yield SourceRow(str(line), {"_value": element}, f"record {index} is not a JSON object")
+
+
+class XlsxReader(Reader):
+    """One sheet of an XLSX workbook (read-only mode: rows are streamed); the first row is the header."""
+
+    def check(self) -> None:
+        super().check()
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            self.workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (InvalidFileException, OSError, KeyError, ValueError) as error:
+            raise InvalidData(f"{self.path}: not an XLSX workbook ({type(error).__name__})") from None
+        except Exception as error:  # zipfile.BadZipFile and friends from a corrupt file
+            raise InvalidData(f"{self.path}: not an XLSX workbook ({error})") from None
+        sheet = self.options.get("sheet")
+        names = self.workbook.sheetnames
+        if sheet and sheet not in names:
+            raise InvalidData(f"{self.path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
+        self.sheet = sheet or names[0]
+        header = next(self.workbook[self.sheet].iter_rows(max_row=1, values_only=True), None)
+        if not header:
+            raise InvalidData(f"{self.path}: sheet {self.sheet!r} is empty")
+        self.columns = ["" if h is None else str(h).strip() for h in header]
+
+    def rows(self) -> Iterator[SourceRow]:
+        rows = self.workbook[self.sheet].iter_rows(min_row=2, values_only=True)
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            yield SourceRow(f"{self.sheet}:{number}", dict(zip(self.columns or [], values)))
+
+    def close(self) -> None:
+        """Close the workbook's file handle."""
+        self.workbook.close()
+
+
+READERS: dict[str, type[Reader]] = {"csv": CsvReader, "tsv": CsvReader, "ndjson": NdjsonReader,
+                                    "json": JsonReader, "xlsx": XlsxReader}
+
+
+def open_reader(path: Path, options: dict[str, Any]) -> Reader:
+    """Return a checked reader for ``path`` with the mapping's reader ``options``; raise ``InvalidData``."""
+    reader = READERS[options["format"]](path, options)
+    reader.check()
+    return reader

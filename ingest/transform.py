@@ -1,0 +1,288 @@
+"""Apply one table of a mapping to one source record: the entities and relationships it asserts, or why not.
+
+A record is a flat dict (CSV, XLSX) or a nested one (JSON). Entities with ``foreach`` repeat per element
+of a nested array or of a split column; each instance has a *position* (the array indexes that led to
+it), and a relationship joins the instances of its two ends whose positions lie on one path (one is a
+prefix of the other): a suspect's documents go to that suspect, a case's offence to every suspect.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.mapping import EntitySpec, FieldSpec, Mapping, TableSpec
+from ingest.normalise import NORMALISERS, Invalid, Value
+from ingest.normalise.codes import text_of
+from linkgraph.model import load_model
+
+_MISSING = object()
+_FORMATTER = string.Formatter()
+
+
+@dataclass
+class NodeOut:
+    """A node the row asserts."""
+
+    label: str
+    key: str
+    props: dict[str, Any]
+
+
+@dataclass
+class RelOut:
+    """A relationship the row asserts; ``key`` tells apart two of one type between the same nodes."""
+
+    type: str
+    src_label: str
+    src: str
+    dst_label: str
+    dst: str
+    key: str
+    props: dict[str, Any]
+
+
+@dataclass
+class RowOutput:
+    """Everything one record asserts, with its case and the references it makes to other tables' entities."""
+
+    nodes: list[NodeOut] = field(default_factory=list)
+    rels: list[RelOut] = field(default_factory=list)
+    case_id: str | None = None
+    record_id: str | None = None
+    refs: list[tuple[str, str, str]] = field(default_factory=list)  # (label, key, field label)
+
+
+@dataclass
+class Rejection:
+    """Why a record was refused: the field (column) and the reason, several joined when several failed."""
+
+    field: str
+    reason: str
+
+
+@dataclass
+class _Instance:
+    position: tuple[int, ...]
+    scopes: tuple[Any, ...]
+    key: str = ""
+
+
+def _lookup(scopes: tuple[Any, ...], path: str) -> Any:
+    if path.startswith("$."):
+        chain, path = scopes[:1], path[2:]
+    else:
+        chain = tuple(reversed(scopes))
+    for scope in chain:
+        if not isinstance(scope, dict):
+            continue
+        if path in scope:  # flat records: a column name may itself contain dots
+            return scope[path]
+        value: Any = scope
+        for part in path.split("."):
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
+                value = _MISSING
+                break
+        if value is not _MISSING:
+            return value
+    return None
+
+
+class RowTransformer:
+    """Turns records of one table into ``RowOutput``s, with the mapping's defaults bound once."""
+
+    def __init__(self, mapping: Mapping, table: TableSpec, case_override: str | None = None) -> None:
+        self.mapping = mapping
+        self.table = table
+        self.constants = dict(mapping.constants)
+        if case_override:
+            self.constants["case_id"] = case_override
+        reader = table.reader
+        region = reader.get("phone_region") or self.constants.get("country")
+        self.defaults: dict[str, dict[str, Any]] = {
+            "date": {"order": reader.get("date_order", "dmy")},
+            "name": {"order": reader.get("name_order", "given_first")},
+            "phone": {"region": region},
+        }
+        model = load_model()
+        self.captions = {label: entity.caption for label, entity in model.entities.items()}
+        self.distinct = {name: rel.distinct_by for name, rel in model.relationships.items()}
+        self.order = self._entity_order()
+
+    def _entity_order(self) -> list[EntitySpec]:
+        return sorted(self.table.entities.values(), key=lambda e: e.foreach.path.count("[]") if e.foreach else 0)
+
+    # -- values ----------------------------------------------------------------------------------
+    def _raw(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[int, ...]) -> Any:
+        kind = spec.kind
+        if kind == "column":
+            return _lookup(scopes, spec.ref)
+        if kind == "const":
+            return self.constants.get(spec.ref)
+        if kind == "value":
+            return spec.ref
+        if kind == "item":
+            return scopes[-1]
+        if kind == "position":
+            return position[-1] + 1 if position else None
+        pieces = []  # template
+        for literal, name, _, _ in _FORMATTER.parse(spec.ref):
+            pieces.append(literal)
+            if name is not None:
+                value = text_of(_lookup(scopes, name))
+                if value is None:
+                    return None
+                pieces.append(value)
+        return "".join(pieces)
+
+    def value(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[int, ...]) -> Value | Invalid | None:
+        """Evaluate a field: None when empty, else the normaliser's ``Value`` or ``Invalid``."""
+        raw = self._raw(spec, scopes, position)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return None
+        if isinstance(raw, float) and raw != raw:  # NaN from spreadsheets
+            return None
+        if spec.normaliser is None:
+            if isinstance(raw, (bool, int, float)):
+                return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
+            if isinstance(raw, (list, dict)):
+                return Invalid(f"expected a single value, found {type(raw).__name__}")
+            text = text_of(raw)
+            return None if text is None else Value(key=text, display=text)
+        options = dict(self.defaults.get(spec.normaliser, {}))
+        for name, option in spec.options.items():
+            if isinstance(option, FieldSpec):
+                result = self.value(option, scopes, position)
+                options[name] = None if result is None or isinstance(result, Invalid) else result.display
+            else:
+                options[name] = option
+        options = {k: v for k, v in options.items() if k in NORMALISERS[spec.normaliser].options}
+        return NORMALISERS[spec.normaliser].func(raw, **options)
+
+    # -- instances -------------------------------------------------------------------------------
+    def _instances(self, entity: EntitySpec, record: dict[str, Any]) -> list[_Instance] | Invalid:
+        foreach = entity.foreach
+        if foreach is None:
+            return [_Instance((), (record,))]
+        if foreach.split is not None:
+            text = text_of(_lookup((record,), foreach.path))
+            items = [item.strip() for item in (text or "").split(foreach.split) if item.strip()]
+            return [_Instance((i,), (record, item)) for i, item in enumerate(items)]
+        instances = [_Instance((), (record,))]
+        for segment in foreach.path.split("."):
+            iterate = segment.endswith("[]")
+            name = segment[:-2] if iterate else segment
+            nxt = []
+            for instance in instances:
+                value = instance.scopes[-1].get(name) if isinstance(instance.scopes[-1], dict) else None
+                if value is None:
+                    continue
+                if iterate:
+                    if not isinstance(value, list):
+                        return Invalid(f"{foreach.path}: expected a list at {name!r}, found {type(value).__name__}")
+                    nxt.extend(_Instance(instance.position + (i,), instance.scopes + (item,)) for i, item in enumerate(value))
+                else:
+                    nxt.append(_Instance(instance.position, instance.scopes[:-1] + (value,)))
+            instances = nxt
+        return instances
+
+    def _properties(self, specs: dict[str, FieldSpec], instance: _Instance, problems: list[tuple[str, str]]) -> dict[str, Any]:
+        props: dict[str, Any] = {}
+        for name, spec in specs.items():
+            result = self.value(spec, instance.scopes, instance.position)
+            if result is None:
+                if spec.required:
+                    problems.append((spec.label, f"missing required value for {name}"))
+                continue
+            if isinstance(result, Invalid):
+                problems.append((spec.label, result.reason))
+                continue
+            props[name] = result.display
+            if spec.normaliser and result.key != result.display:
+                props[f"{name}_key"] = result.key
+            for part, part_value in result.parts.items():
+                if part_value is not None:
+                    props[f"{name}_{part}"] = part_value
+        return props
+
+    def transform(self, record: dict[str, Any]) -> RowOutput | Rejection:
+        """Return what ``record`` asserts, or the ``Rejection`` naming its bad fields."""
+        problems: list[tuple[str, str]] = []
+        out = RowOutput()
+        root = (record,)
+        if self.table.case is not None:
+            case = self.value(self.table.case, root, ())
+            if isinstance(case, Invalid):
+                problems.append((self.table.case.label, case.reason))
+            elif case is not None:
+                out.case_id = str(case.key)
+        if out.case_id is None and self.constants.get("case_id"):
+            out.case_id = str(self.constants["case_id"])
+        if self.table.record_id is not None:
+            rid = self.value(self.table.record_id, root, ())
+            if isinstance(rid, Value):
+                out.record_id = str(rid.key)
+        instances: dict[str, list[_Instance]] = {}
+        for entity in self.order:
+            found = self._instances(entity, record)
+            if isinstance(found, Invalid):
+                problems.append((entity.foreach.path if entity.foreach else entity.name, found.reason))
+                continue
+            kept = []
+            for instance in found:
+                if self._entity(entity, instance, out, problems):
+                    kept.append(instance)
+            instances[entity.name] = kept
+        if problems:
+            return Rejection("; ".join(dict.fromkeys(f for f, _ in problems)), "; ".join(r for _, r in problems))
+        for rel in self.table.relationships:
+            self._relationships(rel, instances, out, problems)
+        if problems:
+            return Rejection("; ".join(dict.fromkeys(f for f, _ in problems)), "; ".join(r for _, r in problems))
+        return out
+
+    def _entity(self, entity: EntitySpec, instance: _Instance, out: RowOutput, problems: list[tuple[str, str]]) -> bool:
+        ident = self.value(entity.ident, instance.scopes, instance.position)
+        if ident is None:
+            if not entity.optional:
+                problems.append((entity.ident.label, f"missing required value for {entity.name} ({entity.label})"))
+            return False
+        if isinstance(ident, Invalid):
+            problems.append((entity.ident.label, ident.reason))
+            return False
+        props = self._properties(entity.properties, instance, problems)
+        if entity.mode == "key":
+            instance.key = ident.key
+            caption = self.captions[entity.label]
+            props.setdefault(caption, ident.display)
+            for part, part_value in ident.parts.items():
+                if part_value is not None:
+                    props.setdefault(part, part_value)
+        else:
+            instance.key = f"{self.mapping.source}:{ident.key}"
+            if entity.mode == "ref":
+                out.refs.append((entity.label, instance.key, entity.ident.label))
+                return True
+            props.setdefault("source", self.mapping.source)
+            props.setdefault("source_id", str(ident.key))
+        out.nodes.append(NodeOut(entity.label, instance.key, props))
+        return True
+
+    def _relationships(self, rel: Any, instances: dict[str, list[_Instance]], out: RowOutput,
+                       problems: list[tuple[str, str]]) -> None:
+        sources = instances.get(rel.source, [])
+        targets = instances.get(rel.target, [])
+        labels = (self.table.entities[rel.source].label, self.table.entities[rel.target].label)
+        distinct = self.distinct.get(rel.type)
+        for a in sources:
+            for b in targets:
+                shorter, longer = sorted((a.position, b.position), key=len)
+                if longer[: len(shorter)] != shorter:
+                    continue
+                deeper = a if len(a.position) >= len(b.position) else b
+                props = self._properties(rel.properties, deeper, problems)
+                key = str(props.get(f"{distinct}_key", props.get(distinct, ""))) if distinct else ""
+                out.rels.append(RelOut(rel.type, labels[0], a.key, labels[1], b.key, key, props))
