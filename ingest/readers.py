@@ -44,7 +44,7 @@ def detect_encoding(path: Path, declared: str | None) -> str:
             decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
         except LookupError:
             raise InvalidData(f"{path}: unknown encoding {encoding!r} in the mapping") from None
-        line = 1
+        line, chunk = 1, b""
         try:
             with path.open("rb") as handle:
                 while chunk := handle.read(CHUNK):
@@ -52,6 +52,7 @@ def detect_encoding(path: Path, declared: str | None) -> str:
                 decoder.decode(b"", final=True)
             return encoding
         except UnicodeDecodeError as error:
+            line += error.object[: error.start].count(b"\n")
             if declared:
                 raise InvalidData(f"{path}: line {line}: bytes that are not {declared} "
                                   f"({error.object[error.start:error.start + 4]!r}); nothing of this file was read") from None

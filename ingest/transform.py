@@ -2,8 +2,9 @@
 
 A record is a flat dict (CSV, XLSX) or a nested one (JSON). Entities with ``foreach`` repeat per element
 of a nested array or of a split column; each instance has a *position* (the array indexes that led to
-it), and a relationship joins the instances of its two ends whose positions lie on one path (one is a
-prefix of the other): a suspect's documents go to that suspect, a case's offence to every suspect.
+it), and a relationship joins the instances of its two ends whose positions agree on every array they
+share: a suspect's documents go to that suspect only, while the offences of a case (another array) go
+to every suspect of it.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class Rejection:
 
 @dataclass
 class _Instance:
-    position: tuple[int, ...]
+    position: tuple[tuple[str, int], ...]
     scopes: tuple[Any, ...]
     key: str = ""
 
@@ -89,6 +90,16 @@ def _lookup(scopes: tuple[Any, ...], path: str) -> Any:
         if value is not _MISSING:
             return value
     return None
+
+
+def _compatible(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]) -> bool:
+    """True when two instances agree on every array both descend through (different arrays: independent)."""
+    for (name_a, index_a), (name_b, index_b) in zip(a, b):
+        if name_a != name_b:
+            return True
+        if index_a != index_b:
+            return False
+    return True
 
 
 class RowTransformer:
@@ -116,7 +127,7 @@ class RowTransformer:
         return sorted(self.table.entities.values(), key=lambda e: e.foreach.path.count("[]") if e.foreach else 0)
 
     # -- values ----------------------------------------------------------------------------------
-    def _raw(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[int, ...]) -> Any:
+    def _raw(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Any:
         kind = spec.kind
         if kind == "column":
             return _lookup(scopes, spec.ref)
@@ -127,7 +138,7 @@ class RowTransformer:
         if kind == "item":
             return scopes[-1]
         if kind == "position":
-            return position[-1] + 1 if position else None
+            return position[-1][1] + 1 if position else None
         pieces = []  # template
         for literal, name, _, _ in _FORMATTER.parse(spec.ref):
             pieces.append(literal)
@@ -138,7 +149,7 @@ class RowTransformer:
                 pieces.append(value)
         return "".join(pieces)
 
-    def value(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[int, ...]) -> Value | Invalid | None:
+    def value(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
         """Evaluate a field: None when empty, else the normaliser's ``Value`` or ``Invalid``."""
         raw = self._raw(spec, scopes, position)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
@@ -170,11 +181,13 @@ class RowTransformer:
         if foreach.split is not None:
             text = text_of(_lookup((record,), foreach.path))
             items = [item.strip() for item in (text or "").split(foreach.split) if item.strip()]
-            return [_Instance((i,), (record, item)) for i, item in enumerate(items)]
+            return [_Instance(((foreach.path, i),), (record, item)) for i, item in enumerate(items)]
         instances = [_Instance((), (record,))]
+        walked = ""
         for segment in foreach.path.split("."):
             iterate = segment.endswith("[]")
             name = segment[:-2] if iterate else segment
+            walked = f"{walked}.{name}" if walked else name
             nxt = []
             for instance in instances:
                 value = instance.scopes[-1].get(name) if isinstance(instance.scopes[-1], dict) else None
@@ -183,7 +196,8 @@ class RowTransformer:
                 if iterate:
                     if not isinstance(value, list):
                         return Invalid(f"{foreach.path}: expected a list at {name!r}, found {type(value).__name__}")
-                    nxt.extend(_Instance(instance.position + (i,), instance.scopes + (item,)) for i, item in enumerate(value))
+                    nxt.extend(_Instance(instance.position + ((walked, i),), instance.scopes + (item,))
+                               for i, item in enumerate(value))
                 else:
                     nxt.append(_Instance(instance.position, instance.scopes[:-1] + (value,)))
             instances = nxt
@@ -279,8 +293,7 @@ class RowTransformer:
         distinct = self.distinct.get(rel.type)
         for a in sources:
             for b in targets:
-                shorter, longer = sorted((a.position, b.position), key=len)
-                if longer[: len(shorter)] != shorter:
+                if not _compatible(a.position, b.position):
                     continue
                 deeper = a if len(a.position) >= len(b.position) else b
                 props = self._properties(rel.properties, deeper, problems)

@@ -15,6 +15,10 @@ from datetime import date, timedelta
 from ingest.generator.identifiers import Document, DocumentIssuer, Phone, PhoneBook, phone_region
 from ingest.generator.names import REGION_OF, REGIONS, NameEntry, Region, pick, typo
 
+Point = tuple[str, str]  # (city, alpha-3)
+Trip = tuple[Point, tuple[Point, ...], Point, date]
+"""A journey: origin, transit points in order, destination, date of travel."""
+
 OPS = ("translit", "typo", "swap", "drop_middle", "year_only", "script")
 """Variant operations an appearance of a planted identity may apply."""
 
@@ -67,7 +71,7 @@ class PersonRecord:
     script: bool = False
     record_id: str = ""
     bad: str | None = None  # planted defect: "date" | "phone" | "missing_id"
-    route: bool = False
+    trip: Trip | None = None
 
 
 def new_identity(

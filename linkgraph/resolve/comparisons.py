@@ -28,11 +28,14 @@ def _level(sql: str, label: str, tf_column: str | None = None) -> Level:
 
 _ELSE_DIFFERENT = _level("ELSE", "different")
 
-# Both names swapped between the two records, compared on their phonetic codes; and the same words
+# Both names swapped between the two records (each alike in sound or spelling); and the same words
 # of the full name in another order or split (e.g. "mohamed el" + "amrani" against "mohamed" +
 # "el amrani"). Either is one fact about the whole name, so only the surname comparison scores it;
 # the given-name comparison treats it as not comparable, or the model would count it twice.
-_NAMES_SWAPPED = "given_phon_l = surname_phon_r AND surname_phon_l = given_phon_r"
+_NAMES_SWAPPED = (
+    "(given_phon_l = surname_phon_r OR jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.9)"
+    " AND (surname_phon_l = given_phon_r OR jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.9)"
+)
 _SAME_WORDS = "name_sorted_l = name_sorted_r"
 
 
@@ -152,7 +155,8 @@ DOCUMENTS: dict[str, Any] = {
             "same kind of document, numbers one or two characters apart",
         ),
         _level(_any_pair(_same_kind("x", "y")), "same kind of document, different numbers"),
-        _level("ELSE", "documents of different kinds"),
+        # A passport on one record and an identity card on the other says nothing either way.
+        {"sql_condition": "ELSE", "label_for_charts": "documents of different kinds", "is_null_level": True},
     ],
 }
 
@@ -239,12 +243,13 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.address_key = r.address_key"),
 ]
 
-# Expectation maximisation runs once per rule; a comparison is estimated on the rules that do not
-# use its columns, so one rule on names and one on the date of birth between them estimate all.
-TRAINING_RULES: list[str] = [
-    "l.given_phon = r.given_phon AND l.surname_phon = r.surname_phon",
-    "l.birth_date = r.birth_date",
-    "l.birth_year = r.birth_year AND l.postcode = r.postcode",
+# Expectation maximisation runs once per rule (equality on these columns); a comparison is estimated
+# on the rules that do not use its columns, so one rule on names and one on the date of birth
+# between them estimate all. The third serves sources with addresses but unreliable dates.
+TRAINING_RULES: list[tuple[str, ...]] = [
+    ("given_phon", "surname_phon"),
+    ("birth_date",),
+    ("birth_year", "postcode"),
 ]
 
 # Rules admitting almost no false matches; what they find, divided by the recall we credit them

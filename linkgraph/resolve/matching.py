@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import splink
-from splink import DuckDBAPI, Linker
+from splink import DuckDBAPI, Linker, block_on
 from splink.internals.exceptions import SplinkException
 
 from linkgraph.errors import InvalidData
@@ -71,7 +71,12 @@ _TF_COLUMNS = ("given_key", "surname_key", "nationality")
 # Splink writes a level never seen in training as this m or u probability.
 _NOT_OBSERVED = 1e-6
 _FALLBACK_PRIOR = 1e-4
-_UNSEEN_DIFFERENCE_M = 1e-3
+_MIN_EM_PAIRS = 100
+# No single comparison counts more than log2(100) = 6.6 bits against a match: EM without labels
+# drives a disagreement it rarely sees among matches towards m = 0, while real records of one
+# person disagree on any one field (sex, nationality, a phone) through recording errors far more
+# often than that.
+_MIN_BAYES_FACTOR = 0.01
 
 
 @dataclass
@@ -225,13 +230,15 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> R
     if prepared.num_rows < 2:
         raise InvalidData("at least two person records are needed to train a resolution model")
     all_pairs = prepared.num_rows * (prepared.num_rows - 1) / 2
-    with _splink_session(prepared, base_settings()) as (_, linker):
+    with _splink_session(prepared, base_settings()) as (db_api, linker):
         linker.training.estimate_u_using_random_sampling(
             max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None
         )
-        for rule in TRAINING_RULES:
-            with contextlib.suppress(SplinkException, ZeroDivisionError, duckdb.Error):
-                linker.training.estimate_parameters_using_expectation_maximisation(rule)
+        for columns in TRAINING_RULES:
+            # Splink drops the rule's own comparisons from the model if EM fails on an empty
+            # rule, so a rule with too few pairs in this data is skipped instead.
+            if _count_pairs(db_api, columns) >= _MIN_EM_PAIRS:
+                linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
         prior = _estimate_prior(linker)
         settings = linker.misc.save_model_to_json()
     settings["probability_two_random_records_match"] = prior
@@ -244,6 +251,15 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> R
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         record_count=prepared.num_rows,
     )
+
+
+def _count_pairs(db_api: DuckDBAPI, columns: tuple[str, ...]) -> int:
+    """Number of record pairs equal on all ``columns`` (none null), from the block sizes."""
+    keys = ", ".join(columns)
+    not_null = " AND ".join(f"{column} IS NOT NULL" for column in columns)
+    sql = f"SELECT count(*) AS n FROM people WHERE {not_null} GROUP BY {keys}"
+    [(pairs,)] = db_api.duckdb_con.execute(f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM ({sql})").fetchall()
+    return int(pairs)
 
 
 def _estimate_prior(linker: Linker) -> float:
@@ -262,8 +278,8 @@ def _regularise_levels(settings: dict[str, Any]) -> None:
 
     Without labels some levels are never seen: Splink then scores them with defaults (m or u
     missing) or with m = 1e-6, i.e. as very strong disagreement. Here an agreement level not seen
-    among matches counts for nothing (m = u), a "different" level not seen among matches counts at
-    most about ten bits against, and no level counts less than the comparison's "different" level.
+    among matches counts for nothing (m = u), no level counts more than ``_MIN_BAYES_FACTOR``
+    against, and no level counts less than the comparison's "different" level.
     """
     for comparison in settings["comparisons"]:
         levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
@@ -271,11 +287,12 @@ def _regularise_levels(settings: dict[str, Any]) -> None:
             m, u = level.get("m_probability"), level.get("u_probability")
             is_last = position == len(levels) - 1
             if m is None or m == _NOT_OBSERVED:
-                m = _UNSEEN_DIFFERENCE_M if is_last and u is not None else u
+                m = _MIN_BAYES_FACTOR * u if is_last and u is not None else u
             if u is None:
                 u = m
-            level["m_probability"] = 1.0 if m is None else m
-            level["u_probability"] = 1.0 if u is None else u
+            m, u = (1.0 if m is None else m), (1.0 if u is None else u)
+            level["m_probability"] = max(m, _MIN_BAYES_FACTOR * u)
+            level["u_probability"] = u
         last = levels[-1]
         if last.get("label_for_charts") != "different":
             continue
