@@ -1,0 +1,92 @@
+"""The command line as a user runs it: a real subprocess, its output and its exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
+
+
+def run(python: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-m", "linkgraph", *args], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **(env or {})})
+
+
+def test_init_then_status_json_reports_the_empty_store(python: str, store_dir: Path) -> None:
+    assert run(python, "--store", str(store_dir), "init").returncode == 0
+    done = run(python, "--store", str(store_dir), "status", "--json")
+    report = json.loads(done.stdout)
+    assert done.returncode == 0
+    assert (report["backend"], report["location"]) == ("falkordb", str(store_dir))
+    assert report["nodes"]["Person"] == 0 and report["cases"] == []
+
+
+def test_ingest_with_rejected_rows_exits_3_and_status_counts_what_was_stored(python: str, store_dir: Path, tmp_path: Path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    done = run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"),
+               "--mapping", str(FIXTURES / "persons.yaml"), "--rejects", str(rejects))
+    assert done.returncode == 3
+    assert "5 rows read" in done.stdout and "3 rejected" in done.stdout
+    assert str(rejects) in done.stderr
+    assert "Traceback" not in done.stderr
+    report = json.loads(run(python, "--store", str(store_dir), "status", "--json").stdout)
+    assert report["nodes"]["Person"] == 2
+    assert report["cases"] == ["ES-2024-117"]
+
+
+def test_cypher_refuses_a_write_with_a_clear_message(python: str, store_dir: Path) -> None:
+    run(python, "--store", str(store_dir), "init")
+    done = run(python, "--store", str(store_dir), "cypher", "CREATE (n:Person {key: 'x'})")
+    assert done.returncode == 1
+    assert "only reads" in done.stderr and "Traceback" not in done.stderr
+    count = run(python, "--store", str(store_dir), "cypher", "MATCH (n:Person) RETURN count(n) AS n", "--format", "json")
+    assert json.loads(count.stdout) == [{"n": 0}]
+
+
+def test_cypher_takes_values_as_parameters(python: str, store_dir: Path, tmp_path: Path) -> None:
+    run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"), "--mapping",
+        str(FIXTURES / "persons.yaml"), "--rejects", str(tmp_path / "r.csv"))
+    done = run(python, "--store", str(store_dir), "cypher", "MATCH (p:Person {key: $k}) RETURN p.name AS name",
+               "-p", "k=es-test:P2", "--format", "csv")
+    assert done.stdout.splitlines() == ["name", "OKAFOR Blessing"]
+
+
+def test_named_query_lists_and_runs(python: str, store_dir: Path, tmp_path: Path) -> None:
+    listing = run(python, "query", "--list")
+    assert "provenance -p key=<str>" in listing.stdout
+    run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"), "--mapping",
+        str(FIXTURES / "persons.yaml"), "--rejects", str(tmp_path / "r.csv"))
+    done = run(python, "--store", str(store_dir), "query", "provenance", "-p", "key=+34612345678", "--format", "json")
+    rows = json.loads(done.stdout)
+    assert [(r["source"], r["line"], r["case_id"]) for r in rows] == [("es-test", "2", "ES-2024-117")]
+
+
+def test_unknown_store_scheme_is_a_usage_error(python: str) -> None:
+    done = run(python, "--store", "redis://localhost:6379", "status")
+    assert done.returncode == 2
+    assert "unknown store scheme 'redis'" in done.stderr
+
+
+def test_unreachable_neo4j_names_the_uri_but_never_the_password(python: str) -> None:
+    done = run(python, "--store", "bolt://127.0.0.1:1", "status",
+               env={"LINKGRAPH_NEO4J_USER": "analyst", "LINKGRAPH_NEO4J_PASSWORD": "s3cret-pw"})
+    assert done.returncode == 1
+    assert "bolt://127.0.0.1:1" in done.stderr
+    assert "s3cret-pw" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_a_directory_that_is_not_a_store_is_refused(python: str, tmp_path: Path) -> None:
+    (tmp_path / "thesis.txt").write_text("x")
+    done = run(python, "--store", str(tmp_path), "status")
+    assert done.returncode == 1
+    assert "is not a linkgraph store" in done.stderr
+
+
+def test_status_on_a_missing_store_says_to_init(python: str, tmp_path: Path) -> None:
+    done = run(python, "--store", str(tmp_path / "nothing"), "status")
+    assert done.returncode == 1
+    assert "linkgraph --store" in done.stderr and "init" in done.stderr
