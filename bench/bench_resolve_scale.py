@@ -18,6 +18,7 @@ import resource
 import string
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,14 +198,23 @@ def person_record(rng: random.Random, person: Person, copy: int) -> dict[str, ob
         "birth_year": year,
         "birth_month": month,
         "birth_day": day,
-        "sex": person.sex if rng.random() < 0.8 else None,
-        "nationality": person.nationality if rng.random() < 0.9 else None,
+        "sex": _recorded(rng, person.sex, missing=0.2, wrong=0.01, values=("M", "F")),
+        "nationality": _recorded(rng, person.nationality, missing=0.1, wrong=0.03, values=_NATIONALITIES),
         "doc_keys": documents,
         "phone_keys": phones,
         "address_key": None,
         "postcode": None,
         "locality": None,
     }
+
+
+def _recorded(rng: random.Random, value: str, *, missing: float, wrong: float, values: Sequence[str]) -> str | None:
+    roll = rng.random()
+    if roll < missing:
+        return None
+    if roll < missing + wrong:
+        return rng.choice(values)
+    return value
 
 
 def synthetic_people(count: int, seed: int, first_number: int = 0, existing: list[Person] | None = None) -> tuple[pd.DataFrame, list[Person]]:

@@ -107,8 +107,9 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
             writers[system.source] = XlsxWriter(out_dir, system, planner.rng, lambda s=system.source: new_id(s))
 
     bad: list[BadRow] = []
-    identity_sizes: dict[str, int] = {}
-    written = 0
+    planted_ids = planner.identities_made  # identities made so far are the planted ones
+    planted_sizes: dict[str, int] = {}
+    singletons = written = 0
     with open(out_dir / "truth/identities.csv", "w", encoding="utf-8", newline="") as fh:
         truth = csv.writer(fh, lineterminator="\n")
         truth.writerow(("identity_id", "source", "record_id"))
@@ -119,7 +120,10 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
                 if record.bad != "missing_id":
                     record.record_id = new_id(source)
                     truth.writerow((record.identity_id, source, record.record_id))
-                    identity_sizes[record.identity_id] = identity_sizes.get(record.identity_id, 0) + 1
+                    if int(record.identity_id[1:]) <= planted_ids:
+                        planted_sizes[record.identity_id] = planted_sizes.get(record.identity_id, 0) + 1
+                    else:
+                        singletons += 1
             writers[source].write_case(case, records, bad)
             written += len(records)
             case.planted = []  # the planted identities are not needed any more
@@ -128,6 +132,7 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
     refs = [c.ref for c in planner.cases]
     link_rows = sorted({(refs[l.case_a], refs[l.case_b], l.kind, l.detail) for l in planner.links})
     _write_csv(out_dir / "truth/case_links.csv", ("case_a", "case_b", "kind", "detail"), link_rows)
+    bad.sort(key=lambda row: row[0])  # grouped by file, in file order within each (stable sort)
     _write_csv(out_dir / "truth/bad_rows.csv", ("file", "line_or_record", "field", "problem"), bad)
     _write_csv(out_dir / "truth/lookalikes.csv", ("identity_a", "identity_b"), planner.lookalikes)
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
@@ -139,8 +144,8 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
                                              "truth/bad_rows.csv", "truth/lookalikes.csv"]
     return GenerationSummary(
         out_dir=out_dir, files=tuple(files), rows={e["file"]: e["rows"] for e in manifest}, cases=cases,
-        persons=written, identities=len(identity_sizes),
-        multi_record_persons=sum(n for n in identity_sizes.values() if n > 1), planted_links=len(link_rows),
+        persons=written, identities=len(planted_sizes) + singletons,
+        multi_record_persons=sum(n for n in planted_sizes.values() if n > 1), planted_links=len(link_rows),
         links_by_kind=by_kind, lookalike_pairs=len(planner.lookalikes), bad_rows=len(bad),
     )
 

@@ -150,9 +150,12 @@ class PhoneBook:
         cc, prefix, k, i, offset = state
         space = 10**k
         while i < space:
-            tail = str((i * _MULT + offset) % space).zfill(k)
+            digits = prefix + str((i * _MULT + offset) % space).zfill(k)
             i += 1
-            number = phonenumbers.parse(f"+{cc}{prefix}{tail}")
+            zeros = len(digits) - len(digits.lstrip("0"))  # Côte d'Ivoire mobiles start with 0
+            number = phonenumbers.PhoneNumber(
+                country_code=cc, national_number=int(digits), italian_leading_zero=True if zeros else None,
+                number_of_leading_zeros=zeros if zeros > 1 else None)
             if phonenumbers.is_valid_number(number):
                 state[3] = i
                 return Phone(region, number)

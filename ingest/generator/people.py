@@ -99,10 +99,10 @@ def new_identity(
     if rng.random() < region.middle_rate:
         pool = region.middle_m if sex == "M" else region.middle_f
         middle = pool[pick(rng, len(pool))]
-        if middle is given:
-            middle = None
     family_pool = region.family if sex == "M" else region.family_f
     family = tuple(family_pool[pick(rng, len(family_pool))] for _ in range(region.surnames))
+    if middle is not None and (middle is given or middle.spellings[0] == family[0].spellings[0]):
+        middle = None
     entries = (given, middle, *family)
     spelling = tuple(_spelling_index(rng, e) for e in entries)
     low, high, mode = age_range

@@ -68,6 +68,11 @@ class Planner:
         self.links: list[Link] = []
         self.lookalikes: list[tuple[str, str]] = []
 
+    @property
+    def identities_made(self) -> int:
+        """How many identity ids have been handed out."""
+        return self._identity_serial
+
     def identity_id(self) -> str:
         """A new identity id (``I0000001``...)."""
         self._identity_serial += 1

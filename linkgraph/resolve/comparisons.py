@@ -243,13 +243,15 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.address_key = r.address_key"),
 ]
 
-# Expectation maximisation runs once per rule (equality on these columns); a comparison is estimated
-# on the rules that do not use its columns, so one rule on names and one on the date of birth
-# between them estimate all. The third serves sources with addresses but unreliable dates.
-TRAINING_RULES: list[tuple[str, ...]] = [
-    ("given_phon", "surname_phon"),
-    ("birth_date",),
-    ("birth_year", "postcode"),
+# Expectation maximisation runs once per group below, blocked on equality of the first columns in
+# the group that give enough pairs in the data at hand. A comparison is estimated in the sessions
+# whose columns it does not use: the first group estimates all but the names, the second the names
+# (a full date where the data has them, a year and month or a year where they are partial), the
+# third serves sources with addresses but unreliable dates.
+TRAINING_RULES: list[list[tuple[str, ...]]] = [
+    [("given_phon", "surname_phon"), ("surname_phon",)],
+    [("birth_date",), ("birth_year", "birth_month"), ("birth_year", "nationality"), ("birth_year",)],
+    [("birth_year", "postcode")],
 ]
 
 # Rules admitting almost no false matches; what they find, divided by the recall we credit them

@@ -10,32 +10,19 @@ Nothing here merges anyone: the pairs are ``SAME_AS`` candidates for an analyst 
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import json
-import logging
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import splink
-from splink import DuckDBAPI, Linker, block_on
-from splink.internals.exceptions import SplinkException
+from splink import DuckDBAPI, Linker
 
 from linkgraph.errors import InvalidData
-from linkgraph.resolve.comparisons import (
-    DESCRIPTIONS,
-    DETERMINISTIC_RECALL,
-    DETERMINISTIC_RULES,
-    TRAINING_RULES,
-    base_settings,
-)
 from linkgraph.resolve.evidence import evidence_sentences
 from linkgraph.resolve.person_frame import (
     PERSON_COLUMNS,
@@ -43,6 +30,8 @@ from linkgraph.resolve.person_frame import (
     empty_person_frame,
     prepare_person_frame,
 )
+from linkgraph.resolve.splink_session import new_linker, open_session
+from linkgraph.resolve.training import estimate_settings
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -67,16 +56,7 @@ MODEL_VERSION = 1
 PAIR_COLUMNS = ["left_ref", "right_ref", "probability", "match_weight", "evidence"]
 
 _FORMAT = "linkgraph-resolution-model"
-_TF_COLUMNS = ("given_key", "surname_key", "nationality")
-# Splink writes a level never seen in training as this m or u probability.
-_NOT_OBSERVED = 1e-6
-_FALLBACK_PRIOR = 1e-4
-_MIN_EM_PAIRS = 100
-# No single comparison counts more than log2(100) = 6.6 bits against a match: EM without labels
-# drives a disagreement it rarely sees among matches towards m = 0, while real records of one
-# person disagree on any one field (sex, nationality, a phone) through recording errors far more
-# often than that.
-_MIN_BAYES_FACTOR = 0.01
+_MAX_PRIOR = 0.5
 
 
 @dataclass
@@ -141,6 +121,19 @@ class ResolutionModel:
             splink_version=document.get("splink_version", "unknown"),
         )
 
+    def prior_for(self, record_count: int) -> float:
+        """Return the probability that two random records match among ``record_count`` records.
+
+        Trained on ``self.record_count`` records; a person appears about as often in a larger frame
+        as in a smaller one, so the chance that two random records match falls as 1 / (n - 1). A
+        model trained on a few thousand records and run against a store of a million would
+        otherwise propose look-alikes far too readily.
+        """
+        trained = float(self.settings["probability_two_random_records_match"])
+        if record_count < 2 or self.record_count < 2:
+            return trained
+        return min(_MAX_PRIOR, trained * (self.record_count - 1) / (record_count - 1))
+
     def predict(
         self,
         frame: pd.DataFrame,
@@ -192,8 +185,10 @@ class ResolutionModel:
             **self.settings,
             "retain_matching_columns": True,
             "retain_intermediate_calculation_columns": True,
+            "probability_two_random_records_match": self.prior_for(len(frame)),
         }
-        with _splink_session(prepared, settings) as (db_api, linker):
+        with open_session(prepared) as (db_api, people):
+            linker = new_linker(people, settings)
             if new_refs is None:
                 scored = [
                     linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
@@ -209,8 +204,8 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> R
 
     u probabilities come from ``u_max_pairs`` random pairs (almost all non-matches); m probabilities
     from expectation maximisation on ``comparisons.TRAINING_RULES``; the prior from
-    ``comparisons.DETERMINISTIC_RULES``. Levels training never saw are then made neutral (see
-    ``_regularise_levels``), so an unseen case is not scored as strong disagreement.
+    ``comparisons.DETERMINISTIC_RULES``. Levels training never saw are then made neutral or bounded
+    (``training.regularise_levels``), so an unseen case is not scored as strong disagreement.
 
     Parameters
     ----------
@@ -219,7 +214,12 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> R
     seed : int
         Seed of the u sampling, for reproducible models.
     u_max_pairs : float
-        Number of random pairs for u estimation.
+        Number of random pairs for u estimation; the cost of u estimation grows with it, not with
+        the number of records.
+
+    Returns
+    -------
+    ResolutionModel
 
     Raises
     ------
@@ -229,77 +229,12 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> R
     prepared = prepare_person_frame(frame)
     if prepared.num_rows < 2:
         raise InvalidData("at least two person records are needed to train a resolution model")
-    all_pairs = prepared.num_rows * (prepared.num_rows - 1) / 2
-    with _splink_session(prepared, base_settings()) as (db_api, linker):
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None
-        )
-        for columns in TRAINING_RULES:
-            # Splink drops the rule's own comparisons from the model if EM fails on an empty
-            # rule, so a rule with too few pairs in this data is skipped instead.
-            if _count_pairs(db_api, columns) >= _MIN_EM_PAIRS:
-                linker.training.estimate_parameters_using_expectation_maximisation(block_on(*columns))
-        prior = _estimate_prior(linker)
-        settings = linker.misc.save_model_to_json()
-    settings["probability_two_random_records_match"] = prior
-    for comparison in settings["comparisons"]:
-        name = comparison["output_column_name"]
-        comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
-    _regularise_levels(settings)
+    settings = estimate_settings(prepared, seed=seed, u_max_pairs=u_max_pairs)
     return ResolutionModel(
         settings=settings,
         trained_at=datetime.now(UTC).isoformat(timespec="seconds"),
         record_count=prepared.num_rows,
     )
-
-
-def _count_pairs(db_api: DuckDBAPI, columns: tuple[str, ...]) -> int:
-    """Number of record pairs equal on all ``columns`` (none null), from the block sizes."""
-    keys = ", ".join(columns)
-    not_null = " AND ".join(f"{column} IS NOT NULL" for column in columns)
-    sql = f"SELECT count(*) AS n FROM people WHERE {not_null} GROUP BY {keys}"
-    [(pairs,)] = db_api.duckdb_con.execute(f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM ({sql})").fetchall()
-    return int(pairs)
-
-
-def _estimate_prior(linker: Linker) -> float:
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL
-        )
-    except (SplinkException, ValueError):
-        return _FALLBACK_PRIOR
-    prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
-    return prior if 0.0 < prior < 1.0 else _FALLBACK_PRIOR
-
-
-def _regularise_levels(settings: dict[str, Any]) -> None:
-    """Make every level's m and u explicit and keep levels in their order of evidence.
-
-    Without labels some levels are never seen: Splink then scores them with defaults (m or u
-    missing) or with m = 1e-6, i.e. as very strong disagreement. Here an agreement level not seen
-    among matches counts for nothing (m = u), no level counts more than ``_MIN_BAYES_FACTOR``
-    against, and no level counts less than the comparison's "different" level.
-    """
-    for comparison in settings["comparisons"]:
-        levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
-        for position, level in enumerate(levels):
-            m, u = level.get("m_probability"), level.get("u_probability")
-            is_last = position == len(levels) - 1
-            if m is None or m == _NOT_OBSERVED:
-                m = _MIN_BAYES_FACTOR * u if is_last and u is not None else u
-            if u is None:
-                u = m
-            m, u = (1.0 if m is None else m), (1.0 if u is None else u)
-            level["m_probability"] = max(m, _MIN_BAYES_FACTOR * u)
-            level["u_probability"] = u
-        last = levels[-1]
-        if last.get("label_for_charts") != "different":
-            continue
-        floor = last["m_probability"] / last["u_probability"]
-        for level in levels[:-1]:
-            if level["m_probability"] < floor * level["u_probability"]:
-                level["m_probability"] = min(1.0, floor * level["u_probability"])
 
 
 # Incremental resolution uses Splink 5's ``predict_between`` (new records x existing records,
@@ -312,7 +247,13 @@ def _predict_incremental(
 ) -> list[Any]:
     is_new = pc.is_in(prepared["ref"], value_set=pa.array(sorted(new_refs), type=pa.string()))
     new_people = db_api.register(prepared.filter(is_new), table_name="new_people")
-    for column in _TF_COLUMNS:
+    tf_columns = {
+        level["tf_adjustment_column"]
+        for comparison in linker.misc.save_model_to_json()["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
+    for column in sorted(tf_columns):
         linker.table_management.compute_tf_table(column)
     scored = [
         linker.inference.predict_within(
@@ -328,24 +269,6 @@ def _predict_incremental(
             )
         )
     return scored
-
-
-@contextlib.contextmanager
-def _splink_session(prepared: pa.Table, settings: dict[str, Any]) -> Iterator[tuple[DuckDBAPI, Linker]]:
-    """A private in-memory DuckDB with ``prepared`` registered as ``people`` and a Linker over it."""
-    connection = duckdb.connect(":memory:")
-    splink_logger = logging.getLogger("splink")
-    level = splink_logger.level
-    # Splink reports progress and advice at INFO/WARNING; this is library code, run from cron too.
-    splink_logger.setLevel(logging.ERROR)
-    try:
-        db_api = DuckDBAPI(connection)
-        people = db_api.register(prepared, table_name="people")
-        linker = Linker(people, copy.deepcopy(settings), log_level=None)
-        yield db_api, linker
-    finally:
-        splink_logger.setLevel(level)
-        connection.close()
 
 
 def _pairs_from_scored(

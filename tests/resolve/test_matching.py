@@ -1,0 +1,237 @@
+"""Person matching: who is probably the same person, and the evidence an analyst reads for it.
+
+One model is trained (once for the module) on a few hundred generated case-file records; each test
+adds a few records of its own to that background and predicts with ``new_refs`` on those.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+
+from linkgraph.errors import InvalidData
+from linkgraph.resolve.matching import (
+    DEFAULT_THRESHOLD,
+    PAIR_COLUMNS,
+    PERSON_COLUMNS,
+    ResolutionModel,
+    empty_person_frame,
+    train,
+)
+
+VARIANTS = {
+    "mohamed": ["muhammad", "mohammed"],
+    "ahmed": ["ahmad"],
+    "yusuf": ["youssef", "yousef"],
+    "omar": ["umar"],
+    "sergei": ["sergey"],
+    "aleksandr": ["alexander"],
+    "oluwaseun": ["oluwasegun"],
+    "fatima": ["fatma"],
+    "aisha": ["aicha"],
+    "olena": ["elena"],
+    "chioma": ["chiomah"],
+    "maria": ["mariya"],
+}
+SEX = {"fatima": "F", "aisha": "F", "olena": "F", "chioma": "F", "maria": "F"}
+COMMON_SURNAMES = ["el amrani", "benali", "okafor", "kovalenko"]
+SYLLABLES = ["ka", "ra", "mo", "di", "ne", "lo", "su", "ba", "te", "vi", "ga", "ri", "ol", "an", "ek", "ov"]
+
+
+def person(
+    ref: str,
+    given: str | None,
+    surname: str | None,
+    year: int | None = None,
+    month: int | None = None,
+    day: int | None = None,
+    *,
+    sex: str | None = None,
+    nationality: str | None = None,
+    docs: tuple[str, ...] = (),
+    phones: tuple[str, ...] = (),
+) -> dict[str, object]:
+    """One row of a person frame, as a case-file source would give it (no address)."""
+    return {
+        "ref": ref,
+        "source": ref.split(":")[0],
+        "given_key": given,
+        "surname_key": surname,
+        "name_key": " ".join(part for part in (given, surname) if part),
+        "birth_year": year,
+        "birth_month": month,
+        "birth_day": day,
+        "sex": sex,
+        "nationality": nationality,
+        "doc_keys": list(docs),
+        "phone_keys": list(phones),
+        "address_key": None,
+        "postcode": None,
+        "locality": None,
+    }
+
+
+def frame_of(*rows: dict[str, object]) -> pd.DataFrame:
+    """A person frame with the input dtypes."""
+    frame = pd.DataFrame(list(rows), columns=list(PERSON_COLUMNS))
+    for column in ("birth_year", "birth_month", "birth_day"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _background(seed: int = 3, people: int = 330) -> pd.DataFrame:
+    """Generated case-file records: a third of the people recorded twice, the copy varied."""
+    rng = random.Random(seed)
+    rare = sorted({"".join(rng.choice(SYLLABLES) for _ in range(3)) for _ in range(150)})
+    rows = []
+    for number in range(people):
+        given = rng.choice(list(VARIANTS))
+        surname = rng.choice(COMMON_SURNAMES) if rng.random() < 0.25 else rng.choice(rare)
+        year, month, day = rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28)
+        sex, nationality = SEX.get(given, "M"), rng.choice(["MAR", "NGA", "UKR", "SYR", "ESP"])
+        docs = (f"passport|{nationality}|P{rng.randrange(10**7):07d}",) if rng.random() < 0.5 else ()
+        phones = (f"+34{rng.randrange(10**9):09d}",) if rng.random() < 0.4 else ()
+        rows.append(person(f"bg_a:{number}", given, surname, year, month, day, sex=sex, nationality=nationality, docs=docs, phones=phones))
+        if rng.random() < 0.35:
+            copy_given = rng.choice(VARIANTS[given]) if rng.random() < 0.5 else given
+            roll = rng.random()
+            copy_date = (year, None, None) if roll < 0.3 else (year, month, None) if roll < 0.45 else (year, month, day)
+            rows.append(
+                person(
+                    f"bg_b:{number}",
+                    copy_given,
+                    surname,
+                    *copy_date,
+                    sex=sex if rng.random() < 0.8 else None,
+                    nationality=nationality if rng.random() < 0.9 else None,
+                    docs=docs if rng.random() < 0.6 else (),
+                    phones=phones if rng.random() < 0.5 else (),
+                )
+            )
+    return frame_of(*rows)
+
+
+@pytest.fixture(scope="module")
+def background() -> pd.DataFrame:
+    return _background()
+
+
+@pytest.fixture(scope="module")
+def model(background: pd.DataFrame) -> ResolutionModel:
+    return train(background)
+
+
+def _score(model: ResolutionModel, background: pd.DataFrame, *rows: dict[str, object]) -> pd.DataFrame:
+    """Pairs among ``rows`` (and between them and the background), at any probability."""
+    frame = pd.concat([background, frame_of(*rows)], ignore_index=True)
+    return model.predict(frame, threshold=0.0, new_refs={str(row["ref"]) for row in rows})
+
+
+def _pair(pairs: pd.DataFrame, left: str, right: str) -> pd.Series:
+    found = pairs[(pairs["left_ref"] == min(left, right)) & (pairs["right_ref"] == max(left, right))]
+    assert len(found) == 1, f"pair {left} / {right} was not scored"
+    return found.iloc[0]
+
+
+def test_transliterated_and_misspelt_name_with_same_birth_year_scores_above_threshold(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "mohamed", "el amrani", 1990, sex="M", nationality="MAR"),
+        person("it:7", "muhammad", "elamrani", 1990, 3, 14, sex="M", nationality="MAR"),
+    )
+    assert _pair(pairs, "es:1", "it:7")["probability"] >= DEFAULT_THRESHOLD
+
+
+def test_look_alike_with_same_common_name_and_different_full_birth_date_scores_below_threshold(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "mohamed", "el amrani", 1990, 3, 14, sex="M", nationality="MAR"),
+        person("it:7", "mohamed", "el amrani", 1978, 11, 2, sex="M", nationality="MAR"),
+    )
+    assert _pair(pairs, "es:1", "it:7")["probability"] < DEFAULT_THRESHOLD
+
+
+def test_evidence_names_the_shared_passport_with_its_weight(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "yusuf", "kadiri", 1985, 6, 1, docs=("passport|ESP|X1234567",)),
+        person("ng:4", "youssef", "kadiri", 1985, docs=("passport|ESP|X1234567", "national_id|NGA|99")),
+    )
+    evidence = _pair(pairs, "es:1", "ng:4")["evidence"]
+    passport = [sentence for sentence in evidence if sentence.startswith("passport in common (passport|ESP|X1234567), +")]
+    assert len(passport) == 1
+    assert float(passport[0].rsplit(", ", 1)[1]) > 5
+
+
+def test_year_only_birth_date_against_full_date_in_same_year_counts_for_the_match(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "olena", "kovalchuk", 1979, sex="F"),
+        person("ua:2", "olena", "kovalchuk", 1979, 8, 23, sex="F"),
+    )
+    evidence = _pair(pairs, "es:1", "ua:2")["evidence"]
+    birth = [sentence for sentence in evidence if sentence.startswith("date of birth:")]
+    assert len(birth) == 1
+    assert "same year" in birth[0]
+    assert float(birth[0].rsplit(", ", 1)[1]) > 0
+
+
+def test_incremental_prediction_returns_exactly_the_pairs_touching_new_records(model, background):
+    new = frame_of(
+        person("new:1", "aicha", *_copy_of(background, "bg_a:5")),
+        person("new:2", "chioma", "adeyemi", 2001, 2, 2, sex="F", nationality="NGA"),
+        person("new:3", "chiomah", "adeyemi", 2001, 2, sex="F", nationality="NGA"),
+    )
+    frame = pd.concat([background, new], ignore_index=True)
+    new_refs = set(new["ref"])
+    incremental = model.predict(frame, threshold=0.5, new_refs=new_refs)
+    full = model.predict(frame, threshold=0.5)
+    touching = full[full["left_ref"].isin(new_refs) | full["right_ref"].isin(new_refs)]
+    assert len(incremental) > 0
+    assert (incremental["left_ref"].isin(new_refs) | incremental["right_ref"].isin(new_refs)).all()
+    assert set(zip(incremental["left_ref"], incremental["right_ref"])) == set(zip(touching["left_ref"], touching["right_ref"]))
+
+
+def _copy_of(background: pd.DataFrame, ref: str) -> tuple[object, ...]:
+    row = background.set_index("ref").loc[ref]
+    return (row["surname_key"], int(row["birth_year"]), int(row["birth_month"]), int(row["birth_day"]))
+
+
+def test_pairs_put_the_smaller_ref_left_and_appear_once(model, background):
+    pairs = model.predict(background, threshold=0.5)
+    assert list(pairs.columns) == PAIR_COLUMNS
+    assert (pairs["left_ref"] < pairs["right_ref"]).all()
+    assert not pairs.duplicated(["left_ref", "right_ref"]).any()
+
+
+def test_saved_and_loaded_model_gives_the_same_probabilities(model, background, tmp_path):
+    path = tmp_path / "model.json"
+    model.save(path)
+    loaded = ResolutionModel.load(path)
+    before = model.predict(background, threshold=0.5)
+    after = loaded.predict(background, threshold=0.5)
+    assert loaded.record_count == model.record_count and loaded.trained_at == model.trained_at
+    pd.testing.assert_frame_equal(before[["left_ref", "right_ref", "probability"]], after[["left_ref", "right_ref", "probability"]])
+
+
+def test_loading_a_file_that_is_not_a_model_is_refused(tmp_path):
+    path = tmp_path / "model.json"
+    path.write_text('{"link_type": "dedupe_only"}', encoding="utf-8")
+    with pytest.raises(InvalidData, match="not a linkgraph resolution model"):
+        ResolutionModel.load(path)
+
+
+def test_person_frame_without_a_required_column_is_refused(model):
+    frame = empty_person_frame().drop(columns=["birth_year"])
+    with pytest.raises(InvalidData, match="birth_year"):
+        model.predict(frame)
+
+
+def test_empty_person_frame_has_every_input_column():
+    assert list(empty_person_frame().columns) == list(PERSON_COLUMNS)
