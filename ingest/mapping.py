@@ -64,6 +64,8 @@ class FieldSpec:
             return str(self.ref)
         if self.kind == "template":
             return ",".join(_TEMPLATE_FIELD.findall(self.ref)) or "template"
+        if self.kind == "item":
+            return "(list item)"
         return f"{self.kind}:{self.ref}"
 
 
@@ -377,3 +379,17 @@ def check_columns(mapping: Mapping, table: TableSpec, available: list[str], file
         if column not in present:
             problems.add(line, f"column {column!r} is not in {file.name}{_suggest(column, available)}")
     problems.raise_if_any()
+
+
+def with_overrides(mapping: Mapping, source: str | None = None, constants: dict[str, str] | None = None) -> Mapping:
+    """Return ``mapping`` with another source name and/or constants, for one mapping shared by several systems.
+
+    Raises ``InvalidMapping`` for a malformed source name or a constant the mapping does not declare.
+    """
+    if source is not None and not _SOURCE_NAME.match(source):
+        raise InvalidMapping(f"--source {source!r}: a source is a short lower-case name such as fr-records")
+    unknown = sorted(set(constants or {}) - set(mapping.constants) - {"case_id"})
+    if unknown:
+        raise InvalidMapping(f"--set {unknown[0]}: mapping {mapping.path.name} has no constant {unknown[0]!r}"
+                             f"{_suggest(unknown[0], list(mapping.constants) + ['case_id'])}")
+    return Mapping(source or mapping.source, mapping.path, {**mapping.constants, **(constants or {})}, mapping.tables)

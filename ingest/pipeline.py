@@ -95,6 +95,8 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
     plans: list[_Plan] = []
     for file in files:
         tables = [t for t in mapping.tables if (t.file is None or file.match(t.file))]
+        if file.suffix.lower() != ".xlsx" and any(t.reader.get("format") == "xlsx" for t in tables):
+            raise UsageError(f"{file}: mapping {mapping.path.name} reads XLSX workbooks; this file is not one")
         if not tables:
             patterns = ", ".join(f"{t.name}: {t.file}" for t in mapping.tables)
             raise UsageError(f"{file}: matches no table of mapping {mapping.path.name} ({patterns})")
@@ -122,9 +124,13 @@ class _Chunk:
         self.nodes: dict[tuple[str, str], dict[str, Any]] = {}
         self.rels: dict[tuple[str, str, str, str, str, str], dict[str, Any]] = {}
         self.records: list[dict[str, Any]] = []
+        self.case_refs: dict[tuple[str, str], list[str]] = {}
 
     def add(self, output: RowOutput, record_key: str) -> None:
         cases = [output.case_id] if output.case_id else []
+        for label, key, _ in output.refs:  # a link-table row puts the entity it names into its case
+            known = self.case_refs.setdefault((label, key), [])
+            known.extend(c for c in cases if c not in known)
         for node in output.nodes:
             entry = self.nodes.get((node.label, node.key))
             if entry is None:
@@ -165,6 +171,12 @@ class _Chunk:
             by_type[(rel_type, src_label, dst_label, fresh)].append(row)
         for (rel_type, src_label, dst_label, fresh), rows in by_type.items():
             store.upsert_relationships(rel_type, src_label, dst_label, rows, new=fresh)
+        touched: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for (label, key), cases in self.case_refs.items():
+            if cases:
+                touched[label].append({"key": key, "cases": cases})
+        for label, rows in touched.items():
+            store.add_cases(label, rows)
         return len(self.nodes), len(self.rels)
 
 

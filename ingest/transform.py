@@ -199,7 +199,7 @@ class RowTransformer:
                     nxt.extend(_Instance(instance.position + ((walked, i),), instance.scopes + (item,))
                                for i, item in enumerate(value))
                 else:
-                    nxt.append(_Instance(instance.position, instance.scopes[:-1] + (value,)))
+                    nxt.append(_Instance(instance.position, instance.scopes + (value,)))
             instances = nxt
         return instances
 

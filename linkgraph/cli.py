@@ -151,6 +151,7 @@ def query(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str, lis
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
     import linkgraph.cli_ingest  # noqa: F401  (registers the ingest layer's commands)
+    import linkgraph.cli_resolve  # noqa: F401  (registers resolve and review)
 
     cli.main(args=argv, prog_name="linkgraph")
 

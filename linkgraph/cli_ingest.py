@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import Context, cli, pass_context
+from linkgraph.cli import Context, cli, parse_params, pass_context
 
 EXIT_REJECTED = 3
 
@@ -24,15 +24,18 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 @click.option("--mapping", "mapping_name", required=True,
               help="Mapping file, or the name of a mapping shipped in mappings/ (e.g. es-cnp-csv).")
 @click.option("--case", "case_id", default=None, help="Case reference for rows whose mapping gives none.")
+@click.option("--source", "source", default=None, help="Source name instead of the mapping's (one mapping, several systems).")
+@click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
 @click.option("--rejects", "rejects", type=click.Path(path_type=Path), default=None,
               help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv")
 @pass_context
-def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str, case_id: str | None, rejects: Path | None) -> None:
+def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str, case_id: str | None, source: str | None,
+           constants: tuple[str, ...], rejects: Path | None) -> None:
     """Ingest case FILES through a source MAPPING; bad rows go to the rejects file (exit 3)."""
-    from ingest.mapping import load_mapping
+    from ingest.mapping import load_mapping, with_overrides
     from ingest.pipeline import ingest_files
 
-    mapping = load_mapping(mapping_name)
+    mapping = with_overrides(load_mapping(mapping_name), source, parse_params(constants))
     with ctx.open(create=True) as store:
         if sys.stderr.isatty():  # pragma: no cover - a person is watching
             with _progress_bar() as bar:
@@ -61,12 +64,14 @@ def mapping() -> None:
 @click.argument("mapping_name")
 @click.argument("sample", required=False, type=click.Path(path_type=Path))
 @click.option("--rows", default=1000, show_default=True, help="How many sample rows to try.")
-def mapping_check(mapping_name: str, sample: Path | None, rows: int) -> None:
+@click.option("--source", "source", default=None, help="Source name instead of the mapping's.")
+@click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
+def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str | None, constants: tuple[str, ...]) -> None:
     """Validate MAPPING, and try it on the first rows of SAMPLE without writing anything."""
-    from ingest.mapping import load_mapping
+    from ingest.mapping import load_mapping, with_overrides
     from ingest.pipeline import dry_run
 
-    loaded = load_mapping(mapping_name)
+    loaded = with_overrides(load_mapping(mapping_name), source, parse_params(constants))
     tables = ", ".join(t.name for t in loaded.tables)
     click.echo(f"mapping {loaded.path}: source {loaded.source}, tables: {tables} - ok")
     if sample is None:

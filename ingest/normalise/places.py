@@ -2,13 +2,17 @@
 
 Key ``LBY|tripoli``: country alpha-3, then the place folded to lower-case ASCII (transliterated, accents
 and punctuation removed), so "Trípoli", "TRIPOLI" and "Τρίπολη"-free Latin spellings of one city meet.
-A place without a country keys as ``|tripoli``: it still links within sources that omit the country,
-but not to the same name in a known country, because the same town name recurs across countries.
+When a source gives no country, the gazetteer ``data/route_places.csv`` (places on the main migration
+routes into Europe) supplies it; a place found nowhere keys as ``|name``: it still links within sources
+that omit the country, but not to the same name in a known country, since town names recur.
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from functools import cache
+from importlib import resources
 
 from unidecode import unidecode
 
@@ -22,6 +26,14 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 def place_key(text: str) -> str:
     """Return the matching form of a place name: ASCII, lower case, words joined by single spaces."""
     return _NON_WORD.sub(" ", unidecode(text).lower()).strip()
+
+
+@cache
+def route_places() -> dict[str, str]:
+    """Return the gazetteer: place key -> ISO alpha-3 country, for places given without a country."""
+    text = resources.files("ingest.normalise").joinpath("data/route_places.csv").read_text(encoding="utf-8")
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return {place_key(row["place"]): row["country"] for row in rows}
 
 
 def normalise_place(raw: object, country: object = None) -> Result:
@@ -52,5 +64,7 @@ def normalise_place(raw: object, country: object = None) -> Result:
         if isinstance(cleaned, Invalid):
             return Invalid(f"place {text!r}: {cleaned.reason}")
         alpha3 = cleaned.key
+    else:
+        alpha3 = route_places().get(key, "")
     display = " ".join(text.split())
     return Value(key=f"{alpha3}|{key}", display=display, parts={"place": display, "country": alpha3 or None})

@@ -172,6 +172,15 @@ class Store(abc.ABC):
         self.write_batches(statement, batches(rows))
         return len(rows)
 
+    def add_cases(self, label: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Add case references (``{key, cases}``) to existing ``label`` nodes, without repeats."""
+        _check_labels(label)
+        self.write_batches(
+            f"UNWIND $rows AS r MATCH (n:{label} {{key: r.key}}) "
+            "SET n.cases = coalesce(n.cases, []) + [c IN r.cases WHERE NOT c IN coalesce(n.cases, [])]",
+            batches(rows),
+        )
+
     # -- reading ---------------------------------------------------------------------------------
     @abc.abstractmethod
     def read(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:

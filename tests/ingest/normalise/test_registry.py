@@ -23,6 +23,8 @@ EXPECTED_OPTIONS = {
     "sex": (),
     "role": (),
     "handling_code": (),
+    "name_parts": ("surname",),
+    "place": ("country",),
 }
 
 
