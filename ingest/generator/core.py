@@ -9,12 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from ingest.generator.people import PersonRecord, Trip, render
-from ingest.generator.plan import (
-    SUSPECT_ROLES, CasePlan, Planner, plan_cases, plant_bad_rows, plant_networks,
+from ingest.generator.plan import SUSPECT_ROLES, CasePlan, Planner, plan_cases
+from ingest.generator.planting import (
+    plant_bad_rows, plant_identities, plant_lookalikes, plant_networks, plant_shared_identifiers,
 )
-from ingest.generator.planting import plant_identities, plant_lookalikes, plant_shared_identifiers
 from ingest.generator.world import CITIES, SCENARIOS, SYSTEMS
 from ingest.generator.writers import BadRow, EsCsvWriter, NdjsonWriter, XlsxWriter
+from linkgraph.errors import UsageError
 
 PERSONS_PER_CASE = 12
 MULTI_RECORD_SHARE = 0.12  # share of person records that belong to a multi-record identity
@@ -64,7 +65,7 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
 
     Raises
     ------
-    ValueError
+    UsageError
         ``cases`` < 1 or ``persons`` < ``cases``.
 
     Examples
@@ -74,13 +75,37 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
     600
     """
     if cases < 1:
-        raise ValueError("cases must be at least 1")
+        raise UsageError(f"cases must be at least 1, not {cases}")
     persons = PERSONS_PER_CASE * cases if persons is None else persons
     if persons < cases:
-        raise ValueError(f"persons ({persons}) must be at least cases ({cases}): every case has a person")
+        raise UsageError(f"persons ({persons}) must be at least cases ({cases}): every case has a person")
     out_dir = Path(out_dir)
     (out_dir / "truth").mkdir(parents=True, exist_ok=True)
+    planner = _plan(seed, cases, persons)
+    ids = _RecordIds()
+    writers = _open_writers(out_dir, planner, ids)
+    tally = _write_cases(out_dir, planner, writers, ids)
+    manifest = [w.close() for w in writers.values()]
+    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+    link_rows = _write_truth(out_dir, planner, tally.bad)
+    by_kind: dict[str, int] = {}
+    for row in link_rows:
+        by_kind[row[2]] = by_kind.get(row[2], 0) + 1
+    files = [e["file"] for e in manifest] + ["manifest.json", *TRUTH_FILES]
+    return GenerationSummary(
+        out_dir=out_dir, files=tuple(files), rows={e["file"]: e["rows"] for e in manifest}, cases=cases,
+        persons=tally.written, identities=len(tally.planted_sizes) + tally.singletons,
+        multi_record_persons=sum(n for n in tally.planted_sizes.values() if n > 1), planted_links=len(link_rows),
+        links_by_kind=by_kind, lookalike_pairs=len(planner.lookalikes), bad_rows=len(tally.bad),
+    )
 
+
+TRUTH_FILES = ("truth/identities.csv", "truth/case_links.csv", "truth/bad_rows.csv", "truth/lookalikes.csv")
+
+
+def _plan(seed: int, cases: int, persons: int) -> Planner:
+    """Plan the cases and plant every link, in a fixed order (the order is part of the seed's meaning)."""
     planner = Planner(seed)
     plan_cases(planner, cases, persons)
     plant_identities(planner, round(MULTI_RECORD_SHARE * persons / 2.5))
@@ -88,28 +113,51 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
     plant_shared_identifiers(planner, max(1, round(persons * 0.001)), max(1, round(persons * 0.001)))
     plant_networks(planner)
     plant_bad_rows(planner)
+    return planner
 
-    serials = {source: 0 for source in _ID_PREFIX}
 
-    def new_id(source: str) -> str:
-        serials[source] += 1
-        return f"{_ID_PREFIX[source]}{serials[source]:07d}"
+class _RecordIds:
+    """Person ids as each source writes them (``CNP0000001``, ``ITP0000001``...), unique per source."""
 
-    writers = {}
+    def __init__(self) -> None:
+        self._serials = {source: 0 for source in _ID_PREFIX}
+
+    def new(self, source: str) -> str:
+        self._serials[source] += 1
+        return f"{_ID_PREFIX[source]}{self._serials[source]:07d}"
+
+
+Writer = EsCsvWriter | NdjsonWriter | XlsxWriter
+
+
+def _open_writers(out_dir: Path, planner: Planner, ids: _RecordIds) -> dict[str, Writer]:
+    """One writer per system that owns at least one case, in ``SYSTEMS`` order."""
+    owners = {c.system.source for c in planner.cases}
+    writers: dict[str, Writer] = {}
     for system in SYSTEMS:
-        if not any(c.system is system for c in planner.cases):
+        if system.source not in owners:
             continue
         if system.shape == "csv":
             writers[system.source] = EsCsvWriter(out_dir, system, planner.rng)
         elif system.shape == "ndjson":
             writers[system.source] = NdjsonWriter(out_dir, system, planner.rng)
         else:
-            writers[system.source] = XlsxWriter(out_dir, system, planner.rng, lambda s=system.source: new_id(s))
+            writers[system.source] = XlsxWriter(out_dir, system, planner.rng, lambda s=system.source: ids.new(s))
+    return writers
 
-    bad: list[BadRow] = []
-    planted_ids = planner.identities_made  # identities made so far are the planted ones
-    planted_sizes: dict[str, int] = {}
-    singletons = written = 0
+
+@dataclass
+class _Tally:
+    bad: list[BadRow] = field(default_factory=list)
+    planted_sizes: dict[str, int] = field(default_factory=dict)
+    singletons: int = 0
+    written: int = 0
+
+
+def _write_cases(out_dir: Path, planner: Planner, writers: dict[str, Writer], ids: _RecordIds) -> _Tally:
+    """Stream every case to its file and every record to ``truth/identities.csv``."""
+    tally = _Tally()
+    planted_last = planner.identities_made  # identities made so far are the planted ones
     with open(out_dir / "truth/identities.csv", "w", encoding="utf-8", newline="") as fh:
         truth = csv.writer(fh, lineterminator="\n")
         truth.writerow(("identity_id", "source", "record_id"))
@@ -117,37 +165,29 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
             source = case.system.source
             records = build_records(planner, case)
             for record in records:
-                if record.bad != "missing_id":
-                    record.record_id = new_id(source)
-                    truth.writerow((record.identity_id, source, record.record_id))
-                    if int(record.identity_id[1:]) <= planted_ids:
-                        planted_sizes[record.identity_id] = planted_sizes.get(record.identity_id, 0) + 1
-                    else:
-                        singletons += 1
-            writers[source].write_case(case, records, bad)
-            written += len(records)
-            case.planted = []  # the planted identities are not needed any more
-    manifest = [w.close() for w in writers.values()]
+                if record.bad == "missing_id":
+                    continue
+                record.record_id = ids.new(source)
+                truth.writerow((record.identity_id, source, record.record_id))
+                if int(record.identity_id[1:]) <= planted_last:
+                    tally.planted_sizes[record.identity_id] = tally.planted_sizes.get(record.identity_id, 0) + 1
+                else:
+                    tally.singletons += 1
+            writers[source].write_case(case, records, tally.bad)
+            tally.written += len(records)
+            case.planted = []  # written: the planted identities are not needed any more
+    return tally
 
+
+def _write_truth(out_dir: Path, planner: Planner, bad: list[BadRow]) -> list[tuple[str, str, str, str]]:
+    """Write case links, bad rows and look-alikes; return the case-link rows."""
     refs = [c.ref for c in planner.cases]
-    link_rows = sorted({(refs[l.case_a], refs[l.case_b], l.kind, l.detail) for l in planner.links})
+    link_rows = sorted({(refs[link.case_a], refs[link.case_b], link.kind, link.detail) for link in planner.links})
     _write_csv(out_dir / "truth/case_links.csv", ("case_a", "case_b", "kind", "detail"), link_rows)
-    bad.sort(key=lambda row: row[0])  # grouped by file, in file order within each (stable sort)
+    bad.sort(key=lambda row: row[0])  # grouped by file, in file order within each (the sort is stable)
     _write_csv(out_dir / "truth/bad_rows.csv", ("file", "line_or_record", "field", "problem"), bad)
     _write_csv(out_dir / "truth/lookalikes.csv", ("identity_a", "identity_b"), planner.lookalikes)
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
-    by_kind: dict[str, int] = {}
-    for row in link_rows:
-        by_kind[row[2]] = by_kind.get(row[2], 0) + 1
-    files = [e["file"] for e in manifest] + ["manifest.json", "truth/identities.csv", "truth/case_links.csv",
-                                             "truth/bad_rows.csv", "truth/lookalikes.csv"]
-    return GenerationSummary(
-        out_dir=out_dir, files=tuple(files), rows={e["file"]: e["rows"] for e in manifest}, cases=cases,
-        persons=written, identities=len(planted_sizes) + singletons,
-        multi_record_persons=sum(n for n in planted_sizes.values() if n > 1), planted_links=len(link_rows),
-        links_by_kind=by_kind, lookalike_pairs=len(planner.lookalikes), bad_rows=len(bad),
-    )
+    return link_rows
 
 
 def build_records(planner: Planner, case: CasePlan) -> list[PersonRecord]:
@@ -193,7 +233,7 @@ def _fresh_roles(planner: Planner, case: CasePlan, count: int, planted: set[str]
     """Roles for the ordinary persons: a victim and a suspect first where the case has none yet."""
     roles = SCENARIOS[case.offence].roles
     out = []
-    if "victim" in roles and "victim" not in planted and count >= 2:
+    if "victim" in roles and "victim" not in planted and (count >= 2 or (case.network and count == 1)):
         out.append("victim")
     if not planted & set(SUSPECT_ROLES) and len(out) < count:
         out.append("suspect")

@@ -2,7 +2,7 @@
 
 Only what the planted links need is kept in memory: one small ``CasePlan`` per case, and the planted
 identities with their appearances. Everything else (the ordinary persons of each case) is made while
-the files are written. ``planting`` adds the planted identities, look-alikes and shared identifiers.
+the files are written. ``planting`` adds the planted links, look-alikes and bad rows.
 """
 
 from __future__ import annotations
@@ -209,58 +209,3 @@ def _apportion_sizes(rng: random.Random, cases: list[CasePlan], persons: int) ->
         sizes[i] += 1
     for case, size in zip(cases, sizes):
         case.size = size
-
-
-def plant_networks(planner: Planner) -> None:
-    """Groups of 2-4 cases (CSV and NDJSON files) on the same route within weeks: ``shared_transit`` links."""
-    rng = planner.rng
-    candidates = [c.index for c in planner.cases
-                  if c.path is not None and c.path.transit and c.system.shape != "xlsx"]
-    if len(candidates) < 2:
-        return
-    by_origin: dict[str, list[int]] = {}
-    for i in candidates:
-        by_origin.setdefault(planner.cases[i].origin, []).append(i)
-    for _ in range(max(1, len(candidates) // 30)):
-        seed = planner.cases[rng.choice(candidates)]
-        if seed.network:
-            continue
-        pool = [i for i in by_origin[seed.origin] if i != seed.index and not planner.cases[i].network]
-        if not pool:
-            continue
-        members = [seed] + [planner.cases[i] for i in rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 3))))]
-        for member in members:
-            member.network = True
-            if member is not seed:
-                member.path = seed.path
-                member.travel = seed.travel + timedelta(days=rng.randrange(-20, 21))
-        for a in range(len(members)):
-            for b in range(a + 1, len(members)):
-                for city, _country in seed.path.transit:
-                    planner.link(members[a].index, members[b].index, "shared_transit", city)
-
-
-BAD_KINDS = {"csv": ("date", "phone", "missing_id"), "ndjson": ("date", "phone", "missing_id"),
-             "xlsx": ("date", "phone", "missing_id", "dangling")}
-
-
-def plant_bad_rows(planner: Planner) -> None:
-    """About one row in 500 per file shape made bad (at least one of each kind), in cases with no planted links."""
-    rng = planner.rng
-    for shape, kinds in BAD_KINDS.items():
-        cases = [c for c in planner.cases if c.system.shape == shape]
-        eligible = [c for c in cases if not planner.used[c.index] and not c.network]
-        if not eligible:
-            continue
-        wanted = max(len(kinds), round(sum(c.size for c in cases) / 500))
-        rng.shuffle(eligible)
-        placed = 0
-        for j in range(wanted * 3):
-            if placed == wanted:
-                break
-            case = eligible[j % len(eligible)]
-            kind = kinds[placed % len(kinds)]
-            if kind != "dangling" and sum(k != "dangling" for k in case.bad) >= case.size:
-                continue
-            case.bad.append(kind)
-            placed += 1

@@ -1,4 +1,5 @@
-"""Planted ground truth: the same person in several cases, look-alikes, identifiers shared by two people.
+"""Planted ground truth: the same person in several cases, look-alikes, identifiers shared by two people,
+route networks, and bad rows for the quarantine.
 
 Each planted appearance takes one person slot of its case; the writer fills the remaining slots with
 ordinary (single-record) persons.
@@ -193,3 +194,61 @@ def plant_shared_identifiers(planner: Planner, phones: int, documents: int) -> N
         _take(planner, a, Appearance(first, role_a, (), passport=a.passport is not None, phone=a.phone is not None))
         _take(planner, b, appearance_b)
 
+
+def plant_networks(planner: Planner) -> None:
+    """Groups of 2-4 cases (CSV and NDJSON files) on the same route within weeks: ``shared_transit`` links."""
+    rng = planner.rng
+    candidates = [c.index for c in planner.cases  # victims' routes are in every mapping: cases with victims
+                  if c.path is not None and c.path.transit and c.system.shape != "xlsx" and c.size >= 2
+                  and c.offence in VICTIM_OFFENCES]
+    if len(candidates) < 2:
+        return
+    by_origin: dict[str, list[int]] = {}
+    for i in candidates:
+        by_origin.setdefault(planner.cases[i].origin, []).append(i)
+    for _ in range(max(1, len(candidates) // 30)):
+        seed = planner.cases[rng.choice(candidates)]
+        if seed.network:
+            continue
+        pool = [i for i in by_origin[seed.origin] if i != seed.index and not planner.cases[i].network]
+        if not pool:
+            continue
+        members = [seed] + [planner.cases[i] for i in rng.sample(pool, min(len(pool), rng.choice((1, 1, 2, 3))))]
+        for member in members:
+            member.network = True
+            if member is not seed:
+                member.path = seed.path
+                member.travel = seed.travel + timedelta(days=rng.randrange(-20, 21))
+        for a in range(len(members)):
+            for b in range(a + 1, len(members)):
+                for city, _country in seed.path.transit:
+                    planner.link(members[a].index, members[b].index, "shared_transit", city)
+
+
+BAD_KINDS = {"csv": ("date", "phone", "missing_id"), "ndjson": ("date", "phone", "missing_id"),
+             "xlsx": ("date", "phone", "missing_id", "dangling")}
+
+
+def plant_bad_rows(planner: Planner) -> None:
+    """About one row in 500 per file shape made bad (at least one of each kind), always an ordinary person's
+    row, spread one per case over cases with no planted link first (a rejected NDJSON line then loses no
+    planted record), then over the others."""
+    rng = planner.rng
+    for shape, kinds in BAD_KINDS.items():
+        cases = [c for c in planner.cases if c.system.shape == shape and not c.network]
+        clean = [c for c in cases if not planner.used[c.index]]
+        others = [c for c in cases if planner.used[c.index]]
+        rng.shuffle(clean)
+        rng.shuffle(others)
+        wanted = max(len(kinds), round(sum(c.size for c in cases) / 500)) if cases else 0
+        placed = 0
+        for group in (clean, others):
+            for _ in range(len(kinds)):
+                for case in group:
+                    if placed == wanted:
+                        break
+                    kind = kinds[placed % len(kinds)]
+                    ordinary = case.size - planner.used[case.index]
+                    if kind == "dangling" or sum(k != "dangling" for k in case.bad) < ordinary:
+                        case.bad.append(kind)
+                        placed += 1

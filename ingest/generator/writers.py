@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 from unidecode import unidecode
 
-from ingest.generator.identifiers import email_address, write_document, write_phone
+from ingest.generator.identifiers import Document, email_address, write_document, write_phone
 from ingest.generator.people import PersonRecord
 from ingest.generator.plan import SUSPECT_ROLES, CasePlan
 from ingest.generator.world import System, alpha2, country_name
@@ -65,7 +65,7 @@ def _cp1252(text: str) -> str:
         return "".join(out)
 
 
-def _doc(record: PersonRecord, doc_type: str):
+def _doc(record: PersonRecord, doc_type: str) -> Document | None:
     return next((d for d in record.documents if d.doc_type == doc_type), None)
 
 
@@ -107,7 +107,7 @@ class EsCsvWriter:
                 route = (origin, "|".join(city for city, _ in transit), dest, origin_c, dest_c, _dmy(when))
             full_name = f"{record.family.upper()} {record.given}".strip()
             row = (
-                *head, record.record_id, full_name, "H" if record.sex == "M" else "M", birth, record.nationality,
+                *head, record.record_id, full_name, "Hombre" if record.sex == "M" else "Mujer", birth, record.nationality,
                 record.role, write_document(rng, passport.number, vary=0.3) if passport else "",
                 passport.country if passport else "", phone, email, *route, _dmy(case.opened),
                 write_document(rng, id_card.number, vary=0.2) if id_card else "", id_card.country if id_card else "",
@@ -288,7 +288,8 @@ class _FixedTimeZip(zipfile.ZipFile):
             shutil.copyfileobj(src, dst, 1 << 20)
 
 
-def _entry(writer, *, encoding: str | None) -> dict:
+def _entry(writer: EsCsvWriter | NdjsonWriter | XlsxWriter, *, encoding: str | None) -> dict:
+    """The manifest entry of a written file (``rows``: data rows; ``persons``: person records)."""
     entry = {"file": writer.file, "mapping": writer.mapping, "case": None, "country": writer.system.country,
              "format": writer.fmt, "rows": writer.rows, "source": writer.system.source, "persons": writer.persons}
     if encoding:

@@ -11,8 +11,10 @@ from pathlib import Path
 import openpyxl
 import phonenumbers
 import pytest
+from unidecode import unidecode
 
 from ingest.generator import GenerationSummary, generate
+from linkgraph.errors import UsageError
 
 CSV_HEADER = (
     "case_ref;case_country;offence_type;offence_date;offence_place;offence_country;person_id;full_name;sex;"
@@ -42,7 +44,8 @@ def records(generated) -> list[dict]:
                     found.append({"file": entry["file"], "at": str(line), "source": source, "id": row["person_id"],
                                   "case": row["case_ref"], "birth": row["birth_date"], "name": row["full_name"],
                                   "phones": [row["phone"]] if row["phone"] else [], "region": region,
-                                  "docs": {row["passport_no"]} - {""}})
+                                  "docs": {row["passport_no"], row["id_card_no"]} - {""},
+                                  "transit": set(row["route_transit"].split("|")) - {""}})
         elif entry["format"] == "ndjson":
             with open(path, encoding="utf-8") as fh:
                 for line, text in enumerate(fh, start=1):
@@ -53,7 +56,8 @@ def records(generated) -> list[dict]:
                                           "id": p.get("id", ""), "case": doc["case"]["reference"],
                                           "birth": p["birth_date"], "phones": p["phones"], "region": region,
                                           "name": f"{p['name']['given']} {p['name']['family']}",
-                                          "docs": {d["number"] for d in p["documents"]}})
+                                          "docs": {d["number"] for d in p["documents"]},
+                                          "transit": {t["city"] for t in p.get("route", {}).get("transit", [])}})
         else:
             wb = openpyxl.load_workbook(path, read_only=True)
             sheets = {ws.title: list(ws.iter_rows(values_only=True))[1:] for ws in wb.worksheets}
@@ -66,7 +70,8 @@ def records(generated) -> list[dict]:
             for row_no, (pid, surname, given, birth, _nat, _sex) in enumerate(sheets["persons"], start=2):
                 found.append({"file": entry["file"], "at": f"persons:{row_no}", "source": source, "id": pid or "",
                               "case": case_of.get(pid), "birth": birth, "phones": phones.get(pid, []),
-                              "region": region, "name": f"{given} {surname}", "docs": docs.get(pid, set())})
+                              "region": region, "name": f"{given} {surname}", "docs": docs.get(pid, set()),
+                              "transit": set()})
     return found
 
 
@@ -96,7 +101,7 @@ def test_persons_total_is_what_was_asked(generated, records) -> None:
 
 
 def test_fewer_persons_than_cases_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="persons"):
+    with pytest.raises(UsageError, match="persons"):
         generate(tmp_path, cases=10, persons=5)
 
 
@@ -118,7 +123,9 @@ def test_spanish_csv_is_cp1252_and_semicolon_separated(generated) -> None:
         raw.decode("utf-8")  # accented names are single cp1252 bytes, not UTF-8
     text = raw.decode("cp1252")
     assert text.splitlines()[0].startswith(CSV_HEADER)
-    assert "Ñ" in text or "Á" in text or "É" in text or "Í" in text or "Ó" in text or "Ú" in text
+    assert any(ch in text for ch in "ÑÁÉÍÓÚ")  # surnames in capitals keep their accents: NÚÑEZ, PEÑA
+    rows = list(csv.reader(text.splitlines(), delimiter=";"))
+    assert {len(row) for row in rows} == {len(rows[0])}
 
 
 def test_every_person_record_has_an_identity_and_ids_are_unique_per_source(records, identities) -> None:
@@ -245,3 +252,30 @@ def test_case_links_name_existing_cases_and_known_identities(generated, records,
             assert link["detail"] in known
         if link["kind"] == "same_phone":
             assert phonenumbers.is_valid_number(phonenumbers.parse(link["detail"]))
+
+
+def _e164(number: str, region: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def test_planted_identifier_and_route_links_are_visible_in_both_cases(generated, records) -> None:
+    out, _ = generated
+    numbers, phones, cities = defaultdict(set), defaultdict(set), defaultdict(set)
+    for r in records:
+        numbers[r["case"]] |= {d.upper().replace(" ", "").replace("-", "") for d in r["docs"]}
+        phones[r["case"]] |= {_e164(n, r["region"]) for n in r["phones"]}
+        cities[r["case"]] |= {unidecode(city) for city in r["transit"]}  # the cp1252 file writes Przemysl
+    with open(out / "truth/case_links.csv", encoding="utf-8", newline="") as fh:
+        links = list(csv.DictReader(fh))
+    for link in links:
+        for case in (link["case_a"], link["case_b"]):
+            if link["kind"] == "same_document":
+                assert link["detail"].split("|")[2] in numbers[case]
+            elif link["kind"] == "same_phone":
+                assert link["detail"] in phones[case]
+            elif link["kind"] == "shared_transit":
+                assert unidecode(link["detail"]) in cities[case]
