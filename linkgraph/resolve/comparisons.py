@@ -8,6 +8,7 @@ sentences travel with a saved model. Levels run from most to least alike; the fi
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 Level = dict[str, Any]
@@ -92,7 +93,10 @@ DATE_OF_BIRTH: dict[str, Any] = {
             " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
             "day and month swapped",
         ),
-        _level(f"{_BOTH_FULL} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1", "one digit different"),
+        _level(
+            f"{_BOTH_FULL} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1",
+            "one digit different",
+        ),
         _level("birth_year_l = birth_year_r AND birth_month_l = birth_month_r", "same year and month"),
         _level("birth_year_l = birth_year_r", "same year only"),
         _level("abs(birth_year_l - birth_year_r) <= 1", "born within one year"),
@@ -127,7 +131,7 @@ NATIONALITY: dict[str, Any] = {
 
 def _same_kind(x: str, y: str) -> str:
     """SQL: keys ``type|country|number`` ``x`` and ``y`` are the same type from the same country."""
-    return f"split_part({x}, '|', 1) = split_part({y}, '|', 1) AND split_part({x}, '|', 2) = split_part({y}, '|', 2)"
+    return " AND ".join(f"split_part({x}, '|', {part}) = split_part({y}, '|', {part})" for part in (1, 2))
 
 
 def _number_distance(x: str, y: str) -> str:
@@ -196,7 +200,7 @@ PLACE: dict[str, Any] = {
         },
         _level("postcode_l = postcode_r AND locality_l = locality_r", "same postcode and locality"),
         _level("postcode_l = postcode_r", "same postcode"),
-        _level("jaro_winkler_similarity(locality_l, locality_r) >= 0.92", "same locality"),
+        _level("jaro_winkler_similarity(locality_l, locality_r) >= 0.92", "same or nearly the same locality"),
         _level("damerau_levenshtein(postcode_l, postcode_r) <= 1", "postcode one digit different"),
         _ELSE_DIFFERENT,
     ],
@@ -231,7 +235,11 @@ def _rule(sql: str, explode: str | None = None) -> dict[str, Any]:
 # the number of pairs grows about linearly with the number of records.
 BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.surname_phon = r.surname_phon AND l.given_phon = r.given_phon"),
-    _rule("l.given_phon = r.given_phon AND l.birth_year = r.birth_year"),
+    # A common given name in one birth year is a big block; the surname's first sound splits it.
+    _rule(
+        "l.given_phon = r.given_phon AND l.birth_year = r.birth_year"
+        " AND left(l.surname_phon, 1) = left(r.surname_phon, 1)"
+    ),
     _rule("l.surname_phon = r.surname_phon AND l.birth_year = r.birth_year"),
     _rule("l.doc_keys = r.doc_keys", explode="doc_keys"),
     _rule("l.phone_keys = r.phone_keys", explode="phone_keys"),
@@ -256,9 +264,10 @@ TRAINING_RULES: list[list[tuple[str, ...]]] = [
 
 # Rules admitting almost no false matches; what they find, divided by the recall we credit them
 # with, estimates how many pairs match at all (the prior, lambda).
-DETERMINISTIC_RULES: list[str] = [
-    "l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.birth_date = r.birth_date",
-    "l.surname_key = r.surname_key AND l.birth_date = r.birth_date AND l.postcode = r.postcode",
+DETERMINISTIC_RULES: list[dict[str, Any]] = [
+    _rule("l.given_key = r.given_key AND l.surname_key = r.surname_key AND l.birth_date = r.birth_date"),
+    _rule("l.surname_key = r.surname_key AND l.birth_date = r.birth_date AND l.postcode = r.postcode"),
+    _rule("l.doc_keys = r.doc_keys", explode="doc_keys"),
 ]
 DETERMINISTIC_RECALL = 0.7
 
@@ -269,8 +278,8 @@ def base_settings() -> dict[str, Any]:
         "link_type": "dedupe_only",
         "unique_id_column_name": "ref",
         "probability_two_random_records_match": 1e-4,
-        "comparisons": [dict(c) for c in COMPARISONS],
-        "blocking_rules_to_generate_predictions": [dict(r) for r in BLOCKING_RULES],
+        "comparisons": copy.deepcopy(COMPARISONS),
+        "blocking_rules_to_generate_predictions": copy.deepcopy(BLOCKING_RULES),
         # Splink 5 reports a pair's level (gamma_*) only alongside the matching columns.
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import DamerauLevenshtein
 
 #: Contributions smaller than this (in bits) are left out of the evidence.
 MIN_CONTRIBUTION = 0.05
@@ -74,11 +75,11 @@ def evidence_sentences(scored: pd.DataFrame, comparisons: Sequence[Mapping[str, 
             if gamma == -1 or not math.isfinite(total) or abs(total) < MIN_CONTRIBUTION:
                 continue
             label = labels.get(int(gamma), f"level {gamma}")
-            if abs(tf_bits[i]) >= _TF_NOTE_BITS:
-                label += " (rare)" if tf_bits[i] > 0 else " (common)"
             text = _identifier_text(name, label, i, identifiers)
             if text is None:
                 text = f"{description}: {label}"
+                if abs(tf_bits[i]) >= _TF_NOTE_BITS:
+                    text += " (rare)" if tf_bits[i] > 0 else " (common)"
             per_row[i].append((total, f"{text}, {total:+.1f}"))
     return [[text for _, text in sorted(row, key=lambda item: -abs(item[0]))] for row in per_row]
 
@@ -86,6 +87,7 @@ def evidence_sentences(scored: pd.DataFrame, comparisons: Sequence[Mapping[str, 
 def _identifier_text(
     comparison: str, label: str, row: int, identifiers: Mapping[str, tuple[list[Any], list[Any]]]
 ) -> str | None:
+    """The sentence for a shared or near-identical document or phone, naming the keys; else None."""
     if comparison == "phones" and label == "phone in common" and "phone_keys" in identifiers:
         phones_l, phones_r = (_keys(side[row]) for side in identifiers["phone_keys"])
         return f"phone in common ({'; '.join(sorted(set(phones_l) & set(phones_r)))})"
@@ -98,7 +100,7 @@ def _identifier_text(
     same_kind = [(x, y) for x in docs_l for y in docs_r if _kind_of(x) == _kind_of(y)]
     if not same_kind:
         return None
-    x, y = same_kind[0]
+    x, y = min(same_kind, key=lambda pair: DamerauLevenshtein.distance(*pair))
     if label.startswith("same kind of document, numbers"):
         return f"{_kinds([x])} numbers one or two characters apart ({x} / {y})"
     if label == "same kind of document, different numbers":

@@ -164,7 +164,9 @@ def _sorted_words(name: str) -> str | None:
 
 def _phonetic(value: str) -> str | None:
     compact = "".join(ch for ch in value if ch.isalpha())
-    return jellyfish.metaphone(compact) or None if compact else None
+    if not compact:
+        return None
+    return jellyfish.metaphone(compact) or None
 
 
 def _map_unique(series: pd.Series, func: Callable[[str], str | None]) -> pd.Series:

@@ -8,7 +8,11 @@ expectation maximisation (EM), once per rule of ``comparisons.TRAINING_RULES``; 
   when a disagreement is never seen among matches, e.g. sex in clean data) leaves Splink's linker
   without the rule's own comparisons. Each session therefore runs on a fresh linker from the
   settings so far; a failed session is retried with the collapsing levels held fixed, then skipped.
-- Levels training could not estimate are made explicit and bounded (``regularise_levels``).
+- A level estimated in several sessions takes the median of its estimates (as Splink does); levels
+  training could not estimate are made explicit and bounded (``regularise_levels``).
+
+With too few records for any EM session (under about a hundred pairs per rule) the model has u
+probabilities only, scores every comparison as neutral and so proposes nothing.
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ MIN_BAYES_FACTOR = 0.01
 # Splink writes a level never seen in training as this m or u probability.
 _NOT_OBSERVED = 1e-6
 _FALLBACK_PRIOR = 1e-4
-# EM needs a few hundred pairs to say anything; past a few million it only costs time.
-_MIN_EM_PAIRS = 500
+# EM needs at least a hundred or so pairs to say anything; past a few million it only costs time.
+_MIN_EM_PAIRS = 100
 _MAX_EM_PAIRS = 2_000_000
 
 LevelKey = tuple[str, int]
@@ -143,7 +147,9 @@ def _em_session(
     return None
 
 
-def _collect_estimates(before: dict[str, Any], after: dict[str, Any], into: dict[LevelKey, list[float]]) -> None:
+def _collect_estimates(
+    before: dict[str, Any], after: dict[str, Any], into: dict[LevelKey, list[float]]
+) -> None:
     """Record the m of each level that EM changed from ``before`` to ``after``."""
     for comparison in after["comparisons"]:
         name = comparison["output_column_name"]
@@ -173,7 +179,7 @@ def _estimate_prior(people: SplinkDataFrame, settings: dict[str, Any]) -> float:
     linker = new_linker(people, settings)
     try:
         linker.training.estimate_probability_two_random_records_match(
-            DETERMINISTIC_RULES, recall=DETERMINISTIC_RECALL
+            copy.deepcopy(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
         )
     except (SplinkException, ValueError):
         return _FALLBACK_PRIOR
