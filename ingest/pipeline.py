@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import queue
 import secrets
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -27,9 +29,11 @@ from ingest.mapping import Mapping, TableSpec, check_columns
 from ingest.readers import Reader, SourceRow, open_reader
 from ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
+from linkgraph.model import load_model
 from linkgraph.store.base import Store
 
 CHUNK_ROWS = 5_000
+_REFERENCE_LABELS = frozenset(e.label for e in load_model().entities.values() if e.reference)
 REJECT_COLUMNS = ["file", "line", "field", "reason", "raw"]
 
 
@@ -114,7 +118,7 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
 
 
 def _record_key(source: str, file: Path, locator: str, digest: str) -> str:
-    return hashlib.sha1(f"{source}\x1f{file.name}\x1f{locator}\x1f{digest}".encode()).hexdigest()[:24]
+    return hashlib.sha1(f"{source}\x1f{file.name}\x1f{locator}\x1f{digest}".encode()).hexdigest()[:16]
 
 
 class _Chunk:
@@ -131,26 +135,36 @@ class _Chunk:
         for label, key, _ in output.refs:  # a link-table row puts the entity it names into its case
             known = self.case_refs.setdefault((label, key), [])
             known.extend(c for c in cases if c not in known)
+        nodes = self.nodes
         for node in output.nodes:
-            entry = self.nodes.get((node.label, node.key))
+            entry = nodes.get((node.label, node.key))
+            if node.label in _REFERENCE_LABELS:
+                if entry is None:
+                    nodes[(node.label, node.key)] = {"key": node.key, "props": node.props, "records": [], "cases": []}
+                else:
+                    entry["props"].update(node.props)
+                continue
             if entry is None:
-                self.nodes[(node.label, node.key)] = {"key": node.key, "props": dict(node.props),
-                                                      "records": [record_key], "cases": list(cases)}
-            else:
-                entry["props"].update(node.props)
-                if record_key not in entry["records"]:
-                    entry["records"].append(record_key)
-                entry["cases"].extend(c for c in cases if c not in entry["cases"])
+                nodes[(node.label, node.key)] = {"key": node.key, "props": node.props, "records": [record_key],
+                                                 "cases": list(cases)}
+                continue
+            entry["props"].update(node.props)
+            if entry["records"][-1] != record_key:
+                entry["records"].append(record_key)
+            for case in cases:
+                if case not in entry["cases"]:
+                    entry["cases"].append(case)
+        rels = self.rels
         for rel in output.rels:
             ident = (rel.type, rel.src_label, rel.src, rel.dst_label, rel.dst, rel.key)
-            entry = self.rels.get(ident)
+            entry = rels.get(ident)
             if entry is None:
-                self.rels[ident] = {"src": rel.src, "dst": rel.dst, "key": rel.key, "props": dict(rel.props),
-                                    "records": [record_key]}
-            else:
-                entry["props"].update(rel.props)
-                if record_key not in entry["records"]:
-                    entry["records"].append(record_key)
+                rels[ident] = {"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.props,
+                               "records": [record_key]}
+                continue
+            entry["props"].update(rel.props)
+            if entry["records"][-1] != record_key:
+                entry["records"].append(record_key)
 
     def write(self, store: Store) -> tuple[int, int]:
         """Write records, nodes (new ones created, known ones merged) and relationships; return counts."""
@@ -217,20 +231,23 @@ def ingest_files(
     run_props = {"user": user, "started": _now(), "source": mapping.source, "mapping": str(mapping.path),
                  "files": [str(f) for f in files], "status": "running"}
     store.upsert_nodes("IngestRun", [{"key": run_id, "props": run_props, "records": [], "cases": []}])
+    writer = _Writer(store, summary)
     try:
         for plan in plans:
+            if plan.table.is_link_table:
+                writer.drain()  # references are checked against the store: earlier chunks must be in it
             transformer = RowTransformer(mapping, plan.table, case)
             for rows in _chunks(plan.reader.rows(), chunk_rows):
-                entities, relationships = _ingest_chunk(store, plan, mapping, transformer, rows, rejects, run_id)
-                summary.entities_written += entities
-                summary.relationships_written += relationships
+                writer.put(_prepare_chunk(store, plan, mapping, transformer, rows, rejects, run_id))
                 summary.rows_read += len(rows)
                 summary.per_file[str(plan.file)] = summary.per_file.get(str(plan.file), 0) + len(rows)
                 if progress:
                     progress(len(rows))
             if hasattr(plan.reader, "close"):
                 plan.reader.close()
+        writer.close()
     finally:
+        writer.abandon()
         rejects.close()
     summary.rows_rejected = rejects.count
     summary.rejects_path = str(rejects.path) if rejects.count else None
@@ -241,8 +258,65 @@ def ingest_files(
     return summary
 
 
-def _ingest_chunk(store: Store, plan: _Plan, mapping: Mapping, transformer: RowTransformer,
-                  rows: list[SourceRow], rejects: _Rejects, run_id: str) -> tuple[int, int]:
+class _Writer:
+    """Writes chunks in order on one background thread while the next chunk is read and transformed.
+
+    The server works on one core while Python reads and normalises on the other; the queue holds at
+    most two chunks, so memory stays flat. The first error stops the writer and is raised by ``put``,
+    ``drain`` or ``close``.
+    """
+
+    def __init__(self, store: Store, summary: IngestSummary) -> None:
+        self.store = store
+        self.summary = summary
+        self.error: BaseException | None = None
+        self.chunks: queue.Queue[_Chunk | None] = queue.Queue(maxsize=2)
+        self.thread = threading.Thread(target=self._run, name="linkgraph-ingest-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (chunk := self.chunks.get()) is not None:
+            try:
+                if self.error is None:
+                    entities, relationships = chunk.write(self.store)
+                    self.summary.entities_written += entities
+                    self.summary.relationships_written += relationships
+            except BaseException as error:  # handed to the main thread
+                self.error = error
+            finally:
+                self.chunks.task_done()
+        self.chunks.task_done()
+
+    def _check(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def put(self, chunk: _Chunk) -> None:
+        """Queue ``chunk`` for writing (blocks while two chunks wait)."""
+        self._check()
+        self.chunks.put(chunk)
+
+    def drain(self) -> None:
+        """Wait until every queued chunk is written."""
+        self.chunks.join()
+        self._check()
+
+    def close(self) -> None:
+        """Write what is queued and stop the thread."""
+        self.drain()
+        self.chunks.put(None)
+        self.thread.join()
+        self._check()
+
+    def abandon(self) -> None:
+        """Stop the thread after an error in the main thread (queued chunks are still written first)."""
+        if self.thread.is_alive():
+            self.chunks.put(None)
+            self.thread.join()
+
+
+def _prepare_chunk(store: Store, plan: _Plan, mapping: Mapping, transformer: RowTransformer,
+                   rows: list[SourceRow], rejects: _Rejects, run_id: str) -> _Chunk:
     good: list[tuple[SourceRow, RowOutput]] = []
     for row in rows:
         if row.problem:
@@ -255,16 +329,16 @@ def _ingest_chunk(store: Store, plan: _Plan, mapping: Mapping, transformer: RowT
             good.append((row, outcome))
     good = _check_references(store, plan, mapping, good, rejects)
     chunk = _Chunk()
-    now = _now()
     for row, output in good:
-        digest = hashlib.sha1(json.dumps(row.record, sort_keys=True, default=str).encode()).hexdigest()
+        digest = hashlib.sha1(row.raw.encode() if row.raw is not None else
+                              json.dumps(row.record, sort_keys=True, default=str).encode()).hexdigest()
         record_key = _record_key(mapping.source, plan.file, row.locator, digest)
         chunk.records.append({"key": record_key, "records": [], "cases": [output.case_id] if output.case_id else [],
                               "props": {"source": mapping.source, "file": str(plan.file), "line": row.locator,
                                         "record_id": output.record_id or row.locator, "case_id": output.case_id or "",
-                                        "table": plan.table.name, "run": run_id, "time": now, "hash": digest[:16]}})
+                                        "run": run_id}})
         chunk.add(output, record_key)
-    return chunk.write(store)
+    return chunk
 
 
 def _check_references(store: Store, plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]],

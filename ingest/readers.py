@@ -28,6 +28,7 @@ class SourceRow:
     locator: str
     record: dict[str, Any]
     problem: str | None = None
+    raw: str | None = None  # the row's text as read, when the format has one (fingerprints the record)
 
 
 def detect_encoding(path: Path, declared: str | None) -> str:
@@ -115,7 +116,7 @@ class CsvReader(Reader):
                 problem = None if len(fields) == width else f"row has {len(fields)} fields, the header has {width}"
                 if problem:
                     record = {"_fields": fields}
-                yield SourceRow(str(start), record, problem)
+                yield SourceRow(str(start), record, problem, "\x1f".join(fields))
 
 
 class NdjsonReader(Reader):
@@ -147,7 +148,7 @@ class NdjsonReader(Reader):
                 if not isinstance(record, dict):
                     yield SourceRow(str(number), {"_value": record}, "a line must hold a JSON object")
                     continue
-                yield SourceRow(str(number), record)
+                yield SourceRow(str(number), record, None, line)
 
 
 class JsonReader(Reader):

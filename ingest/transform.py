@@ -10,6 +10,7 @@ to every suspect of it.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,21 @@ from linkgraph.model import load_model
 
 _MISSING = object()
 _FORMATTER = string.Formatter()
+_CACHE_LIMIT = 200_000
+
+#: Which parts of a normalised value become properties (``birth_date_year``...). Every stored property
+#: costs write time on every node, so only what resolution, search or display use is kept; a normaliser
+#: not listed keeps all its parts.
+STORED_PARTS: dict[str, tuple[str, ...]] = {
+    "name": ("given_key", "surname_key"),
+    "name_parts": ("given_key", "surname_key"),
+    "date": ("year", "month", "day"),
+    "country": (),
+    "phone": (),
+    "sex": (),
+    "handling_code": (),
+    "text": (),
+}
 
 
 @dataclass
@@ -122,56 +138,106 @@ class RowTransformer:
         self.captions = {label: entity.caption for label, entity in model.entities.items()}
         self.distinct = {name: rel.distinct_by for name, rel in model.relationships.items()}
         self.order = self._entity_order()
+        # Normalisers are pure, and countries, places, dates, roles repeat across rows: remember results.
+        self._cache: dict[tuple[Any, ...], Value | Invalid] = {}
+        self._compiled: dict[int, Callable[..., Value | Invalid | None]] = {}
 
     def _entity_order(self) -> list[EntitySpec]:
         return sorted(self.table.entities.values(), key=lambda e: e.foreach.path.count("[]") if e.foreach else 0)
 
     # -- values ----------------------------------------------------------------------------------
-    def _raw(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Any:
-        kind = spec.kind
-        if kind == "column":
-            return _lookup(scopes, spec.ref)
-        if kind == "const":
-            return self.constants.get(spec.ref)
-        if kind == "value":
-            return spec.ref
-        if kind == "item":
-            return scopes[-1]
-        if kind == "position":
-            return position[-1][1] + 1 if position else None
-        pieces = []  # template
-        for literal, name, _, _ in _FORMATTER.parse(spec.ref):
-            pieces.append(literal)
-            if name is not None:
-                value = text_of(_lookup(scopes, name))
-                if value is None:
-                    return None
-                pieces.append(value)
-        return "".join(pieces)
-
     def value(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
         """Evaluate a field: None when empty, else the normaliser's ``Value`` or ``Invalid``."""
-        raw = self._raw(spec, scopes, position)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            return None
-        if isinstance(raw, float) and raw != raw:  # NaN from spreadsheets
-            return None
+        evaluate = self._compiled.get(id(spec))
+        if evaluate is None:
+            evaluate = self._compiled[id(spec)] = self._compile(spec)
+        return evaluate(scopes, position)
+
+    def _getter(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Any]:
+        kind, ref = spec.kind, spec.ref
+        if kind == "column":
+            if ref.startswith("$.") or "." in ref:
+                return lambda scopes, position: _lookup(scopes, ref)
+
+            def column(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Any:
+                last = scopes[-1]
+                if type(last) is dict and ref in last:  # the common case: a flat record
+                    return last[ref]
+                return _lookup(scopes, ref)
+            return column
+        if kind == "const":
+            constant = self.constants.get(ref)
+            return lambda scopes, position: constant
+        if kind == "value":
+            return lambda scopes, position: ref
+        if kind == "item":
+            return lambda scopes, position: scopes[-1]
+        if kind == "position":
+            return lambda scopes, position: position[-1][1] + 1 if position else None
+        parts = list(_FORMATTER.parse(ref))
+
+        def template(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Any:
+            pieces = []
+            for literal, name, _, _ in parts:
+                pieces.append(literal)
+                if name is not None:
+                    text = text_of(_lookup(scopes, name))
+                    if text is None:
+                        return None
+                    pieces.append(text)
+            return "".join(pieces)
+        return template
+
+    def _compile(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
+        """Turn a field into one closure, so the per-row work is a lookup and a cached normaliser call."""
+        get = self._getter(spec)
         if spec.normaliser is None:
-            if isinstance(raw, (bool, int, float)):
-                return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
-            if isinstance(raw, (list, dict)):
-                return Invalid(f"expected a single value, found {type(raw).__name__}")
-            text = text_of(raw)
-            return None if text is None else Value(key=text, display=text)
-        options = dict(self.defaults.get(spec.normaliser, {}))
+            def plain(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
+                raw = get(scopes, position)
+                kind = type(raw)
+                if raw is None or (kind is float and raw != raw):
+                    return None
+                if kind in (bool, int, float):
+                    return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
+                if kind in (list, dict):
+                    return Invalid(f"expected a single value, found {kind.__name__}")
+                text = text_of(raw)
+                return None if text is None else Value(key=text, display=text)
+            return plain
+        normaliser = NORMALISERS[spec.normaliser]
+        static = {k: v for k, v in self.defaults.get(spec.normaliser, {}).items() if k in normaliser.options}
+        dynamic: list[tuple[str, FieldSpec]] = []
         for name, option in spec.options.items():
             if isinstance(option, FieldSpec):
-                result = self.value(option, scopes, position)
-                options[name] = None if result is None or isinstance(result, Invalid) else result.display
+                dynamic.append((name, option))
             else:
-                options[name] = option
-        options = {k: v for k, v in options.items() if k in NORMALISERS[spec.normaliser].options}
-        return NORMALISERS[spec.normaliser].func(raw, **options)
+                static[name] = option
+        func, name_, cache = normaliser.func, spec.normaliser, self._cache
+
+        def normalised(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
+            raw = get(scopes, position)
+            kind = type(raw)
+            if raw is None or (kind is str and (not raw or raw.isspace())) or (kind is float and raw != raw):
+                return None
+            options = static
+            if dynamic:
+                options = dict(static)
+                for option_name, option in dynamic:
+                    result = self.value(option, scopes, position)
+                    options[option_name] = None if result is None or isinstance(result, Invalid) else result.display
+            try:
+                cache_key = (name_, raw, *options.items())
+                return cache[cache_key]
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable raw value (a list where a scalar belongs): no caching
+                return func(raw, **options)
+            result = func(raw, **options)
+            if len(cache) > _CACHE_LIMIT:
+                cache.clear()
+            cache[cache_key] = result
+            return result
+        return normalised
 
     # -- instances -------------------------------------------------------------------------------
     def _instances(self, entity: EntitySpec, record: dict[str, Any]) -> list[_Instance] | Invalid:
@@ -215,10 +281,13 @@ class RowTransformer:
                 problems.append((spec.label, result.reason))
                 continue
             props[name] = result.display
-            if spec.normaliser and result.key != result.display:
+            if spec.normaliser is None:
+                continue
+            if result.key != result.display:
                 props[f"{name}_key"] = result.key
+            keep = STORED_PARTS.get(spec.normaliser)
             for part, part_value in result.parts.items():
-                if part_value is not None:
+                if part_value is not None and (keep is None or part in keep):
                     props[f"{name}_{part}"] = part_value
         return props
 
@@ -272,8 +341,9 @@ class RowTransformer:
             instance.key = ident.key
             caption = self.captions[entity.label]
             props.setdefault(caption, ident.display)
+            keep = STORED_PARTS.get(entity.ident.normaliser or "text")
             for part, part_value in ident.parts.items():
-                if part_value is not None:
+                if part_value is not None and (keep is None or part in keep):
                     props.setdefault(part, part_value)
         else:
             instance.key = f"{self.mapping.source}:{ident.key}"

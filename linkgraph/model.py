@@ -29,6 +29,7 @@ class EntityType:
     caption: str
     searchable: tuple[str, ...] = ()
     protect: tuple[str, ...] = ()
+    reference: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ def parse_model(document: dict) -> Model:
             caption=spec.get("caption", "key"),
             searchable=tuple(spec.get("searchable", ())),
             protect=tuple(spec.get("protect", ())),
+            reference=bool(spec.get("reference", False)),
         )
     relationships: dict[str, RelationshipType] = {}
     for name, spec in (document.get("relationships") or {}).items():

@@ -5,6 +5,7 @@ MATCH (n {key: $key})
 WHERE NOT n:Record
 UNWIND n.records AS record_key
 MATCH (r:Record {key: record_key})
+OPTIONAL MATCH (run:IngestRun {key: r.run})
 RETURN labels(n)[0] AS label, n.key AS key, r.source AS source, r.file AS file, r.line AS line,
-       r.record_id AS record_id, r.case_id AS case_id, r.run AS run, r.time AS time
-ORDER BY r.time, r.file, r.line
+       r.record_id AS record_id, r.case_id AS case_id, r.run AS run, run.started AS time, run.user AS user
+ORDER BY time, file, line

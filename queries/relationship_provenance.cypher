@@ -5,6 +5,7 @@ MATCH (n {key: $key})-[e]-(m)
 WHERE NOT n:Record
 UNWIND e.records AS record_key
 MATCH (r:Record {key: record_key})
+OPTIONAL MATCH (run:IngestRun {key: r.run})
 RETURN type(e) AS relationship, m.key AS other, r.source AS source, r.file AS file, r.line AS line,
-       r.record_id AS record_id, r.case_id AS case_id, r.run AS run, r.time AS time
-ORDER BY relationship, other, r.time
+       r.record_id AS record_id, r.case_id AS case_id, r.run AS run, run.started AS time
+ORDER BY relationship, other, time

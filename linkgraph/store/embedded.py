@@ -18,6 +18,7 @@ from linkgraph.errors import NotAStore, ReadOnlyViolation, StoreError, StoreUnav
 from linkgraph.model import load_model
 from linkgraph.store import server
 from linkgraph.store.base import QueryResult, Store
+from linkgraph.store.cypher_params import params_header
 
 MARKER = "linkgraph-store.json"
 FORMAT = 1
@@ -143,8 +144,6 @@ class EmbeddedStore(Store):
         about a fifth of the server's time, so a producer thread overlaps it (measured: 24k -> 31k
         nodes/s). Batches still run one after another, in order.
         """
-        from falkordb.helpers import stringify_param_value
-
         texts: queue.Queue[str | None | BaseException] = queue.Queue(maxsize=2)
         stop = threading.Event()
 
@@ -153,7 +152,7 @@ class EmbeddedStore(Store):
                 for batch in row_batches:
                     if stop.is_set():
                         return
-                    texts.put(f"CYPHER rows={stringify_param_value(list(batch))} {cypher}")
+                    texts.put(params_header({"rows": list(batch)}) + cypher)
                 texts.put(None)
             except BaseException as error:  # handed to the consumer, re-raised there
                 texts.put(error)
