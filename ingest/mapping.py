@@ -218,6 +218,16 @@ def _field(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) 
     return FieldSpec(kind, raw[kind], raw.line, normaliser, options, bool(raw.get("required", False)))
 
 
+def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any]) -> dict[str, FieldSpec]:
+    """Parse the ``properties:`` map of an entity or relationship into fields."""
+    properties = {}
+    for prop, value in (raw.get("properties") or {}).items():
+        spec = _field(value, raw["properties"].line_of(prop), problems, constants)
+        if spec:
+            properties[str(prop)] = spec
+    return properties
+
+
 def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> EntitySpec | None:
     model = load_model()
     if not isinstance(raw, LineDict):
@@ -248,11 +258,7 @@ def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict
             foreach = Foreach(spec["column"], str(spec.get("split", "|")), spec.line)
         else:
             problems.add(raw.line_of("foreach"), "foreach is a JSON array path (suspects[]) or {column: X, split: '|'}")
-    properties = {}
-    for prop, value in (raw.get("properties") or {}).items():
-        spec = _field(value, raw["properties"].line_of(prop), problems, constants)
-        if spec:
-            properties[prop] = spec
+    properties = _properties(raw, problems, constants)
     if ident is None:
         return None
     return EntitySpec(name, label, mode, ident, raw.line, foreach, bool(raw.get("optional", False)), properties)
@@ -279,12 +285,7 @@ def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems
         if entities[name].label not in allowed:
             problems.add(raw.line_of(end), f"{rel_type} cannot go {end} a {entities[name].label} (allowed: {', '.join(allowed)})")
         ends.append(name)
-    properties = {}
-    for prop, value in (raw.get("properties") or {}).items():
-        spec = _field(value, raw["properties"].line_of(prop), problems, constants)
-        if spec:
-            properties[prop] = spec
-    return RelationshipSpec(rel_type, ends[0], ends[1], raw.line, properties)
+    return RelationshipSpec(rel_type, ends[0], ends[1], raw.line, _properties(raw, problems, constants))
 
 
 def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems,
