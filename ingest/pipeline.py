@@ -43,6 +43,7 @@ class IngestSummary:
 
     run_id: str
     files: list[str]
+    source: str = ""
     rows_read: int = 0
     rows_rejected: int = 0
     entities_written: int = 0
@@ -225,7 +226,7 @@ def ingest_files(
     started = time.monotonic()
     plans = plan_ingest(files, mapping)
     run_id = new_run_id()
-    summary = IngestSummary(run_id, [str(f) for f in files])
+    summary = IngestSummary(run_id, [str(f) for f in files], mapping.source)
     rejects = _Rejects(rejects_path or Path(f"linkgraph-rejects-{run_id}.csv"))
     store.init_schema()
     run_props = {"user": user, "started": _now(), "source": mapping.source, "mapping": str(mapping.path),

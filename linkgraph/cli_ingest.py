@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -20,39 +22,62 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--mapping", "mapping_name", required=True,
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--mapping", "mapping_name", default=None,
               help="Mapping file, or the name of a mapping shipped in mappings/ (e.g. es-cnp-csv).")
+@click.option("--manifest", type=click.Path(path_type=Path), default=None,
+              help="Instead of FILES and --mapping: a manifest.json naming each file's mapping, source and country.")
 @click.option("--case", "case_id", default=None, help="Case reference for rows whose mapping gives none.")
 @click.option("--source", "source", default=None, help="Source name instead of the mapping's (one mapping, several systems).")
 @click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
 @click.option("--rejects", "rejects", type=click.Path(path_type=Path), default=None,
-              help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv")
+              help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv;"
+                   " with --manifest, a directory for rejects-<source>.csv files.")
 @pass_context
-def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str, case_id: str | None, source: str | None,
-           constants: tuple[str, ...], rejects: Path | None) -> None:
-    """Ingest case FILES through a source MAPPING; bad rows go to the rejects file (exit 3)."""
+def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, manifest: Path | None, case_id: str | None,
+           source: str | None, constants: tuple[str, ...], rejects: Path | None) -> None:
+    """Ingest case FILES through a source MAPPING (or every file of a --manifest); bad rows go to a rejects file (exit 3)."""
+    from ingest.manifest import ingest_manifest
     from ingest.mapping import load_mapping, with_overrides
     from ingest.pipeline import ingest_files
 
-    mapping = with_overrides(load_mapping(mapping_name), source, parse_params(constants))
+    if manifest is not None and (files or mapping_name):
+        raise click.UsageError("give either --manifest or FILES with --mapping, not both")
+    if manifest is None and not (files and mapping_name):
+        raise click.UsageError("give FILES and --mapping (or --manifest)")
     with ctx.open(create=True) as store:
-        if sys.stderr.isatty():  # pragma: no cover - a person is watching
-            with _progress_bar() as bar:
-                task = bar.add_task("ingest", total=None)
-                summary = ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects, user=ctx.user,
-                                       progress=lambda n: bar.advance(task, n))
-        else:
-            summary = ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects, user=ctx.user)
-    rate = summary.rows_read / summary.seconds if summary.seconds else 0
-    click.echo(f"ingested {len(files)} file{'s' if len(files) != 1 else ''} with {mapping.source}: "
-               f"{summary.rows_read:,} rows read, {summary.entities_written:,} entities and "
-               f"{summary.relationships_written:,} relationships written, {summary.rows_rejected:,} rejected "
-               f"({summary.seconds:.1f} s, {rate:,.0f} rows/s, run {summary.run_id})")
-    if summary.rows_rejected:
-        click.echo(f"{summary.rows_rejected:,} row{'s' if summary.rows_rejected != 1 else ''} rejected: "
-                   f"see {summary.rejects_path} (file, line, field, reason); every good row was stored", err=True)
+        with _progress() as advance:
+            if manifest is not None:
+                summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=ctx.user, progress=advance)
+            else:
+                mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants))
+                summaries = [ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects,
+                                          user=ctx.user, progress=advance)]
+    for summary in summaries:
+        rate = summary.rows_read / summary.seconds if summary.seconds else 0
+        count = len(summary.files)
+        click.echo(f"ingested {count} file{'s' if count != 1 else ''} with {summary.source}: "
+                   f"{summary.rows_read:,} rows read, {summary.entities_written:,} entities and "
+                   f"{summary.relationships_written:,} relationships written, {summary.rows_rejected:,} rejected "
+                   f"({summary.seconds:.1f} s, {rate:,.0f} rows/s, run {summary.run_id})")
+    rejected = [s for s in summaries if s.rows_rejected]
+    if rejected:
+        total = sum(s.rows_rejected for s in rejected)
+        where = ", ".join(str(s.rejects_path) for s in rejected)
+        click.echo(f"{total:,} row{'s' if total != 1 else ''} rejected: see {where} (file, line, field, reason); "
+                   "every good row was stored", err=True)
         click.get_current_context().exit(EXIT_REJECTED)
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[int], None] | None]:
+    """A rows-done progress bar on a terminal; nothing (None) in cron or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    with _progress_bar() as bar:  # pragma: no cover - a person is watching
+        task = bar.add_task("ingest", total=None)
+        yield lambda n: bar.advance(task, n)
 
 
 @cli.group()

@@ -90,3 +90,21 @@ def test_status_on_a_missing_store_says_to_init(python: str, tmp_path: Path) -> 
     done = run(python, "--store", str(tmp_path / "nothing"), "status")
     assert done.returncode == 1
     assert "linkgraph --store" in done.stderr and "init" in done.stderr
+
+
+def test_ingest_a_generated_manifest_rejects_exactly_the_planted_bad_rows(python: str, store_dir: Path, tmp_path: Path) -> None:
+    import csv
+
+    assert run(python, "generate", "--cases", "30", "--seed", "3", "-o", str(tmp_path / "scenario")).returncode == 0
+    done = run(python, "--store", str(store_dir), "ingest", "--manifest", str(tmp_path / "scenario" / "manifest.json"),
+               "--rejects", str(tmp_path))
+    assert done.returncode == 3, done.stderr
+    planted = {(r["file"], r["line_or_record"]) for r in csv.DictReader(open(tmp_path / "scenario" / "truth" / "bad_rows.csv"))}
+    rejected = set()
+    for path in tmp_path.glob("rejects-*.csv"):
+        for row in csv.DictReader(open(path, encoding="utf-8")):
+            rejected.add((str(Path(row["file"]).relative_to(tmp_path / "scenario")), row["line"]))
+    # every planted bad row is rejected; rows naming a person whose own row was rejected are rejected too
+    assert planted <= rejected
+    extra = rejected - planted
+    assert all(line.split(":")[0] in ("documents", "phones", "case_persons") for _, line in extra)
