@@ -3,15 +3,21 @@
 Every file is checked whole before anything is written (a file that cannot be read is refused whole).
 Rows are then processed in chunks: bad rows go to the rejects file with file, line, field, reason and
 the raw row; good rows become one ``Record`` node each (provenance) and the entities and relationships
-they assert, deduplicated within the chunk so each is sent once. Entities not yet in the store are
-CREATEd rather than MERGEd (several times faster), and relationships between two new entities are
-created too; everything else is merged. Writes are idempotent, so a killed run, run again, ends in the
-same state as one clean run.
+they assert, deduplicated within the chunk so each is sent once (``ingest.chunk``: entities not yet in
+the store are CREATEd rather than MERGEd, several times faster, and so are relationships with an end
+created just now). Writes are idempotent, so a killed run, run again, ends in the same state as one
+clean run.
+
+Reading and normalising (one child process, ``ingest.reader_process``) overlap with writing (a thread
+here, and the database server): each takes about one core.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
+import gc
 import hashlib
 import json
 import queue
@@ -25,16 +31,20 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ingest.chunk import Chunk
 from ingest.mapping import Mapping, TableSpec, check_columns
+from ingest.reader_process import ReaderProcess, fork_available
 from ingest.readers import Reader, SourceRow, open_reader
 from ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
-from linkgraph.model import load_model
-from linkgraph.store.base import Store
+from linkgraph.store.base import NodeId, Store
 
-CHUNK_ROWS = 5_000
-_REFERENCE_LABELS = frozenset(e.label for e in load_model().entities.values() if e.reference)
+CHUNK_ROWS = 2_000
+CHUNK_ITEMS = 20_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
 REJECT_COLUMNS = ["file", "line", "field", "reason", "raw"]
+
+#: Answers a link table's question: of these keys per label, which does the store hold (with their handles)?
+_Lookup = Callable[[dict[str, set[str]]], dict[str, dict[str, NodeId]]]
 
 
 @dataclass
@@ -122,90 +132,6 @@ def _record_key(source: str, file: Path, locator: str, digest: str) -> str:
     return hashlib.sha1(f"{source}\x1f{file.name}\x1f{locator}\x1f{digest}".encode()).hexdigest()[:16]
 
 
-class _Chunk:
-    """One chunk of good rows, deduplicated: each node and relationship once, with all its records and cases."""
-
-    def __init__(self) -> None:
-        self.nodes: dict[tuple[str, str], dict[str, Any]] = {}
-        self.rels: dict[tuple[str, str, str, str, str, str], dict[str, Any]] = {}
-        self.records: list[dict[str, Any]] = []
-        self.case_refs: dict[tuple[str, str], list[str]] = {}
-
-    def add(self, output: RowOutput, record_key: str) -> None:
-        cases = [output.case_id] if output.case_id else []
-        for label, key, _ in output.refs:  # a link-table row puts the entity it names into its case
-            known = self.case_refs.setdefault((label, key), [])
-            known.extend(c for c in cases if c not in known)
-        nodes = self.nodes
-        for node in output.nodes:
-            entry = nodes.get((node.label, node.key))
-            if node.label in _REFERENCE_LABELS:
-                if entry is None:
-                    nodes[(node.label, node.key)] = {"key": node.key, "props": node.props, "records": [], "cases": []}
-                else:
-                    entry["props"].update(node.props)
-                continue
-            if entry is None:
-                nodes[(node.label, node.key)] = {"key": node.key, "props": node.props, "records": [record_key],
-                                                 "cases": list(cases)}
-                continue
-            entry["props"].update(node.props)
-            if entry["records"][-1] != record_key:
-                entry["records"].append(record_key)
-            for case in cases:
-                if case not in entry["cases"]:
-                    entry["cases"].append(case)
-        rels = self.rels
-        for rel in output.rels:
-            ident = (rel.type, rel.src_label, rel.src, rel.dst_label, rel.dst, rel.key)
-            entry = rels.get(ident)
-            if entry is None:
-                rels[ident] = {"src": rel.src, "dst": rel.dst, "key": rel.key, "props": rel.props,
-                               "records": [record_key]}
-                continue
-            entry["props"].update(rel.props)
-            if entry["records"][-1] != record_key:
-                entry["records"].append(record_key)
-
-    def write(self, store: Store) -> tuple[int, int]:
-        """Write records, nodes (new ones created, known ones merged) and relationships; return counts."""
-        new_keys: set[tuple[str, str]] = set()
-        by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for (label, _), row in self.nodes.items():
-            by_label[label].append(row)
-        by_label["Record"] = self.records
-        for label, rows in by_label.items():
-            existing = store.existing_keys(label, [r["key"] for r in rows])
-            fresh = [r for r in rows if r["key"] not in existing]
-            store.upsert_nodes(label, fresh, new=True)
-            store.upsert_nodes(label, [r for r in rows if r["key"] in existing])
-            new_keys.update((label, r["key"]) for r in fresh)
-        by_type: dict[tuple[str, str, str, bool], list[dict[str, Any]]] = defaultdict(list)
-        for (rel_type, src_label, src, dst_label, dst, _), row in self.rels.items():
-            fresh = (src_label, src) in new_keys and (dst_label, dst) in new_keys
-            by_type[(rel_type, src_label, dst_label, fresh)].append(row)
-        for (rel_type, src_label, dst_label, fresh), rows in by_type.items():
-            store.upsert_relationships(rel_type, src_label, dst_label, rows, new=fresh)
-        touched: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for (label, key), cases in self.case_refs.items():
-            if cases:
-                touched[label].append({"key": key, "cases": cases})
-        for label, rows in touched.items():
-            store.add_cases(label, rows)
-        return len(self.nodes), len(self.rels)
-
-
-def _chunks(rows: Iterator[SourceRow], size: int) -> Iterator[list[SourceRow]]:
-    chunk: list[SourceRow] = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def ingest_files(
     store: Store,
     files: list[Path],
@@ -216,12 +142,15 @@ def ingest_files(
     user: str = "unknown",
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    reader_process: bool = True,
 ) -> IngestSummary:
     """Ingest ``files`` through ``mapping`` into ``store``; return the summary.
 
     Raises ``InvalidData`` / ``InvalidMapping`` / ``UsageError`` before writing anything when a file
     cannot be read or does not fit the mapping. Bad rows do not raise: they go to ``rejects_path``
     (default ``linkgraph-rejects-<run>.csv`` in the current directory), and ``rows_rejected`` counts them.
+    Rows are read and normalised in a child process where the platform can fork (``reader_process``),
+    so that work and the writing run on two cores; the result is the same either way.
     """
     started = time.monotonic()
     plans = plan_ingest(files, mapping)
@@ -232,31 +161,106 @@ def ingest_files(
     run_props = {"user": user, "started": _now(), "source": mapping.source, "mapping": str(mapping.path),
                  "files": [str(f) for f in files], "status": "running"}
     store.upsert_nodes("IngestRun", [{"key": run_id, "props": run_props, "records": [], "cases": []}])
-    writer = _Writer(store, summary)
-    try:
-        for plan in plans:
-            if plan.table.is_link_table:
-                writer.drain()  # references are checked against the store: earlier chunks must be in it
-            transformer = RowTransformer(mapping, plan.table, case)
-            for rows in _chunks(plan.reader.rows(), chunk_rows):
-                writer.put(_prepare_chunk(store, plan, mapping, transformer, rows, rejects, run_id))
-                summary.rows_read += len(rows)
-                summary.per_file[str(plan.file)] = summary.per_file.get(str(plan.file), 0) + len(rows)
-                if progress:
-                    progress(len(rows))
-            if hasattr(plan.reader, "close"):
-                plan.reader.close()
-        writer.close()
-    finally:
-        writer.abandon()
-        rejects.close()
-    summary.rows_rejected = rejects.count
-    summary.rejects_path = str(rejects.path) if rejects.count else None
+    with _allocation_heavy_gc():
+        _write_prepared(store, summary, progress, functools.partial(
+            _prepared_chunks, plans, mapping, case, run_id, rejects, chunk_rows),
+            use_process=reader_process and fork_available())
+    summary.rejects_path = str(rejects.path) if summary.rows_rejected else None
     summary.seconds = time.monotonic() - started
     store.upsert_nodes("IngestRun", [{"key": run_id, "records": [], "cases": [], "props": {
         "status": "finished", "finished": _now(), "rows_read": summary.rows_read,
         "rows_rejected": summary.rows_rejected, "rejects_file": summary.rejects_path or ""}}])
     return summary
+
+
+@contextlib.contextmanager
+def _allocation_heavy_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the block runs (process-wide; resumed after).
+
+    Ingest allocates millions of small dicts and lists that live until their chunk is written. The
+    collector would scan them again and again (measured: a third of the pipeline's CPU with the default
+    thresholds, a tenth with raised ones), and ingest makes no reference cycles (checked with
+    ``gc.DEBUG_SAVEALL`` on every source format), so reference counting alone frees what it drops.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@dataclass
+class _Prepared:
+    """A chunk ready to write, with the file its rows came from, their count, and the rejects so far."""
+
+    chunk: Chunk
+    file: str
+    rows: int
+    rejected: int
+    link_table: bool
+
+
+def _write_prepared(store: Store, summary: IngestSummary, progress: Callable[[int], None] | None,
+                    produce: Callable[[_Lookup], Iterator[_Prepared]], use_process: bool) -> None:
+    """Write what ``produce`` prepares, in order, counting it into ``summary``."""
+    source = ReaderProcess(produce) if use_process else None  # forked before any thread of ours starts
+    writer = _Writer(store, summary)
+    lookup = _StoreLookup(store, writer)
+    try:
+        for prepared in (source.items(lookup) if source else produce(lookup)):
+            lookup.handed_to_writer(prepared)
+            writer.put(prepared.chunk)
+            summary.rows_read += prepared.rows
+            summary.rows_rejected = prepared.rejected
+            summary.per_file[prepared.file] = summary.per_file.get(prepared.file, 0) + prepared.rows
+            if progress:
+                progress(prepared.rows)
+        writer.close()
+    finally:
+        writer.abandon()
+        if source:
+            source.stop()
+
+
+class _StoreLookup:
+    """Answers the reference checks of link tables: which of the named keys the store holds, with handles.
+
+    Link tables come after entity tables, and their ids must resolve to entities of the same run: so
+    before answering, every entity-table chunk handed to the writer is written.
+    """
+
+    def __init__(self, store: Store, writer: _Writer) -> None:
+        self.store = store
+        self.writer = writer
+        self.entities_pending = False
+
+    def handed_to_writer(self, prepared: _Prepared) -> None:
+        """Note a chunk handed to the writer (an entity-table chunk must be written before the next answer)."""
+        self.entities_pending = self.entities_pending or not prepared.link_table
+
+    def __call__(self, wanted: dict[str, set[str]]) -> dict[str, dict[str, NodeId]]:
+        if self.entities_pending:
+            self.writer.drain()
+            self.entities_pending = False
+        return {label: self.store.node_ids(label, keys) for label, keys in wanted.items()}
+
+
+def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run_id: str, rejects: _Rejects,
+                     chunk_rows: int, lookup: _Lookup) -> Iterator[_Prepared]:
+    """Read every plan in chunks of ``chunk_rows`` rows and yield each chunk prepared (the reading half)."""
+    try:
+        for plan in plans:
+            transformer = RowTransformer(mapping, plan.table, case)
+            for read, good in _transformed(plan, transformer, rejects, chunk_rows):
+                chunk = _prepare_chunk(plan, mapping, good, rejects, run_id, lookup)
+                yield _Prepared(chunk, str(plan.file), read, rejects.count, plan.table.is_link_table)
+            transformer.close()
+            if hasattr(plan.reader, "close"):
+                plan.reader.close()
+    finally:
+        rejects.close()
 
 
 class _Writer:
@@ -271,7 +275,7 @@ class _Writer:
         self.store = store
         self.summary = summary
         self.error: BaseException | None = None
-        self.chunks: queue.Queue[_Chunk | None] = queue.Queue(maxsize=2)
+        self.chunks: queue.Queue[Chunk | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, name="linkgraph-ingest-writer", daemon=True)
         self.thread.start()
 
@@ -292,7 +296,7 @@ class _Writer:
         if self.error is not None:
             raise self.error
 
-    def put(self, chunk: _Chunk) -> None:
+    def put(self, chunk: Chunk) -> None:
         """Queue ``chunk`` for writing (blocks while two chunks wait)."""
         self._check()
         self.chunks.put(chunk)
@@ -316,42 +320,60 @@ class _Writer:
             self.thread.join()
 
 
-def _prepare_chunk(store: Store, plan: _Plan, mapping: Mapping, transformer: RowTransformer,
-                   rows: list[SourceRow], rejects: _Rejects, run_id: str) -> _Chunk:
+def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects,
+                 chunk_rows: int) -> Iterator[tuple[int, list[tuple[SourceRow, RowOutput]]]]:
+    """Transform the rows of ``plan``, bad ones to the rejects file; yield (rows read, good rows with what
+    they assert) for every ``chunk_rows`` rows, or sooner once they assert ``CHUNK_ITEMS`` entities and
+    relationships (one nested record can assert hundreds: chunks stay alike in work to write)."""
     good: list[tuple[SourceRow, RowOutput]] = []
-    for row in rows:
+    read = items = 0
+    for row in plan.reader.rows():
+        read += 1
         if row.problem:
             rejects.add(plan.file, row, "(row)", row.problem)
-            continue
-        outcome = transformer.transform(row.record)
-        if isinstance(outcome, Rejection):
-            rejects.add(plan.file, row, outcome.field, outcome.reason)
         else:
-            good.append((row, outcome))
-    good = _check_references(store, plan, mapping, good, rejects)
-    chunk = _Chunk()
+            outcome = transformer.transform(row.record)
+            if isinstance(outcome, Rejection):
+                rejects.add(plan.file, row, outcome.field, outcome.reason)
+            else:
+                good.append((row, outcome))
+                items += len(outcome.nodes) + len(outcome.rels)
+        if read >= chunk_rows or items >= CHUNK_ITEMS:
+            yield read, good
+            good, read, items = [], 0, 0
+    if read:
+        yield read, good
+
+
+def _prepare_chunk(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]], rejects: _Rejects,
+                   run_id: str, lookup: _Lookup) -> Chunk:
+    """Check the references of the good rows and gather them, each with its ``Record``, into a chunk."""
+    chunk = Chunk()
+    good = _check_references(plan, mapping, good, rejects, lookup, chunk.ref_ids)
+    file = str(plan.file)
     for row, output in good:
         digest = hashlib.sha1(row.raw.encode() if row.raw is not None else
                               json.dumps(row.record, sort_keys=True, default=str).encode()).hexdigest()
         record_key = _record_key(mapping.source, plan.file, row.locator, digest)
-        chunk.records.append({"key": record_key, "records": [], "cases": [output.case_id] if output.case_id else [],
-                              "props": {"source": mapping.source, "file": str(plan.file), "line": row.locator,
-                                        "record_id": output.record_id or row.locator, "case_id": output.case_id or "",
-                                        "run": run_id}})
+        chunk.records.append({"key": record_key, "source": mapping.source, "file": file, "line": row.locator,
+                              "record_id": output.record_id or row.locator, "case_id": output.case_id or "",
+                              "run": run_id, "cases": [output.case_id] if output.case_id else []})
         chunk.add(output, record_key)
     return chunk
 
 
-def _check_references(store: Store, plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]],
-                      rejects: _Rejects) -> list[tuple[SourceRow, RowOutput]]:
-    """Reject rows that refer to an id their source never defined (in this run or earlier)."""
+def _check_references(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]], rejects: _Rejects,
+                      lookup: _Lookup,
+                      handles: dict[tuple[str, str], NodeId]) -> list[tuple[SourceRow, RowOutput]]:
+    """Reject rows that refer to an id their source never defined (in this run or earlier); put the
+    handles of the entities the kept rows name into ``handles``."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for _, output in good:
         for label, key, _ in output.refs:
             wanted[label].add(key)
     if not wanted:
         return good
-    known = {label: store.existing_keys(label, keys) for label, keys in wanted.items()}
+    known = lookup(wanted)
     kept = []
     for row, output in good:
         missing = [(label, key, field_name) for label, key, field_name in output.refs if key not in known[label]]
@@ -359,8 +381,10 @@ def _check_references(store: Store, plan: _Plan, mapping: Mapping, good: list[tu
             label, key, field_name = missing[0]
             rejects.add(plan.file, row, field_name,
                         f"{label} {key.split(':', 1)[1]!r} is not defined by source {mapping.source}")
-        else:
-            kept.append((row, output))
+            continue
+        kept.append((row, output))
+        for label, key, _ in output.refs:
+            handles[(label, key)] = known[label][key]
     return kept
 
 

@@ -12,6 +12,7 @@ import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -207,39 +208,66 @@ class JsonReader(Reader):
 
 
 class XlsxReader(Reader):
-    """One sheet of an XLSX workbook (read-only mode: rows are streamed); the first row is the header."""
+    """One sheet of an XLSX workbook, read with calamine; the first row is the header.
+
+    calamine (Rust) reads a sheet about ten times faster than openpyxl, whose read-only mode also
+    re-reads every sheet whole when the workbook has no dimension records (as exports often lack).
+    The sheet being read is held in memory (a sheet has at most 1,048,576 rows). Values come back as
+    openpyxl gives them: empty cells as None, whole numbers as int, dates as datetime.
+    """
 
     def check(self) -> None:
         super().check()
-        import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
+        from python_calamine import CalamineWorkbook
 
         try:
-            self.workbook = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError) as error:
+            self.workbook = CalamineWorkbook.from_path(str(self.path))
+        except Exception as error:  # calamine's CalamineError, ZipError, XmlError... for a file that is no workbook
             raise InvalidData(f"{self.path}: not an XLSX workbook ({type(error).__name__})") from None
-        except Exception as error:  # zipfile.BadZipFile and friends from a corrupt file
-            raise InvalidData(f"{self.path}: not an XLSX workbook ({error})") from None
         sheet = self.options.get("sheet")
-        names = self.workbook.sheetnames
+        names = self.workbook.sheet_names
         if sheet and sheet not in names:
             raise InvalidData(f"{self.path}: no sheet {sheet!r}; sheets: {', '.join(names)}")
         self.sheet = sheet or names[0]
-        header = next(self.workbook[self.sheet].iter_rows(max_row=1, values_only=True), None)
+        header = next(self._rows(), None)
         if not header:
             raise InvalidData(f"{self.path}: sheet {self.sheet!r} is empty")
         self.columns = ["" if h is None else str(h).strip() for h in header]
 
+    def _rows(self) -> Iterator[list[Any]]:
+        """The sheet's rows from row 1, each as wide as the used area from column A, values as openpyxl gives them."""
+        sheet = self.workbook.get_sheet_by_name(self.sheet)
+        if sheet.start is None:  # no cell at all
+            return
+        # calamine yields every row from row 1 (empty ones first) but only the columns from the first
+        # used one: pad those in front so the values line up with column A.
+        padding = [None] * sheet.start[1]
+        for values in sheet.iter_rows():
+            yield padding + [_xlsx_value(v) for v in values]
+
     def rows(self) -> Iterator[SourceRow]:
-        rows = self.workbook[self.sheet].iter_rows(min_row=2, values_only=True)
+        rows = self._rows()
+        next(rows, None)
         for number, values in enumerate(rows, start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
             yield SourceRow(f"{self.sheet}:{number}", dict(zip(self.columns or [], values)))
 
     def close(self) -> None:
-        """Close the workbook's file handle."""
+        """Release the workbook."""
         self.workbook.close()
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A calamine cell as openpyxl reads it: ``""`` (empty) as None, whole numbers as int, dates as datetime."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float and value.is_integer() and abs(value) < 1e15:  # Excel keeps 15 significant digits
+        return int(value)
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value
 
 
 READERS: dict[str, type[Reader]] = {"csv": CsvReader, "tsv": CsvReader, "ndjson": NdjsonReader,

@@ -118,6 +118,24 @@ def _compatible(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]) 
     return True
 
 
+class _PropertyPlan:
+    """One field of an entity's or relationship's properties, compiled: its closure and property names."""
+
+    __slots__ = ("name", "spec", "evaluate", "key_name", "keep", "_part_names")
+
+    def __init__(self, name: str, spec: FieldSpec, evaluate: Callable[..., Value | Invalid | None],
+                 key_name: str | None, keep: tuple[str, ...] | None) -> None:
+        self.name, self.spec, self.evaluate, self.key_name, self.keep = name, spec, evaluate, key_name, keep
+        self._part_names: dict[str, str] = {}
+
+    def part_name(self, part: str) -> str:
+        """The property that holds ``part`` of this field's value (``birth_date_year``)."""
+        found = self._part_names.get(part)
+        if found is None:
+            found = self._part_names[part] = f"{self.name}_{part}"
+        return found
+
+
 class RowTransformer:
     """Turns records of one table into ``RowOutput``s, with the mapping's defaults bound once."""
 
@@ -141,6 +159,14 @@ class RowTransformer:
         # Normalisers are pure, and countries, places, dates, roles repeat across rows: remember results.
         self._cache: dict[tuple[Any, ...], Value | Invalid] = {}
         self._compiled: dict[int, Callable[..., Value | Invalid | None]] = {}
+        self._plans: dict[int, list[_PropertyPlan]] = {}
+
+    def close(self) -> None:
+        """Drop the compiled fields and the normaliser cache (the compiled closures refer back to this
+        transformer: without this, only the cyclic garbage collector could free them)."""
+        self._compiled.clear()
+        self._plans.clear()
+        self._cache.clear()
 
     def _entity_order(self) -> list[EntitySpec]:
         return sorted(self.table.entities.values(), key=lambda e: e.foreach.path.count("[]") if e.foreach else 0)
@@ -148,10 +174,24 @@ class RowTransformer:
     # -- values ----------------------------------------------------------------------------------
     def value(self, spec: FieldSpec, scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
         """Evaluate a field: None when empty, else the normaliser's ``Value`` or ``Invalid``."""
+        return self._evaluator(spec)(scopes, position)
+
+    def _evaluator(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
         evaluate = self._compiled.get(id(spec))
         if evaluate is None:
             evaluate = self._compiled[id(spec)] = self._compile(spec)
-        return evaluate(scopes, position)
+        return evaluate
+
+    def _plan(self, specs: dict[str, FieldSpec]) -> list[_PropertyPlan]:
+        """The properties of an entity or relationship, compiled once: each field's closure and the names
+        of the properties its value fills."""
+        plan = self._plans.get(id(specs))
+        if plan is None:
+            plan = self._plans[id(specs)] = [
+                _PropertyPlan(name, spec, self._evaluator(spec), f"{name}_key" if spec.normaliser else None,
+                              STORED_PARTS.get(spec.normaliser) if spec.normaliser else ())
+                for name, spec in specs.items()]
+        return plan
 
     def _getter(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Any]:
         kind, ref = spec.kind, spec.ref
@@ -271,24 +311,25 @@ class RowTransformer:
 
     def _properties(self, specs: dict[str, FieldSpec], instance: _Instance, problems: list[tuple[str, str]]) -> dict[str, Any]:
         props: dict[str, Any] = {}
-        for name, spec in specs.items():
-            result = self.value(spec, instance.scopes, instance.position)
+        scopes, position = instance.scopes, instance.position
+        for field in self._plan(specs):
+            result = field.evaluate(scopes, position)
             if result is None:
-                if spec.required:
-                    problems.append((spec.label, f"missing required value for {name}"))
+                if field.spec.required:
+                    problems.append((field.spec.label, f"missing required value for {field.name}"))
                 continue
-            if isinstance(result, Invalid):
-                problems.append((spec.label, result.reason))
+            if type(result) is Invalid:
+                problems.append((field.spec.label, result.reason))
                 continue
-            props[name] = result.display
-            if spec.normaliser is None:
+            props[field.name] = result.display
+            if field.key_name is None:
                 continue
             if result.key != result.display:
-                props[f"{name}_key"] = result.key
-            keep = STORED_PARTS.get(spec.normaliser)
+                props[field.key_name] = result.key
+            keep = field.keep
             for part, part_value in result.parts.items():
                 if part_value is not None and (keep is None or part in keep):
-                    props[f"{name}_{part}"] = part_value
+                    props[field.part_name(part)] = part_value
         return props
 
     def transform(self, record: dict[str, Any]) -> RowOutput | Rejection:
@@ -328,12 +369,12 @@ class RowTransformer:
         return out
 
     def _entity(self, entity: EntitySpec, instance: _Instance, out: RowOutput, problems: list[tuple[str, str]]) -> bool:
-        ident = self.value(entity.ident, instance.scopes, instance.position)
+        ident = self._evaluator(entity.ident)(instance.scopes, instance.position)
         if ident is None:
             if not entity.optional:
                 problems.append((entity.ident.label, f"missing required value for {entity.name} ({entity.label})"))
             return False
-        if isinstance(ident, Invalid):
+        if type(ident) is Invalid:
             problems.append((entity.ident.label, ident.reason))
             return False
         props = self._properties(entity.properties, instance, problems)
@@ -359,13 +400,14 @@ class RowTransformer:
                        problems: list[tuple[str, str]]) -> None:
         sources = instances.get(rel.source, [])
         targets = instances.get(rel.target, [])
-        labels = (self.table.entities[rel.source].label, self.table.entities[rel.target].label)
+        source_label, target_label = self.table.entities[rel.source].label, self.table.entities[rel.target].label
         distinct = self.distinct.get(rel.type)
+        distinct_key = f"{distinct}_key"
         for a in sources:
             for b in targets:
-                if not _compatible(a.position, b.position):
+                if a.position and b.position and not _compatible(a.position, b.position):
                     continue
                 deeper = a if len(a.position) >= len(b.position) else b
-                props = self._properties(rel.properties, deeper, problems)
-                key = str(props.get(f"{distinct}_key", props.get(distinct, ""))) if distinct else ""
-                out.rels.append(RelOut(rel.type, labels[0], a.key, labels[1], b.key, key, props))
+                props = self._properties(rel.properties, deeper, problems) if rel.properties else {}
+                key = str(props.get(distinct_key, props.get(distinct, ""))) if distinct else ""
+                out.rels.append(RelOut(rel.type, source_label, a.key, target_label, b.key, key, props))

@@ -10,7 +10,6 @@ import click
 from linkgraph.cli import Context, cli, pass_context
 
 
-
 @cli.command()
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
               help="Match probability from which a pair is proposed (default 0.9).")
@@ -32,6 +31,9 @@ def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retra
                f"above the threshold, {summary.identities:,} identities, {len(summary.identity_changes)} identity "
                f"changes ({summary.seconds:.1f} s; model {'trained and saved to' if summary.trained else 'from'} "
                f"{summary.model_path})")
+    if summary.reopened or summary.withdrawn:
+        click.echo(f"  {summary.reopened:,} rejected pairs reopened on new evidence, {summary.withdrawn:,} candidates "
+                   "withdrawn (now below the threshold)")
     for change in summary.identity_changes[:10]:
         click.echo(f"  identity change: {change}")
 
@@ -44,8 +46,8 @@ def review() -> None:
 @review.command("list")
 @click.option("--min", "min_probability", type=click.FloatRange(0.0, 1.0), default=0.0, help="Lowest probability shown.")
 @click.option("--case", "case_id", default=None, help="Only links touching this case.")
-@click.option("--status", type=click.Choice(["candidate", "accepted", "rejected", "all"]), default="candidate",
-              show_default=True)
+@click.option("--status", type=click.Choice(["candidate", "accepted", "rejected", "withdrawn", "all"]),
+              default="candidate", show_default=True)
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
 @pass_context
@@ -63,7 +65,8 @@ def review_list(ctx: Context, min_probability: float, case_id: str | None, statu
         click.echo("nothing to review")
         return
     for c in found:
-        click.echo(f"{c.id}  p={c.probability:.3f}  {c.status}")
+        decided = f" by {c.decided_by} at {c.decided_at}" if c.decided_by else ""
+        click.echo(f"{c.id}  p={c.probability:.3f}  {c.status}{decided}")
         for side in (c.left, c.right):
             click.echo(f"    {side['key']:<28} {side['name'] or '':<32} born {side['birth_date'] or '?':<10} "
                        f"cases {', '.join(side['cases'] or [])}")
@@ -76,7 +79,8 @@ def _decide(ctx: Context, link_id: str, status: str) -> None:
 
     with ctx.open() as store:
         candidate = decide(store, link_id, status, ctx.user)
-    click.echo(f"{candidate.id}: {candidate.left['key']} and {candidate.right['key']} {status} by {ctx.user}")
+    click.echo(f"{candidate.id}: {candidate.left['key']} and {candidate.right['key']} {status} by "
+               f"{candidate.decided_by} at {candidate.decided_at}")
 
 
 @review.command("accept")

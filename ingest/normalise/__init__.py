@@ -69,7 +69,7 @@ NORMALISERS: dict[str, Normaliser] = {
     for normaliser in (
         Normaliser("text", normalise_text, (), "free text, whitespace collapsed"),
         Normaliser("name", normalise_name, ("order",), "person name: spelling kept, transliterated key"),
-        Normaliser("date", normalise_date, ("order",), "date kept as precise as given: year, month or day"),
+        Normaliser("date", normalise_date, ("order", "keep_possible"), "date kept as precise as given: year, month or day"),
         Normaliser("country", normalise_country, (), "country code or name (en/fr/es) to ISO alpha-3"),
         Normaliser("document", normalise_document, ("doc_type", "country"), "document to type|ISO3|NUMBER"),
         Normaliser("document_type", normalise_document_type, (), "document type word (en/fr/es) to a type"),

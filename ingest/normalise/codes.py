@@ -11,7 +11,6 @@ import unicodedata
 
 from .base import Invalid, Result, Value
 
-_SPACES = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
@@ -37,7 +36,8 @@ def text_of(raw: object) -> str | None:
         text = str(int(raw)) if raw.is_integer() else str(raw)
     else:
         text = str(raw)
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    # str.split() splits on exactly the characters \s matches (str.isspace), and is several times faster
+    text = " ".join(unicodedata.normalize("NFKC", text).split())
     return text or None
 
 

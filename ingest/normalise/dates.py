@@ -47,10 +47,20 @@ _NUMERIC = re.compile(r"(\d+)([/.\-])(\d+)(?:\2(\d+))?")
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|re|o|a)")
 
 
-def _value(year: int, month: int | None, day: int | None, raw: str) -> Result:
-    """Check the pieces and build the ``Value`` (or say which piece is impossible)."""
+def _value(year: int, month: int | None, day: int | None, raw: str, keep_possible: bool = False) -> Result:
+    """Check the pieces and build the ``Value`` (or say which piece is impossible).
+
+    With ``keep_possible`` an impossible month or day is dropped rather than refused: the date keeps
+    the precision its possible pieces give (a month 00 or 41 leaves the year; a day 00 or 93 leaves
+    the year and month).
+    """
     if not MIN_YEAR <= year <= MAX_YEAR:
         return Invalid(f"year {year} is outside {MIN_YEAR}-{MAX_YEAR}: {raw!r}")
+    if keep_possible:
+        if month is not None and not 1 <= month <= 12:
+            month, day = None, None
+        if month is not None and day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            day = None
     if month is None:
         return Value(key=f"{year:04d}", display=f"{year:04d}",
                      parts={"year": year, "month": None, "day": None, "precision": "year"})
@@ -79,7 +89,18 @@ def _year(digits: str, raw: str) -> int | Invalid:
     return int(digits)
 
 
-def _numeric(match: re.Match[str], order: DateOrder, raw: str) -> Result:
+def _compact(digits: str, order: DateOrder, raw: str, keep_possible: bool) -> Result:
+    """Read eight digits without separators in the declared order: ``19870305`` (ymd), ``05031987`` (dmy)."""
+    if order == "ymd":
+        year, month, day = digits[:4], digits[4:6], digits[6:]
+    elif order == "dmy":
+        day, month, year = digits[:2], digits[2:4], digits[4:]
+    else:
+        month, day, year = digits[:2], digits[2:4], digits[4:]
+    return _value(int(year), int(month), int(day), raw, keep_possible)
+
+
+def _numeric(match: re.Match[str], order: DateOrder, raw: str, keep_possible: bool = False) -> Result:
     """Read ``05/03/1987``, ``5.3.1987``, ``03/1987``, ``1987/03`` in the declared order."""
     numbers = [group for group in (match.group(1), match.group(3), match.group(4)) if group is not None]
     if len(numbers) == 2:
@@ -88,13 +109,13 @@ def _numeric(match: re.Match[str], order: DateOrder, raw: str) -> Result:
         else:
             month_digits, year_digits = numbers
         year = _year(year_digits, raw)
-        return year if isinstance(year, Invalid) else _value(year, int(month_digits), None, raw)
+        return year if isinstance(year, Invalid) else _value(year, int(month_digits), None, raw, keep_possible)
     if len(numbers[0]) == 4:
         fields = dict(zip("ymd", numbers))
     else:
         fields = dict(zip(order[0] + order[1] + order[2], numbers))
     year = _year(fields["y"], raw)
-    return year if isinstance(year, Invalid) else _value(year, int(fields["m"]), int(fields["d"]), raw)
+    return year if isinstance(year, Invalid) else _value(year, int(fields["m"]), int(fields["d"]), raw, keep_possible)
 
 
 def _written(text: str, raw: str) -> Result:
@@ -114,7 +135,7 @@ def _written(text: str, raw: str) -> Result:
     return _value(int(years[0]), months[0], day, raw)
 
 
-def normalise_date(raw: object, order: DateOrder = "dmy") -> Result:
+def normalise_date(raw: object, order: DateOrder = "dmy", keep_possible: bool = False) -> Result:
     """Read a date, keeping its precision (year, month or day).
 
     Parameters
@@ -124,7 +145,12 @@ def normalise_date(raw: object, order: DateOrder = "dmy") -> Result:
         ``"03/1987"``, ``"5 March 1987"``, ``"mars 1987"``, ``"5 de marzo de 1987"``, ``"Mar 1987"``),
         a ``datetime.date`` or ``datetime.datetime`` from a spreadsheet reader, or an ``int`` year.
     order : {"dmy", "mdy", "ymd"}
-        The order of day, month and year in numeric dates of this source.
+        The order of day, month and year in numeric dates of this source, also for eight digits
+        without separators (``19870305`` is read as ymd only when the source says ymd).
+    keep_possible : bool
+        For sources known to garble dates (a day 00 or 93, a month 41): keep the year, or the year
+        and month, instead of refusing the date. Off by default: a date that cannot be read whole
+        rejects its row.
 
     Returns
     -------
@@ -146,9 +172,11 @@ def normalise_date(raw: object, order: DateOrder = "dmy") -> Result:
     lowered = _TIME.sub("", text.lower())
     if match := _ISO.fullmatch(lowered):
         year, month, day = match.groups()
-        return _value(int(year), int(month) if month else None, int(day) if day else None, text)
+        return _value(int(year), int(month) if month else None, int(day) if day else None, text, keep_possible)
     if match := _NUMERIC.fullmatch(lowered):
-        return _numeric(match, order, text)
+        return _numeric(match, order, text, keep_possible)
+    if len(lowered) == 8 and lowered.isdigit():
+        return _compact(lowered, order, text, keep_possible)
     if lowered.isdigit():
         year = _year(lowered, text)
         return year if isinstance(year, Invalid) else _value(year, None, None, text)

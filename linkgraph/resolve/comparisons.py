@@ -39,15 +39,30 @@ _NAMES_SWAPPED = (
 )
 _SAME_WORDS = "name_sorted_l = name_sorted_r"
 
+# Both names exactly the same. Given names and surnames are not independent among different people
+# (both come from one language, so "joy" goes with "ibrahim" far more often than their separate
+# frequencies say): the whole name is one fact, scored by the surname comparison with the whole
+# name's own frequency, and the given-name comparison then has nothing more to say.
+_SAME_WHOLE_NAME = "name_key_l = name_key_r"
+
 
 def _name_comparison(key: str, phon: str, output: str, description: str) -> dict[str, Any]:
     whole_name: list[Level]
+    exact: list[Level]
     if output == "surname":
+        exact = [_level(_SAME_WHOLE_NAME, "same given name and surname", tf_column="name_key")]
         whole_name = [
             _level(_NAMES_SWAPPED, "given name and surname swapped"),
             _level(_SAME_WORDS, "same name words in another order"),
         ]
     else:
+        exact = [
+            {
+                "sql_condition": _SAME_WHOLE_NAME,
+                "label_for_charts": "compared with the surname (same given name and surname)",
+                "is_null_level": True,
+            }
+        ]
         whole_name = [
             {
                 "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS}",
@@ -60,6 +75,7 @@ def _name_comparison(key: str, phon: str, output: str, description: str) -> dict
         "comparison_description": description,
         "comparison_levels": [
             _null(key),
+            *exact,
             _level(f"{key}_l = {key}_r", "exact match", tf_column=key),
             _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling"),
             _level(f"{phon}_l = {phon}_r", "sounds the same"),
@@ -123,7 +139,7 @@ NATIONALITY: dict[str, Any] = {
     "comparison_description": "nationality",
     "comparison_levels": [
         _null("nationality"),
-        _level("nationality_l = nationality_r", "same", tf_column="nationality"),
+        _level("nationality_l = nationality_r", "same"),
         _ELSE_DIFFERENT,
     ],
 }
@@ -261,6 +277,23 @@ TRAINING_RULES: list[list[tuple[str, ...]]] = [
     [("birth_date",), ("birth_year", "birth_month"), ("birth_year", "nationality"), ("birth_year",)],
     [("birth_year", "postcode")],
 ]
+
+#: Levels where two records share a strong identifier, with the list column holding it. Among random
+#: pairs such sharing is so rare (about one pair in ten million) that a sample of a few million pairs
+#: mostly never sees it; its u is counted exactly over all records instead.
+IDENTIFIER_LEVELS: dict[str, tuple[str, str]] = {
+    "documents": ("doc_keys", "document in common"),
+    "phones": ("phone_keys", "phone in common"),
+}
+
+#: Comparisons whose agreement the names already imply among different people: a given name says
+#: the sex, and names come from a language, which says much of the nationality. Random pairs
+#: (where u comes from) mostly disagree on both, but pairs with alike names mostly agree; scored as
+#: independent facts they would count the name two or three times. Their u is therefore measured
+#: on pairs with the same sounding names (the first of ``NAME_BLOCKS`` giving enough pairs), and EM
+#: blocked on names holds them fixed.
+NAME_DEPENDENT: tuple[str, ...] = ("sex", "nationality")
+NAME_BLOCKS: list[tuple[str, ...]] = [("given_phon", "surname_phon"), ("surname_phon",)]
 
 # Rules admitting almost no false matches; what they find, divided by the recall we credit them
 # with, estimates how many pairs match at all (the prior, lambda).

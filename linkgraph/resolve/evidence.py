@@ -120,5 +120,5 @@ def _kind_of(key: str) -> tuple[str, str]:
 
 
 def _kinds(keys: Sequence[str]) -> str:
-    kinds = sorted({key.split("|")[0].replace("_", " ") for key in keys})
+    kinds = sorted({key.split("|")[0].replace("_", " ").replace("other", "document") for key in keys})
     return " and ".join(kinds) or "document"

@@ -10,6 +10,19 @@ expectation maximisation (EM), once per rule of ``comparisons.TRAINING_RULES``; 
   settings so far; a failed session is retried with the collapsing levels held fixed, then skipped.
 - A level estimated in several sessions takes the median of its estimates (as Splink does); levels
   training could not estimate are made explicit and bounded (``regularise_levels``).
+- Splink 5 refuses an m that EM drives below 1e-300 ("never among matches"); such an iteration is
+  clamped instead (``_clamped_em``), so a session with a clean signal is not lost.
+
+Three corrections to the textbook estimates, each because its independence assumption fails on
+case-file data:
+
+- Sharing a document or a phone is too rare among random pairs for a sample to see; its u is counted
+  over all records (``_count_identifier_u``).
+- Sex and nationality follow from the names (``comparisons.NAME_DEPENDENT``): EM sessions blocked on
+  names hold them neutral, and their u is measured among pairs with alike names
+  (``_condition_on_names``), so agreement on them does not count the name a second time.
+- Given name and surname together are scored as one fact with the whole name's own frequency
+  (``comparisons._SAME_WHOLE_NAME``).
 
 With too few records for any EM session (under about a hundred pairs per rule) the model has u
 probabilities only, scores every comparison as neutral and so proposes nothing.
@@ -17,12 +30,15 @@ probabilities only, scores every comparison as neutral and so proposes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import statistics
+from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
 from splink import DuckDBAPI, block_on
+from splink.internals import expectation_maximisation as _splink_em
 from splink.internals.exceptions import SplinkException
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -30,10 +46,16 @@ from linkgraph.resolve.comparisons import (
     DESCRIPTIONS,
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
+    IDENTIFIER_LEVELS,
+    NAME_BLOCKS,
+    NAME_DEPENDENT,
     TRAINING_RULES,
     base_settings,
 )
+from linkgraph.resolve.person_frame import PREPARED_SCHEMA
 from linkgraph.resolve.splink_session import PEOPLE_TABLE, new_linker, open_session
+
+PREPARED_COLUMNS = tuple(PREPARED_SCHEMA.names)
 
 #: No single comparison counts more than log2(1/0.01) = 6.6 bits against a match. EM without
 #: labels drives a disagreement it rarely sees among matches towards m = 0, while real records of
@@ -60,6 +82,7 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
             max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None
         )
         settings = linker.misc.save_model_to_json()
+        _count_identifier_u(db_api, settings)
         estimates: dict[LevelKey, list[float]] = {}
         for alternatives in TRAINING_RULES:
             counted = [(columns, _count_pairs(db_api, columns)) for columns in alternatives]
@@ -75,6 +98,7 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
             level = _comparison(settings, name)["comparison_levels"][position]
             level["m_probability"] = statistics.median(values)
         settings["probability_two_random_records_match"] = _estimate_prior(people, settings)
+        _condition_on_names(db_api, settings)
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
@@ -126,25 +150,129 @@ def _em_session(
     """Run EM blocked on equality of ``columns``; return (start, trained) settings, None if it failed."""
     start = copy.deepcopy(settings)
     at_risk = regularise_levels(start)
-    for held in (set(), at_risk):
+    name_columns = {column for block in NAME_BLOCKS for column in block}
+    implied = _hold_name_dependent(start) if set(columns) & name_columns else set()
+    for held in (implied, at_risk | implied):
         trial = copy.deepcopy(start)
         for name, position in held:
             _comparison(trial, name)["comparison_levels"][position]["fix_m_probability"] = True
         linker = new_linker(people, trial)
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*columns), max_pairs=_MAX_EM_PAIRS if sample else None
-            )
+            with _clamped_em():
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    block_on(*columns), max_pairs=_MAX_EM_PAIRS if sample else None
+                )
         except (SplinkException, ValueError):
             if not at_risk:
                 return None
             continue
         trained = linker.misc.save_model_to_json()
         for comparison in trained["comparisons"]:
-            for level in comparison["comparison_levels"]:
+            given = _comparison(settings, comparison["output_column_name"])["comparison_levels"]
+            for level, before in zip(comparison["comparison_levels"], given):
                 level["fix_m_probability"] = False
+                # EM leaves u alone; a u that random pairs never showed stays unknown (regularise_levels
+                # then makes its level neutral) instead of keeping the stand-in this session used.
+                if not level.get("is_null_level"):
+                    level["u_probability"] = before.get("u_probability")
         return start, trained
     return None
+
+
+_SPLINK_MIN_PROBABILITY = 1e-300
+
+
+@contextlib.contextmanager
+def _clamped_em() -> Iterator[None]:
+    """Let an EM iteration that drives an m below 1e-300 keep going instead of failing.
+
+    Splink 5 refuses such values (earlier versions clamped them); they mean "never seen among
+    matches", which ``regularise_levels`` bounds afterwards. Without the clamp, a session in which
+    EM finds a clean signal (documents never differ among matches) fails as a whole.
+    """
+    original = getattr(_splink_em, "populate_m_u_from_lookup", None)
+    if original is None:  # another Splink: keep its behaviour, failures are retried as before
+        yield
+        return
+
+    def clamped(fixed: Any, level: Any, name: str, lookup: dict[str, dict[int, Any]]) -> None:
+        for record in lookup.get(name, {}).values():
+            for key in ("m_probability", "u_probability"):
+                value = record.get(key)
+                if isinstance(value, float) and value < _SPLINK_MIN_PROBABILITY:
+                    record[key] = _SPLINK_MIN_PROBABILITY
+        original(fixed, level, name, lookup)
+
+    _splink_em.populate_m_u_from_lookup = clamped
+    try:
+        yield
+    finally:
+        _splink_em.populate_m_u_from_lookup = original
+
+
+def _count_identifier_u(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
+    """Set the u of each ``IDENTIFIER_LEVELS`` level to the share of all comparable pairs sharing a key.
+
+    Pairs sharing a key are counted per key (a pair sharing two keys counts twice, which is rare and
+    errs towards caution); comparable pairs are those where both records hold at least one key.
+    """
+    for name, (column, label) in IDENTIFIER_LEVELS.items():
+        levels = _comparison(settings, name)["comparison_levels"]
+        level = next((lv for lv in levels if lv.get("label_for_charts") == label), None)
+        if level is None:
+            continue
+        sql = (f"SELECT (SELECT count(*) FROM {PEOPLE_TABLE} WHERE len({column}) > 0), "
+               f"(SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(DISTINCT ref) AS n FROM "
+               f"(SELECT ref, unnest({column}) AS k FROM {PEOPLE_TABLE}) GROUP BY k))")
+        [(holders, shared)] = db_api.duckdb_con.execute(sql).fetchall()
+        comparable = holders * (holders - 1) / 2
+        if comparable >= 1:
+            level["u_probability"] = max(float(shared), 1.0) / comparable
+
+
+def _hold_name_dependent(settings: dict[str, Any]) -> set[LevelKey]:
+    """Make the ``NAME_DEPENDENT`` comparisons neutral (m = u) in ``settings``; return their levels.
+
+    Among pairs blocked on alike names, different people agree on sex and mostly on nationality,
+    far more often than u (from random pairs) says; left free, EM would take that agreement for
+    matches and learn that matches differ in everything else.
+    """
+    held: set[LevelKey] = set()
+    for name in NAME_DEPENDENT:
+        for position, level in enumerate(_comparison(settings, name)["comparison_levels"]):
+            if not level.get("is_null_level"):
+                level["m_probability"] = level["u_probability"]
+                held.add((name, position))
+    return held
+
+
+def _condition_on_names(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
+    """Set the u of each ``NAME_DEPENDENT`` comparison to its level shares among pairs with alike names.
+
+    Nearly all pairs in that block are different people, and nearly every pair the model scores has
+    alike names, so this is the chance that two different people with alike names agree.
+    """
+    usable = [block for block in NAME_BLOCKS if _count_pairs(db_api, block) >= _MIN_EM_PAIRS]
+    if not usable:
+        return
+    on = " AND ".join(f"l.{c} = r.{c}" for c in usable[0])
+    for name in NAME_DEPENDENT:
+        levels = _comparison(settings, name)["comparison_levels"]
+        cases = " ".join(f"WHEN {level['sql_condition']} THEN {position}"
+                         for position, level in enumerate(levels) if level["sql_condition"].strip() != "ELSE")
+        columns = sorted({c for c in PREPARED_COLUMNS if f"{c}_l" in cases})
+        selected = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in columns)
+        sql = (f"SELECT CASE {cases} ELSE {len(levels) - 1} END AS level, count(*) FROM "
+               f"(SELECT {selected} FROM {PEOPLE_TABLE} l JOIN {PEOPLE_TABLE} r ON {on} AND l.ref < r.ref) "
+               "GROUP BY level")
+        counts = dict(db_api.duckdb_con.execute(sql).fetchall())
+        scored = {position: counts.get(position, 0) for position, level in enumerate(levels)
+                  if not level.get("is_null_level")}
+        total = sum(scored.values())
+        if not total:
+            continue
+        for position, count in scored.items():
+            levels[position]["u_probability"] = max(count, 1) / total
 
 
 def _collect_estimates(

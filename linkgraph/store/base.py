@@ -22,6 +22,7 @@ import networkx as nx
 from linkgraph.errors import StoreError
 from linkgraph.model import load_model
 from linkgraph.queries import NamedQuery, load_query
+from linkgraph.store import bulk
 
 #: Rows per statement: large enough to amortise a round trip, small enough to keep one transaction short.
 BATCH_SIZE = 10_000
@@ -92,7 +93,14 @@ def relationship_create_statement(rel_type: str, source_label: str, target_label
     )
 
 
-def _check_labels(*labels: str) -> None:
+#: A backend's handle on a stored node (FalkorDB: an int, Neo4j: an element id string). Ingest writes
+#: relationships between handles it has just read or created (see ``linkgraph.store.bulk``). Nothing in
+#: linkgraph deletes nodes, so a handle stays valid.
+NodeId = Any
+
+
+def check_labels(*labels: str) -> None:
+    """Raise ``ValueError`` unless every name is a label or relationship type of the model (so it may go into Cypher)."""
     model = load_model()
     for label in labels:
         if label not in model.labels and label not in model.relationships:
@@ -131,10 +139,11 @@ class Store(abc.ABC):
     def write(self, cypher: str, params: Mapping[str, Any] | None = None) -> QueryResult:
         """Run one write statement in its own transaction (retried on transient errors where the backend can)."""
 
-    def write_batches(self, cypher: str, row_batches: Iterable[Sequence[Mapping[str, Any]]]) -> None:
-        """Run ``cypher`` once per batch with the batch as ``$rows``, each batch in its own transaction."""
+    def write_batches(self, cypher: str, row_batches: Iterable[Sequence[Any]],
+                      params: Mapping[str, Any] | None = None) -> None:
+        """Run ``cypher`` once per batch with the batch as ``$rows`` (and ``params``), each batch in its own transaction."""
         for batch in row_batches:
-            self.write(cypher, {"rows": list(batch)})
+            self.write(cypher, {**(params or {}), "rows": list(batch)})
 
     def upsert_nodes(self, label: str, rows: Sequence[Mapping[str, Any]], *, new: bool = False) -> int:
         """Upsert ``rows`` (``{key, props, records, cases}``) as ``label`` nodes in batches; return the row count.
@@ -142,7 +151,7 @@ class Store(abc.ABC):
         ``new=True`` promises that none of the keys exists yet, which lets the backend CREATE instead of
         MERGE (several times faster); the promise is the caller's to keep.
         """
-        _check_labels(label)
+        check_labels(label)
         if not rows:
             return 0
         if new:
@@ -166,7 +175,7 @@ class Store(abc.ABC):
         ``new=True`` promises both endpoints of every row were created by the caller just now, so no
         such relationship can exist and it is CREATEd.
         """
-        _check_labels(rel_type, source_label, target_label)
+        check_labels(rel_type, source_label, target_label)
         make = relationship_create_statement if new else relationship_statement
         statement = make(rel_type, source_label, target_label)
         self.write_batches(statement, batches(rows))
@@ -174,12 +183,78 @@ class Store(abc.ABC):
 
     def add_cases(self, label: str, rows: Sequence[Mapping[str, Any]]) -> None:
         """Add case references (``{key, cases}``) to existing ``label`` nodes, without repeats."""
-        _check_labels(label)
+        check_labels(label)
         self.write_batches(
             f"UNWIND $rows AS r MATCH (n:{label} {{key: r.key}}) "
             "SET n.cases = coalesce(n.cases, []) + [c IN r.cases WHERE NOT c IN coalesce(n.cases, [])]",
             batches(rows),
         )
+
+    # -- ingest writes by node handle ------------------------------------------------------------
+    #: The Cypher function that gives a node's handle (``NodeId``).
+    id_function: str = "id"
+
+    def query_batches(self, cypher: str, row_batches: Iterable[Sequence[Any]],
+                      params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """Run the write ``cypher`` once per batch (as ``$rows``, with ``params``) and return all result rows, in order."""
+        found: list[list[Any]] = []
+        for batch in row_batches:
+            found.extend(self.write(cypher, {**(params or {}), "rows": list(batch)}).rows)
+        return found
+
+    def node_ids(self, label: str, keys: Iterable[str]) -> dict[str, NodeId]:
+        """Return ``{key: handle}`` for those of ``keys`` that exist as ``label`` nodes."""
+        check_labels(label)
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, NodeId] = {}
+        for start in range(0, len(wanted), BATCH_SIZE):
+            result = self.read(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key, {self.id_function}(n)",
+                               {"keys": wanted[start : start + BATCH_SIZE]})
+            found.update((key, node_id) for key, node_id in result.rows)
+        return found
+
+    def create_nodes(self, label: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, NodeId]:
+        """Create ``rows`` (flat maps: ``key`` and every property) as new ``label`` nodes; return ``{key: handle}``.
+
+        The caller promises no such key exists. When another process made one in the meantime, the
+        unique constraint refuses the batch with ``StoreError`` and that batch writes nothing.
+        """
+        check_labels(label)
+        if not rows:
+            return {}
+        table = bulk.tabulate(rows)
+        statement = bulk.node_create_statement(label, table, self.id_function)
+        return dict(self.query_batches(statement, batches(table.rows), table.parameters()))
+
+    def merge_nodes(self, rows: Sequence[Mapping[str, Any]], lists: Sequence[str] = ("records", "cases")) -> None:
+        """Update existing nodes from ``{id, props, <list>...}`` rows: set the properties and add to each list
+        property named in ``lists`` the elements it lacks (reference nodes keep no lists: pass ``()``)."""
+        if rows:
+            self.write_batches(bulk.node_merge_statement(self.id_function, lists), batches(rows))
+
+    def create_relationships(self, rel_type: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Create ``[source handle, target handle, properties]`` rows as new ``rel_type`` relationships.
+
+        The caller promises none exists yet (one end at least was created just now).
+        """
+        check_labels(rel_type)
+        if not rows:
+            return
+        table = bulk.tabulate([props for _, _, props in rows])
+        values = [[a, b, *row] for (a, b, _), row in zip(rows, table.rows)]
+        statement = bulk.relationship_create_statement(rel_type, table, self.id_function)
+        self.write_batches(statement, batches(values), table.parameters())
+
+    def merge_relationships(self, rel_type: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Upsert ``{a, b, key, props, records}`` rows (``a``, ``b``: node handles) as ``rel_type`` relationships."""
+        check_labels(rel_type)
+        if rows:
+            self.write_batches(bulk.relationship_merge_statement(rel_type, self.id_function), batches(rows))
+
+    def add_cases_by_id(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Add case references to existing nodes from ``[handle, cases]`` rows, without repeats."""
+        if rows:
+            self.write_batches(bulk.add_cases_statement(self.id_function), batches(rows))
 
     # -- reading ---------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -208,7 +283,7 @@ class Store(abc.ABC):
 
     def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
         """Return the subset of ``keys`` that already exist as ``label`` nodes."""
-        _check_labels(label)
+        check_labels(label)
         wanted = list(dict.fromkeys(keys))
         found: set[str] = set()
         for start in range(0, len(wanted), BATCH_SIZE):

@@ -19,7 +19,7 @@ from typing import Any
 # not read \uXXXX, which JSON uses for other control characters: such values take the slow path.
 # A quote inside a JSON string is always escaped, so '"name":' only ever appears as a map key.
 _JSON_KEY = re.compile(r'"([A-Za-z_][A-Za-z0-9_]*)":')
-_NOT_CYPHER = re.compile(r"\\u|\\[bf]")
+_NOT_CYPHER = ("\\u", "\\b", "\\f")  # JSON escapes FalkorDB does not read
 
 
 def _string(value: str) -> str:
@@ -84,10 +84,11 @@ def encode_fast(value: Any) -> str:
         text = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     except (TypeError, ValueError):
         return encode(value)
-    if _NOT_CYPHER.search(text):
+    if any(escape in text for escape in _NOT_CYPHER):
         return encode(value)
-    for key in set(_JSON_KEY.findall(text)):  # a few distinct keys: str.replace beats one regex sub
-        text = text.replace(f'"{key}":', f"`{key}`:")
+    if '":' in text:  # maps inside (rows of lists have none: no need to scan for keys)
+        for key in set(_JSON_KEY.findall(text)):  # a few distinct keys: str.replace beats one regex sub
+            text = text.replace(f'"{key}":', f"`{key}`:")
     return text
 
 

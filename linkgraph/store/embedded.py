@@ -8,7 +8,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import redis
 from linkgraph.errors import NotAStore, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
 from linkgraph.store import server
-from linkgraph.store.base import QueryResult, Store
+from linkgraph.store.base import QueryResult, Store, check_labels, batches
 from linkgraph.store.cypher_params import params_header
 
 MARKER = "linkgraph-store.json"
@@ -137,8 +137,35 @@ class EmbeddedStore(Store):
         """Run one write statement (FalkorDB runs writes one at a time, each atomically)."""
         return self._run(cypher, params, read_only=False)
 
-    def write_batches(self, cypher: str, row_batches: Iterable[Sequence[Mapping[str, Any]]]) -> None:
-        """Run ``cypher`` per batch, turning the next batch into query text while the server runs this one.
+    def write_batches(self, cypher: str, row_batches: Iterable[Sequence[Any]],
+                      params: Mapping[str, Any] | None = None) -> None:
+        """Run ``cypher`` once per batch (with ``params``), each batch in its own atomic statement, in order."""
+        for _ in self._pipelined(cypher, row_batches, "GRAPH.QUERY", params):
+            pass
+
+    def query_batches(self, cypher: str, row_batches: Iterable[Sequence[Any]],
+                      params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        """Run the write ``cypher`` once per batch and return all result rows (plain values), in order."""
+        return [[cell[1] for cell in row] for reply in self._pipelined(cypher, row_batches, "GRAPH.QUERY", params)
+                for row in reply[1]]
+
+    def node_ids(self, label: str, keys: Iterable[str]) -> dict[str, Any]:
+        """Return ``{key: node id}`` for those of ``keys`` that exist as ``label`` nodes (read-only command)."""
+        check_labels(label)
+        wanted = list(dict.fromkeys(keys))
+        cypher = f"UNWIND $rows AS k MATCH (n:{label} {{key: k}}) RETURN n.key, id(n)"
+        try:
+            return {key[1]: node_id[1] for reply in self._pipelined(cypher, batches(wanted), "GRAPH.RO_QUERY")
+                    for key, node_id in reply[1]}
+        except StoreError as error:
+            if "empty key" in str(error):  # nothing written yet: the graph does not exist
+                return {}
+            raise
+
+    def _pipelined(self, cypher: str, row_batches: Iterable[Sequence[Any]], command: str,
+                   params: Mapping[str, Any] | None = None) -> Iterator[list[Any]]:
+        """Run ``cypher`` per batch and yield each raw compact reply, turning the next batch into query text
+        while the server runs this one.
 
         falkordb-py sends parameters as Cypher literals built in Python; for 10k-row batches that costs
         about a fifth of the server's time, so a producer thread overlaps it (measured: 24k -> 31k
@@ -152,7 +179,7 @@ class EmbeddedStore(Store):
                 for batch in row_batches:
                     if stop.is_set():
                         return
-                    texts.put(params_header({"rows": list(batch)}) + cypher)
+                    texts.put(params_header({**(params or {}), "rows": list(batch)}) + cypher)
                 texts.put(None)
             except BaseException as error:  # handed to the consumer, re-raised there
                 texts.put(error)
@@ -163,16 +190,16 @@ class EmbeddedStore(Store):
             while (text := texts.get()) is not None:
                 if isinstance(text, BaseException):
                     raise text
-                self._execute(text)
+                yield self._execute(text, command)
         finally:
             stop.set()
             while producer.is_alive():  # unblock a producer waiting on a full queue
                 with contextlib.suppress(queue.Empty):
                     texts.get(timeout=0.05)
 
-    def _execute(self, text: str) -> None:
+    def _execute(self, text: str, command: str = "GRAPH.QUERY") -> list[Any]:
         try:
-            self._db.connection.execute_command("GRAPH.QUERY", GRAPH, text, "--compact")
+            return self._db.connection.execute_command(command, GRAPH, text, "--compact")
         except redis.ResponseError as error:
             raise StoreError(f"query failed: {error}") from None
         except (redis.ConnectionError, FileNotFoundError) as error:

@@ -46,6 +46,7 @@ class Neo4jStore(Store):
     """
 
     backend = "neo4j"
+    id_function = "elementId"
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None) -> None:
         self.location = uri

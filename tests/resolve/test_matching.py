@@ -264,3 +264,15 @@ def test_person_frame_without_a_required_column_is_refused(model):
 
 def test_empty_person_frame_has_every_input_column():
     assert list(empty_person_frame().columns) == list(PERSON_COLUMNS)
+
+
+def test_the_same_whole_name_is_one_piece_of_evidence_not_two(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "aisha", "kovalchuk", 1983, 4, 9, sex="F"),
+        person("ua:2", "aisha", "kovalchuk", 1983, 4, 9, sex="F"),
+    )
+    evidence = _pair(pairs, "es:1", "ua:2")["evidence"]
+    assert any(s.startswith("surname: same given name and surname") for s in evidence)
+    assert not any(s.startswith("given name:") for s in evidence)

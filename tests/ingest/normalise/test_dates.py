@@ -49,6 +49,15 @@ from ingest.normalise.dates import normalise_date
         (1987.0, {}, "1987", "1987"),
         ("1900", {}, "1900", "1900"),
         ("2100-12-31", {}, "2100-12-31", "2100-12-31"),
+        ("19560316", {"order": "ymd"}, "1956-03-16", "1956-03-16"),
+        ("16031956", {"order": "dmy"}, "1956-03-16", "1956-03-16"),
+        ("03161956", {"order": "mdy"}, "1956-03-16", "1956-03-16"),
+        ("19450493", {"order": "ymd", "keep_possible": True}, "1945-04", "1945-04"),
+        ("19804103", {"order": "ymd", "keep_possible": True}, "1980", "1980"),
+        ("19600086", {"order": "ymd", "keep_possible": True}, "1960", "1960"),
+        ("19560300", {"order": "ymd", "keep_possible": True}, "1956-03", "1956-03"),
+        ("31/02/1987", {"keep_possible": True}, "1987-02", "1987-02"),
+        ("19560316", {"order": "ymd", "keep_possible": True}, "1956-03-16", "1956-03-16"),
     ],
 )
 def test_dates(raw: object, options: dict[str, str], key: str, display: str) -> None:
@@ -76,6 +85,12 @@ def test_day_and_month_follow_the_declared_order() -> None:
     dmy, mdy = normalise_date("05/03/1987", order="dmy"), normalise_date("05/03/1987", order="mdy")
     assert isinstance(dmy, Value) and isinstance(mdy, Value)
     assert (dmy.parts["month"], mdy.parts["month"]) == (3, 5)
+
+
+def test_a_date_kept_possible_says_how_precise_it_is() -> None:
+    result = normalise_date("19450493", order="ymd", keep_possible=True)
+    assert isinstance(result, Value)
+    assert result.parts == {"year": 1945, "month": 4, "day": None, "precision": "month"}
 
 
 def test_a_day_over_twelve_is_not_swapped_to_fit() -> None:
@@ -110,6 +125,11 @@ def test_a_day_over_twelve_is_not_swapped_to_fit() -> None:
         ("", {}, "empty value"),
         (None, {}, "empty value"),
         ("05/03/1987", {"order": "dym"}, "unknown date order 'dym'"),
+        ("19560316", {"order": "dmy"}, "year 316 is outside"),
+        ("19450493", {"order": "ymd"}, "no such day"),
+        ("19804103", {"order": "ymd"}, "no such month 41"),
+        ("18990316", {"order": "ymd", "keep_possible": True}, "year 1899 is outside"),
+        ("195603", {"order": "ymd"}, "not a four-digit year"),
     ],
 )
 def test_invalid_dates(raw: object, options: dict[str, str], reason: str) -> None:

@@ -12,7 +12,7 @@ from ingest.normalise import NORMALISERS, Invalid, Value, normalise
 EXPECTED_OPTIONS = {
     "text": (),
     "name": ("order",),
-    "date": ("order",),
+    "date": ("order", "keep_possible"),
     "country": (),
     "document": ("doc_type", "country"),
     "document_type": (),
