@@ -126,7 +126,8 @@ def write_label(store: Store, label: str, rows: list[dict[str, Any]], lists: tup
         try:
             new_ids = store.create_nodes(label, [row for row in rows if row["key"] not in existing])
         except StoreError as error:
-            if attempt + 1 == _CREATE_ATTEMPTS or "unique constraint" not in str(error).lower():
+            message = str(error).lower()
+            if attempt + 1 == _CREATE_ATTEMPTS or ("unique constraint" not in message and "already exists" not in message):
                 raise
             continue
         for key, node_id in new_ids.items():

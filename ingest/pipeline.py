@@ -39,8 +39,8 @@ from ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
 from linkgraph.store.base import NodeId, Store
 
-CHUNK_ROWS = 2_000
-CHUNK_ITEMS = 20_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
+CHUNK_ROWS = 5_000
+CHUNK_ITEMS = 50_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
 REJECT_COLUMNS = ["file", "line", "field", "reason", "raw"]
 
 #: Answers a link table's question: of these keys per label, which does the store hold (with their handles)?
@@ -264,10 +264,9 @@ def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run
 
 
 class _Writer:
-    """Writes chunks in order on one background thread while the next chunk is read and transformed.
+    """Writes chunks in order on one background thread while the next chunks are prepared.
 
-    The server works on one core while Python reads and normalises on the other; the queue holds at
-    most two chunks, so memory stays flat. The first error stops the writer and is raised by ``put``,
+    The queue holds at most two chunks, so memory stays flat. The first error stops the writer and is raised by ``put``,
     ``drain`` or ``close``.
     """
 

@@ -145,6 +145,23 @@ def test_link_tables_join_entities_of_other_files_and_reject_unknown_ids(store_d
     assert "'A9' is not defined by source fr-test" in rejected[0]["reason"]
 
 
+
+@pytest.mark.parametrize("reader_process", [True, False], ids=["child-process", "in-process"])
+def test_reading_in_a_child_process_or_in_process_stores_the_same(store_dir: Path, tmp_path: Path,
+                                                                   reader_process: bool) -> None:
+    for name, text in RELATIONAL.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "map.yaml").write_text(RELATIONAL_MAPPING)
+    files = [tmp_path / "person_offence.csv", tmp_path / "persons.csv", tmp_path / "offences.csv"]
+    with EmbeddedStore(store_dir) as store:
+        summary = ingest_files(store, files, load_mapping(str(tmp_path / "map.yaml")), rejects_path=tmp_path / "r.csv",
+                               reader_process=reader_process)
+        nodes, rels, records = entity_graph(store)
+    assert (summary.rows_read, summary.rows_rejected) == (6, 1)
+    assert (len(nodes), len(rels), len(records)) == (4, 3, 5)
+    assert "'A9' is not defined" in (tmp_path / "r.csv").read_text()
+
+
 NESTED_MAPPING = """
 source: it-test
 reader: {format: ndjson, date_order: ymd}

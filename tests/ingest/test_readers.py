@@ -129,3 +129,30 @@ def test_a_text_file_given_as_xlsx_is_refused(tmp_path: Path) -> None:
     path.write_text("id,name\n")
     with pytest.raises(InvalidData, match="not an XLSX workbook"):
         open_reader(path, {"format": "xlsx"})
+
+
+def test_xlsx_values_line_up_with_their_columns_when_the_sheet_starts_away_from_a1(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "persons"
+    sheet["B1"], sheet["C1"] = "person_id", "phone"
+    sheet["B3"], sheet["C3"] = "P1", 612345678
+    sheet["C4"] = 1.5
+    workbook.save(path)
+    reader = open_reader(path, {"format": "xlsx"})
+    rows = list(reader.rows())
+    assert reader.columns == ["", "person_id", "phone"]
+    assert [r.locator for r in rows] == ["persons:3", "persons:4"]
+    assert rows[0].record == {"": None, "person_id": "P1", "phone": 612345678}
+    assert type(rows[0].record["phone"]) is int
+    assert rows[1].record == {"": None, "person_id": None, "phone": 1.5}
+
+
+def test_an_xlsx_sheet_without_cells_is_refused_as_empty(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "persons"
+    workbook.save(path)
+    with pytest.raises(InvalidData, match="sheet 'persons' is empty"):
+        open_reader(path, {"format": "xlsx", "sheet": "persons"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from linkgraph.errors import ReadOnlyViolation, UsageError
+from linkgraph.errors import ReadOnlyViolation, StoreError, UsageError
 from linkgraph.store import Store
 
 
@@ -132,3 +132,40 @@ def test_batches_larger_than_one_statement_are_all_written(store: Store) -> None
     rows = [person(f"es:{i}", f"P{i}") for i in range(25_001)]
     store.upsert_nodes("Person", rows)
     assert store.read("MATCH (p:Person) RETURN count(p)").scalar() == 25_001
+
+
+def test_created_nodes_come_back_with_handles_that_node_ids_finds_again(store: Store) -> None:
+    handles = store.create_nodes("Person", [{"key": "es:1", "name": "Ana", "records": ["r1"], "cases": ["C-1"]},
+                                            {"key": "es:2", "records": ["r1"], "cases": []}])
+    assert set(handles) == {"es:1", "es:2"}
+    assert store.node_ids("Person", ["es:1", "es:2", "es:9"]) == handles
+    assert store.read("MATCH (p:Person {key: 'es:2'}) RETURN p.name").scalar() is None
+
+
+def test_creating_a_key_that_exists_is_refused_and_writes_nothing(store: Store) -> None:
+    store.create_nodes("Phone", [{"key": "+34600000001"}])
+    with pytest.raises(StoreError):
+        store.create_nodes("Phone", [{"key": "+34600000002"}, {"key": "+34600000001"}])
+    assert store.read("MATCH (p:Phone) RETURN count(p)").scalar() == 1
+
+
+def test_relationships_by_handle_are_created_then_merged_with_their_provenance(store: Store) -> None:
+    ids = store.create_nodes("Person", [{"key": "es:1"}])
+    ids |= store.create_nodes("Offence", [{"key": "es:o1"}])
+    a, b = ids["es:1"], ids["es:o1"]
+    store.create_relationships("INVOLVED_IN", [[a, b, {"key": "suspect", "role": "suspect", "records": ["r1"]}]])
+    for record in ("r2", "r2"):
+        store.merge_relationships("INVOLVED_IN", [{"a": a, "b": b, "key": "suspect", "props": {"role": "suspect"},
+                                                   "records": [record]}])
+    rows = store.read("MATCH (:Person)-[r:INVOLVED_IN]->(:Offence) RETURN r.role, r.records").rows
+    assert rows == [["suspect", ["r1", "r2"]]]
+
+
+def test_merging_by_handle_adds_only_the_missing_records_and_cases(store: Store) -> None:
+    ids = store.create_nodes("Person", [{"key": "es:1", "name": "Ana", "records": ["r1"], "cases": ["C-1"]}])
+    row = {"id": ids["es:1"], "props": {"name": "Ana María"}, "records": ["r1", "r2"], "cases": ["C-2"]}
+    store.merge_nodes([row])
+    store.merge_nodes([row])
+    store.add_cases_by_id([[ids["es:1"], ["C-1", "C-3"]]])
+    assert store.read("MATCH (p:Person) RETURN p.name, p.records, p.cases").rows == [
+        ["Ana María", ["r1", "r2"], ["C-1", "C-2", "C-3"]]]
