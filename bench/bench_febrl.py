@@ -28,7 +28,7 @@ from ingest.pipeline import ingest_files  # noqa: E402
 from linkgraph.resolve.matching import DEFAULT_THRESHOLD  # noqa: E402
 from linkgraph.resolve.service import resolve  # noqa: E402
 from linkgraph.store.embedded import EmbeddedStore  # noqa: E402
-from linkgraph.store.server import kill_server, running_server  # noqa: E402
+from linkgraph.store.server import kill_server, server_peak_rss_mib  # noqa: E402
 
 _SOURCES = ("febrl-a", "febrl-b")
 
@@ -71,17 +71,6 @@ def score(pairs_csv: Path, true_links: int) -> tuple[int, int, float, float, flo
     return predicted, hits, precision, recall, f1
 
 
-def server_peak_mib(directory: Path) -> float:
-    """Peak resident memory (VmHWM) of the store's server process, in MiB."""
-    info = running_server(directory)
-    if not info:
-        return 0.0
-    for line in Path(f"/proc/{info['pid']}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def main() -> None:
     """Export, ingest, resolve, score; print precision, recall, F1, timings and peak RSS."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -107,7 +96,7 @@ def main() -> None:
             started = time.perf_counter()
             result = resolve(store, threshold=args.threshold, pairs_out=pairs_csv, user="bench")
             resolve_seconds = time.perf_counter() - started
-            server_peak = server_peak_mib(store_dir)
+            server_peak = server_peak_rss_mib(store_dir)
         numbers = [_record_numbers(path) for path in (file_a, file_b)]
         true_links = len(numbers[0] & numbers[1])  # from the files: a rejected row is a missed link
         links, hits, precision, recall, f1 = score(pairs_csv, true_links)

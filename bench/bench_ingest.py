@@ -31,20 +31,9 @@ from ingest.mapping import load_mapping, with_overrides
 from ingest.pipeline import plan_ingest
 from ingest.transform import Rejection, RowTransformer
 from linkgraph.store.embedded import EmbeddedStore
-from linkgraph.store.server import kill_server, running_server
+from linkgraph.store.server import kill_server, server_peak_rss_mib
 
 BATCH = 10_000
-
-
-def server_peak_mb(directory: Path) -> float:
-    """Peak resident memory (VmHWM) of the store's server, in MB."""
-    info = running_server(directory)
-    if not info:
-        return 0.0
-    for line in Path(f"/proc/{info['pid']}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def run_pipeline(manifest: Path, store_dir: Path) -> tuple[int, float, float]:
@@ -56,7 +45,7 @@ def run_pipeline(manifest: Path, store_dir: Path) -> tuple[int, float, float]:
         start = time.perf_counter()
         summaries = ingest_manifest(store, manifest, rejects_dir=store_dir.parent)
         seconds = time.perf_counter() - start
-        peak = server_peak_mb(store_dir)
+        peak = server_peak_rss_mib(store_dir)
     kill_server(store_dir)
     return sum(s.rows_read for s in summaries), seconds, peak
 

@@ -37,20 +37,9 @@ from ingest.pipeline import ingest_files  # noqa: E402
 from linkgraph.resolve.matching import DEFAULT_THRESHOLD  # noqa: E402
 from linkgraph.resolve.service import resolve  # noqa: E402
 from linkgraph.store.embedded import EmbeddedStore  # noqa: E402
-from linkgraph.store.server import kill_server, running_server  # noqa: E402
+from linkgraph.store.server import kill_server, server_peak_rss_mib  # noqa: E402
 
 Pair = tuple[str, str]
-
-
-def server_peak_mib(directory: Path) -> float:
-    """Peak resident memory (VmHWM) of the store's server process, in MiB."""
-    info = running_server(directory)
-    if not info:
-        return 0.0
-    for line in Path(f"/proc/{info['pid']}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def own_peak_mib() -> float:
@@ -198,7 +187,7 @@ def main() -> None:
                       f"({', '.join(f'{k} {v:.1f} s' for k, v in second.timings.items())})")
                 print(f"  earlier persons whose identity id changed: {renamed:,}; identity changes recorded: "
                       f"{len(second.identity_changes):,}")
-                server_peak = server_peak_mib(store_dir)
+                server_peak = server_peak_rss_mib(store_dir)
         finally:
             kill_server(store_dir)
         print(f"peak RSS: this process {own_peak_mib():,.0f} MiB, store server {server_peak:,.0f} MiB")

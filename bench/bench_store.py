@@ -18,18 +18,7 @@ import time
 from pathlib import Path
 
 from linkgraph.store.embedded import EmbeddedStore
-from linkgraph.store.server import running_server
-
-
-def _server_rss_mb(directory: Path) -> float:
-    info = running_server(directory)
-    if not info:
-        return 0.0
-    with open(f"/proc/{info['pid']}/status") as handle:
-        for line in handle:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+from linkgraph.store.server import server_peak_rss_mib
 
 
 def run_once(nodes: int, rels: int, batch: int) -> tuple[float, float, float]:
@@ -58,7 +47,7 @@ def run_once(nodes: int, rels: int, batch: int) -> tuple[float, float, float]:
             for offset in range(0, rels, batch):
                 store.upsert_relationships("CONTACTED", "Person", "Person", edges[offset : offset + batch])
             rel_rate = rels / (time.perf_counter() - start)
-            server_rss = _server_rss_mb(directory)
+            server_rss = server_peak_rss_mib(directory)
     return node_rate, rel_rate, server_rss
 
 

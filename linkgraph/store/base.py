@@ -292,6 +292,16 @@ class Store(abc.ABC):
             found.update(row[0] for row in result.rows)
         return found
 
+    def _paged(self, cypher: str, params: Mapping[str, Any], page: int) -> Iterator[list[Any]]:
+        """Yield the rows of an ordered read query, ``page`` rows per round trip."""
+        skip = 0
+        while True:
+            rows = self.read(f"{cypher} SKIP $skip LIMIT $limit", {**params, "skip": skip, "limit": page}).rows
+            yield from rows
+            if len(rows) < page:
+                return
+            skip += page
+
     def subgraph(self, keys: Iterable[str] | None = None, hops: int = 1, page: int = 50_000) -> nx.MultiDiGraph:
         """Return a networkx MultiDiGraph of the nodes within ``hops`` of ``keys`` (all nodes when None).
 
@@ -316,32 +326,14 @@ class Store(abc.ABC):
                 new = {row[0] for row in rows} - seen
                 seen |= new
             node_filter, params = "WHERE id(n) IN $ids", {"ids": sorted(seen)}
-        skip = 0
-        while True:
-            rows = self.read(
-                f"MATCH (n) {node_filter} RETURN id(n), labels(n)[0], properties(n) "
-                "ORDER BY id(n) SKIP $skip LIMIT $limit",
-                {**params, "skip": skip, "limit": page},
-            ).rows
-            for node_id, label, props in rows:
-                graph.add_node(node_id, label=label, **props)
-            if len(rows) < page:
-                break
-            skip += page
+        nodes = f"MATCH (n) {node_filter} RETURN id(n), labels(n)[0], properties(n) ORDER BY id(n)"
+        for node_id, label, props in self._paged(nodes, params, page):
+            graph.add_node(node_id, label=label, **props)
         if keys is None:
             rel_filter, rel_params = "", {}
         else:
             rel_filter, rel_params = "WHERE id(a) IN $ids AND id(b) IN $ids", params
-        skip = 0
-        while True:
-            rows = self.read(
-                f"MATCH (a)-[r]->(b) {rel_filter} RETURN id(a), id(b), type(r), properties(r) "
-                "ORDER BY id(r) SKIP $skip LIMIT $limit",
-                {**rel_params, "skip": skip, "limit": page},
-            ).rows
-            for a, b, rel_type, props in rows:
-                graph.add_edge(a, b, key=f"{rel_type}:{props.pop('key', '')}", type=rel_type, **props)
-            if len(rows) < page:
-                break
-            skip += page
+        rels = f"MATCH (a)-[r]->(b) {rel_filter} RETURN id(a), id(b), type(r), properties(r) ORDER BY id(r)"
+        for a, b, rel_type, props in self._paged(rels, rel_params, page):
+            graph.add_edge(a, b, key=f"{rel_type}:{props.pop('key', '')}", type=rel_type, **props)
         return nx.relabel_nodes(graph, {n: f"{d['label']}:{d.get('key')}" for n, d in graph.nodes(data=True)})

@@ -220,3 +220,14 @@ def _wait_exit(pid: int, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def server_peak_rss_mib(directory: Path) -> float:
+    """Peak resident memory (VmHWM) of the server running for ``directory``, in MiB; 0 when none runs."""
+    info = running_server(directory)
+    if not info:
+        return 0.0
+    for line in Path(f"/proc/{info['pid']}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
