@@ -25,11 +25,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from ingest.generator import generate
-from ingest.manifest import ingest_manifest, read_manifest
-from ingest.mapping import load_mapping, with_overrides
-from ingest.pipeline import plan_ingest
-from ingest.transform import Rejection, RowTransformer
+from linkgraph.scenarios import generate
+from linkgraph.ingest.manifest import ingest_manifest, read_manifest
+from linkgraph.ingest.mapping import load_mapping, with_overrides
+from linkgraph.ingest.pipeline import plan_ingest
+from linkgraph.ingest.transform import Rejection, RowTransformer
 from linkgraph.store.embedded import EmbeddedStore
 from linkgraph.store.server import kill_server, server_peak_rss_mib
 

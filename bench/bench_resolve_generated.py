@@ -30,11 +30,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ingest.generator import generate  # noqa: E402
-from ingest.manifest import ingest_manifest, read_manifest  # noqa: E402
-from ingest.mapping import load_mapping, with_overrides  # noqa: E402
-from ingest.pipeline import ingest_files  # noqa: E402
-from linkgraph.resolve.matching import DEFAULT_THRESHOLD  # noqa: E402
+from linkgraph.scenarios import generate  # noqa: E402
+from linkgraph.ingest.manifest import ingest_manifest, read_manifest  # noqa: E402
+from linkgraph.ingest.mapping import load_mapping, with_overrides  # noqa: E402
+from linkgraph.ingest.pipeline import ingest_files  # noqa: E402
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD  # noqa: E402
 from linkgraph.resolve.service import resolve  # noqa: E402
 from linkgraph.store.embedded import EmbeddedStore  # noqa: E402
 from linkgraph.store.server import kill_server, server_peak_rss_mib  # noqa: E402

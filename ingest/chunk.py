@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from ingest.transform import RowOutput
-from linkgraph.errors import StoreError
+from linkgraph.ingest.transform import RowOutput
+from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
 from linkgraph.store.base import NodeId, Store
 
@@ -125,9 +125,8 @@ def write_label(store: Store, label: str, rows: list[dict[str, Any]], lists: tup
         existing = store.node_ids(label, [row["key"] for row in rows])
         try:
             new_ids = store.create_nodes(label, [row for row in rows if row["key"] not in existing])
-        except StoreError as error:
-            message = str(error).lower()
-            if attempt + 1 == _CREATE_ATTEMPTS or ("unique constraint" not in message and "already exists" not in message):
+        except KeyConflict:
+            if attempt + 1 == _CREATE_ATTEMPTS:
                 raise
             continue
         for key, node_id in new_ids.items():

@@ -11,9 +11,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from ingest.mapping import load_mapping, with_overrides
-from ingest.pipeline import IngestSummary, ingest_files
+from linkgraph.ingest.mapping import load_mapping, with_overrides
+from linkgraph.ingest.pipeline import IngestSummary, ingest_files, plan_ingest
 from linkgraph.errors import InvalidData
+from linkgraph.files import check_output, ensure_folder
 from linkgraph.store.base import Store
 
 
@@ -32,16 +33,22 @@ def read_manifest(path: Path) -> list[dict]:
 
 def ingest_manifest(store: Store, manifest: Path, *, rejects_dir: Path | None = None, user: str = "unknown",
                     progress: Callable[[int], None] | None = None) -> list[IngestSummary]:
-    """Ingest every file the manifest lists, grouped by (mapping, source, country); return one summary per group."""
+    """Ingest every file the manifest lists, grouped by (mapping, source, country); return one summary per group.
+
+    Every file of every group is opened and checked against its mapping before anything is written,
+    and the rejects folder is created (0700) or refused first too.
+    """
     groups: dict[tuple[str, str | None, str | None], list[Path]] = {}
     for entry in read_manifest(manifest):
         key = (entry["mapping"], entry.get("source"), entry.get("country"))
         groups.setdefault(key, []).append(manifest.parent / entry["file"])
-    summaries = []
+    planned = []  # every file of every group opened and checked before the first write
     for (mapping_name, source, country), files in groups.items():
         mapping = load_mapping(mapping_name)
         constants = {"country": country} if country and "country" in mapping.constants else None
         mapping = with_overrides(mapping, source, constants)
-        rejects = (rejects_dir or manifest.parent) / f"rejects-{mapping.source}.csv"
-        summaries.append(ingest_files(store, files, mapping, rejects_path=rejects, user=user, progress=progress))
-    return summaries
+        planned.append((files, mapping, plan_ingest(files, mapping)))
+    folder = ensure_folder(rejects_dir) if rejects_dir is not None else manifest.parent
+    rejects = {mapping.source: check_output(folder / f"rejects-{mapping.source}.csv") for _, mapping, _ in planned}
+    return [ingest_files(store, files, mapping, rejects_path=rejects[mapping.source], user=user, progress=progress,
+                         plans=plans) for files, mapping, plans in planned]

@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ingest.normalise import NORMALISERS
-from ingest.yamlines import LineDict, LineList, load_with_lines
+from linkgraph.ingest.normalise import NORMALISERS
+from linkgraph.yamlines import LineDict, LineList, load_with_lines
 from linkgraph.errors import InvalidMapping
 from linkgraph.model import load_model
 
@@ -147,15 +147,6 @@ class Mapping:
     path: Path
     constants: dict[str, Any]
     tables: list[TableSpec]
-
-    def table_for(self, file: Path) -> TableSpec | None:
-        """Return the table whose ``file`` pattern matches ``file`` (a single table matches any file)."""
-        if len(self.tables) == 1 and self.tables[0].file is None:
-            return self.tables[0]
-        for table in self.tables:
-            if table.file and file.match(table.file):
-                return table
-        return None
 
 
 class _Problems:
@@ -335,10 +326,10 @@ def resolve_mapping_path(name_or_path: str) -> Path:
     path = Path(name_or_path)
     if path.exists():
         return path
-    shipped = resources.files("mappings").joinpath(f"{name_or_path}.yaml")
+    shipped = resources.files("linkgraph.mappings").joinpath(f"{name_or_path}.yaml")
     if shipped.is_file():
         return Path(str(shipped))
-    known = sorted(e.name.removesuffix(".yaml") for e in resources.files("mappings").iterdir() if e.name.endswith(".yaml"))
+    known = sorted(e.name.removesuffix(".yaml") for e in resources.files("linkgraph.mappings").iterdir() if e.name.endswith(".yaml"))
     raise InvalidMapping(f"no mapping file {name_or_path!r} and no shipped mapping of that name; shipped: {', '.join(known)}")
 
 

@@ -31,12 +31,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ingest.chunk import Chunk
-from ingest.mapping import Mapping, TableSpec, check_columns
-from ingest.reader_process import ReaderProcess, fork_available
-from ingest.readers import Reader, SourceRow, open_reader
-from ingest.transform import Rejection, RowOutput, RowTransformer
+from linkgraph.ingest.chunk import Chunk
+from linkgraph.ingest.mapping import Mapping, TableSpec, check_columns
+from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
+from linkgraph.ingest.readers import Reader, SourceRow, open_reader
+from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
+from linkgraph.files import check_output, open_private
+from linkgraph.runs import mark_interrupted, recorded_run
 from linkgraph.store.base import NodeId, Store
 
 CHUNK_ROWS = 5_000
@@ -68,10 +70,6 @@ def new_run_id() -> str:
     return f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 class _Rejects:
     """The rejects file, created on the first bad row only."""
 
@@ -83,7 +81,7 @@ class _Rejects:
 
     def add(self, file: Path, row: SourceRow, field_name: str, reason: str) -> None:
         if self._writer is None:
-            self._handle = self.path.open("w", encoding="utf-8", newline="")
+            self._handle = open_private(self.path)
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REJECT_COLUMNS)
         raw = json.dumps(row.record, ensure_ascii=False, default=str)
@@ -143,6 +141,7 @@ def ingest_files(
     progress: Callable[[int], None] | None = None,
     chunk_rows: int = CHUNK_ROWS,
     reader_process: bool = True,
+    plans: list[_Plan] | None = None,
 ) -> IngestSummary:
     """Ingest ``files`` through ``mapping`` into ``store``; return the summary.
 
@@ -150,26 +149,26 @@ def ingest_files(
     cannot be read or does not fit the mapping. Bad rows do not raise: they go to ``rejects_path``
     (default ``linkgraph-rejects-<run>.csv`` in the current directory), and ``rows_rejected`` counts them.
     Rows are read and normalised in a child process where the platform can fork (``reader_process``),
-    so that work and the writing run on two cores; the result is the same either way.
+    so that work and the writing run on two cores; the result is the same either way. ``plans``
+    are those ``plan_ingest`` made for these files, when the caller checked them already.
+    The ``IngestRun`` ends ``finished``, or ``failed`` with the reason when anything raises.
     """
     started = time.monotonic()
-    plans = plan_ingest(files, mapping)
+    plans = plans if plans is not None else plan_ingest(files, mapping)
     run_id = new_run_id()
+    rejects = _Rejects(check_output(rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
     summary = IngestSummary(run_id, [str(f) for f in files], mapping.source)
-    rejects = _Rejects(rejects_path or Path(f"linkgraph-rejects-{run_id}.csv"))
     store.init_schema()
-    run_props = {"user": user, "started": _now(), "source": mapping.source, "mapping": str(mapping.path),
-                 "files": [str(f) for f in files], "status": "running"}
-    store.upsert_nodes("IngestRun", [{"key": run_id, "props": run_props, "records": [], "cases": []}])
-    with _allocation_heavy_gc():
+    mark_interrupted(store)
+    run_props = {"user": user, "source": mapping.source, "mapping": str(mapping.path), "files": [str(f) for f in files]}
+    with recorded_run(store, "IngestRun", run_id, run_props) as final, _allocation_heavy_gc():
         _write_prepared(store, summary, progress, functools.partial(
             _prepared_chunks, plans, mapping, case, run_id, rejects, chunk_rows),
-            use_process=reader_process and fork_available())
-    summary.rejects_path = str(rejects.path) if summary.rows_rejected else None
-    summary.seconds = time.monotonic() - started
-    store.upsert_nodes("IngestRun", [{"key": run_id, "records": [], "cases": [], "props": {
-        "status": "finished", "finished": _now(), "rows_read": summary.rows_read,
-        "rows_rejected": summary.rows_rejected, "rejects_file": summary.rejects_path or ""}}])
+            use_process=reader_process and fork_safe())
+        summary.rejects_path = str(rejects.path) if summary.rows_rejected else None
+        summary.seconds = time.monotonic() - started
+        final.update({"rows_read": summary.rows_read, "rows_rejected": summary.rows_rejected,
+                      "rejects_file": summary.rejects_path or ""})
     return summary
 
 

@@ -20,7 +20,9 @@ import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
@@ -37,6 +39,24 @@ Producer = Callable[[Lookup], Iterator[Any]]
 def fork_available() -> bool:
     """True where a child can be forked (Linux): elsewhere fork is missing or unsafe with system libraries."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _thread_count() -> int:
+    """Threads of this process as the kernel sees them (DuckDB's, a driver's), not only Python's."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def fork_safe() -> bool:
+    """True when a child may be forked now: fork exists and this process runs one thread only.
+
+    A fork taken while another thread holds a lock (the allocator's, a library's) can deadlock the
+    child, so with threads running (a nightly job that resolved before it ingests) the caller reads
+    in-process instead.
+    """
+    return fork_available() and _thread_count() == 1
 
 
 class ReaderProcess:
@@ -86,6 +106,11 @@ def _run_child(produce: Producer, conn: Connection, parent_end: Connection) -> N
     # The fork copied the parent's end of the pipe too: close it, or a send to a parent that was killed
     # would wait for ever on a pipe this process itself still holds open, instead of failing.
     parent_end.close()
+    # The parent owns the run: it turns SIGTERM and Ctrl-C into a recorded failure and then terminates
+    # this child, which must simply die (the parent's SIGTERM handler, inherited by the fork, would
+    # instead raise here and block on a pipe nobody reads any more).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def lookup(question: Any) -> Any:
         conn.send(("lookup", question))

@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.mapping import EntitySpec, FieldSpec, Mapping, TableSpec
-from ingest.normalise import NORMALISERS, Invalid, Value
-from ingest.normalise.codes import text_of
+from linkgraph.ingest.mapping import EntitySpec, FieldSpec, Mapping, TableSpec
+from linkgraph.ingest.normalise import NORMALISERS, Invalid, Value
+from linkgraph.ingest.normalise.codes import text_of
 from linkgraph.model import load_model
 
 _MISSING = object()

@@ -9,11 +9,13 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ingest.generator import generate
-from ingest.manifest import ingest_manifest
+from linkgraph.scenarios import generate
+from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.resolve.service import ResolveSummary, resolve, review_list
-from linkgraph.store.embedded import EmbeddedStore
+from linkgraph.status import status_report
+from linkgraph.store import open_store
 from linkgraph.store.server import kill_server
 
 DEMO_CASES = 40
@@ -31,6 +33,7 @@ class DemoResult:
     rejected: int
     rejects: list[str]
     resolution: ResolveSummary
+    status: dict[str, Any]
 
 
 def run_demo(out_dir: Path, user: str = "demo") -> DemoResult:
@@ -41,16 +44,17 @@ def run_demo(out_dir: Path, user: str = "demo") -> DemoResult:
         shutil.rmtree(folder, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     generated = generate(data_dir, cases=DEMO_CASES, seed=DEMO_SEED)
-    with EmbeddedStore(store_dir) as store:
+    with open_store(str(store_dir), create=True) as store:
         summaries = ingest_manifest(store, data_dir / "manifest.json", rejects_dir=out_dir, user=user)
         resolution = resolve(store, user=user)
+        status = status_report(store)
     return DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
                       sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
-                      resolution)
+                      resolution, status)
 
 
 def cross_case_matches(store_dir: Path, limit: int = 5) -> list:
     """Return the most probable SAME_AS candidates whose two persons come from different cases."""
-    with EmbeddedStore(store_dir) as store:
+    with open_store(str(store_dir)) as store:
         found = review_list(store, limit=200)
     return [c for c in found if set(c.left["cases"] or []) != set(c.right["cases"] or [])][:limit]

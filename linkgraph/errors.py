@@ -36,6 +36,13 @@ class StoreError(LinkgraphError):
     """The store could not be opened or a query against it failed."""
 
 
+class KeyConflict(StoreError):
+    """A write was refused because a node with one of its keys exists already (uniqueness constraint).
+
+    Each backend recognises its own engine's refusal and raises this, so callers never read messages.
+    """
+
+
 class StoreUnavailable(StoreError):
     """The store's server cannot be reached (Neo4j down, embedded server failed to start)."""
 
@@ -50,6 +57,10 @@ class ReadOnlyViolation(StoreError):
 
 class QueryNotFound(UsageError):
     """A named query does not exist in ``queries/``."""
+
+
+class InvalidQuery(LinkgraphError):
+    """A named query file is malformed (its header declares an unknown parameter type)."""
 
 
 class NotFound(LinkgraphError):

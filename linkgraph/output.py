@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from linkgraph.store.base import QueryResult
+if TYPE_CHECKING:
+    from linkgraph.store.base import QueryResult
 
 FORMATS = ("table", "csv", "json")
 

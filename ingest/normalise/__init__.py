@@ -85,36 +85,3 @@ NORMALISERS: dict[str, Normaliser] = {
         Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
     )
 }
-
-
-def normalise(name: str, raw: object, **options: object) -> Result:
-    """Clean one raw value with the normaliser a mapping names.
-
-    Parameters
-    ----------
-    name : str
-        A key of ``NORMALISERS``, e.g. ``"date"``.
-    raw : object
-        The cell as the reader gave it.
-    **options : object
-        The normaliser's options, e.g. ``order="mdy"``; only names in its ``options`` are allowed.
-
-    Returns
-    -------
-    Value or Invalid
-        What the normaliser returns; ``Invalid("empty value")`` for ``None`` or blank text without
-        calling it.
-
-    Raises
-    ------
-    KeyError
-        For an unknown normaliser name, and TypeError for an option it does not take: both are
-        mapping errors, which the mapping engine reports before any row is read.
-    """
-    normaliser = NORMALISERS[name]
-    unknown = sorted(set(options) - set(normaliser.options))
-    if unknown:
-        raise TypeError(f"normaliser {name!r} takes no option {', '.join(map(repr, unknown))}")
-    if text_of(raw) is None:
-        return Invalid("empty value")
-    return normaliser.func(raw, **options)

@@ -31,7 +31,7 @@ def place_key(text: str) -> str:
 @cache
 def route_places() -> dict[str, str]:
     """Return the gazetteer: place key -> ISO alpha-3 country, for places given without a country."""
-    text = resources.files("ingest.normalise").joinpath("data/route_places.csv").read_text(encoding="utf-8")
+    text = resources.files("linkgraph.ingest.normalise").joinpath("data/route_places.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return {place_key(row["place"]): row["country"] for row in rows}
 

@@ -13,7 +13,7 @@ from collections import Counter
 
 import networkx as nx
 
-from linkgraph.resolve.matching import DEFAULT_THRESHOLD
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.store.base import BATCH_SIZE, Store, batches
 
 __all__ = ["assign_identities"]

@@ -42,10 +42,11 @@ import pandas as pd
 
 from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.identities import assign_identities
-from linkgraph.resolve.matching import DEFAULT_THRESHOLD, PAIR_COLUMNS, PERSON_COLUMNS, ResolutionModel, train
+from linkgraph.runs import FINISHED, mark_interrupted, now, recorded_run
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, STATUSES
+from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS, ResolutionModel, train
 from linkgraph.store.base import BATCH_SIZE, Store, batches
 
-STATUSES = ("candidate", "accepted", "rejected", "withdrawn")
 PAIRS_CSV_COLUMNS = ["left_ref", "right_ref", "probability", "evidence"]
 
 # The person frame is read as one string per person (fields joined by a unit separator) and one per
@@ -130,10 +131,6 @@ class ResolveSummary:
     proposed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIR_COLUMNS), repr=False)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 def _run_id(kind: str) -> str:
     """A run id unique even for two runs in one second of one process: time, then a random part."""
     return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
@@ -199,16 +196,6 @@ def _person_fields(store: Store, key: str) -> list[str]:
     return ["" if value is None else str(value) for value in row]
 
 
-def person_frame(store: Store) -> tuple[pd.DataFrame, set[str]]:
-    """Return the person frame of the whole store and the refs of persons not resolved since they changed.
-
-    A person has changed when its matching data (``PERSON_COLUMNS``: names, birth date, sex,
-    nationality, documents, phones, address) differs from what it was when last resolved.
-    """
-    frame, changed = _load_persons(store)
-    return frame, set(changed)
-
-
 def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: Path | None = None,
             retrain: bool = False, pairs_out: Path | None = None, user: str = "unknown") -> ResolveSummary:
     """Score the pairs touching new or changed persons, write them as ``SAME_AS`` links, update identities.
@@ -222,10 +209,27 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
     """
     if not 0.0 < threshold <= 1.0:
         raise UsageError(f"--threshold must be a probability in (0, 1], not {threshold}")
-    clock, started = time.perf_counter(), time.time()
+    clock = time.perf_counter()
     summary = ResolveSummary(_run_id("resolve"))
     model_path = Path(model_path or default_model_path(store))
     summary.model_path = str(model_path)
+    mark_interrupted(store)
+    with recorded_run(store, "ResolutionRun", summary.run_id,
+                      {"kind": "resolve", "user": user, "model": str(model_path)}) as final:
+        _resolve_into(store, summary, threshold, model_path, retrain, pairs_out)
+        summary.seconds = time.perf_counter() - clock
+        final.update({
+            "threshold": threshold, "trained": summary.trained, "persons": summary.persons,
+            "new_persons": summary.new_persons, "pairs": summary.pairs, "reopened": summary.reopened,
+            "withdrawn": summary.withdrawn, "identities": summary.identities,
+            "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2)})
+    return summary
+
+
+def _resolve_into(store: Store, summary: ResolveSummary, threshold: float, model_path: Path, retrain: bool,
+                  pairs_out: Path | None) -> None:
+    """The work of ``resolve``: train or load, score, write links, mark persons resolved, draw identities."""
+    clock = time.perf_counter()
     frame, changed = _load_persons(store)
     summary.persons, summary.new_persons = len(frame), len(changed)
     summary.timings["read"] = time.perf_counter() - clock
@@ -255,14 +259,6 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
     step = time.perf_counter()
     summary.identity_changes, summary.identities = assign_identities(store, threshold)
     summary.timings["identities"] = time.perf_counter() - step
-    summary.seconds = time.perf_counter() - clock
-    store.upsert_nodes("ResolutionRun", [{"key": summary.run_id, "records": [], "cases": [], "props": {
-        "kind": "resolve", "user": user, "time": _now(), "started": started, "threshold": threshold,
-        "model": str(model_path), "trained": summary.trained, "persons": summary.persons,
-        "new_persons": summary.new_persons, "pairs": summary.pairs, "reopened": summary.reopened,
-        "withdrawn": summary.withdrawn, "identities": summary.identities, "identity_changes": summary.identity_changes,
-        "seconds": round(summary.seconds, 2)}}])
-    return summary
 
 
 def _supporting(evidence: list[str]) -> list[str]:
@@ -293,11 +289,11 @@ def _write_pairs(store: Store, pairs: pd.DataFrame, run_id: str) -> int:
     """Write scored pairs as SAME_AS links, keeping decisions; return how many rejected pairs were reopened."""
     if pairs.empty:
         return 0
-    now = _now()
+    stamp = now()
     scored = pairs[["left_ref", "right_ref", "probability", "match_weight", "evidence"]].itertuples(index=False)
     rows = [{"left": left, "right": right, "id": pair_id(left, right), "probability": float(probability),
-             "weight": float(weight), "evidence": list(evidence), "run": run_id, "time": now,
-             "note": f"{now} proposed by {run_id}", "was": None, "status": "candidate"}
+             "weight": float(weight), "evidence": list(evidence), "run": run_id, "time": stamp,
+             "note": f"{stamp} proposed by {run_id}", "was": None, "status": "candidate"}
             for left, right, probability, weight, evidence in scored]
     by_pair = {(row["left"], row["right"]): row for row in rows}
     reopened = 0
@@ -311,7 +307,7 @@ def _write_pairs(store: Store, pairs: pd.DataFrame, run_id: str) -> int:
             decided_evidence = seen if seen is not None else _supporting(list(last or []))
             decided_probability = seen_probability if seen_probability is not None else last_probability
             row["status"], row["note"] = _next_state(was, row["evidence"], row["probability"], decided_evidence,
-                                                     decided_probability, run_id, now)
+                                                     decided_probability, run_id, stamp)
             reopened += was == "rejected" and row["status"] == "candidate"
     store.write_batches(_WRITE_LINKS, batches(rows, 5000))
     return reopened
@@ -319,7 +315,7 @@ def _write_pairs(store: Store, pairs: pd.DataFrame, run_id: str) -> int:
 
 def _withdraw_stale(store: Store, run_id: str, touching: list[str] | None) -> int:
     """Withdraw candidates this run scored again (all, or those touching ``touching``) but did not propose."""
-    note = f"{_now()} withdrawn by {run_id}: scored below the threshold"
+    note = f"{now()} withdrawn by {run_id}: scored below the threshold"
     if touching is None:
         return int(store.write(_WITHDRAW_ALL, {"run": run_id, "note": note}).scalar() or 0)
     return sum(int(store.write(_WITHDRAW_TOUCHING, {"keys": list(chunk), "run": run_id, "note": note}).scalar() or 0)
@@ -384,8 +380,8 @@ def review_list(store: Store, *, min_probability: float = 0.0, case: str | None 
 
 def _last_threshold(store: Store) -> float:
     """The threshold of the latest resolve run (identities are drawn at it), else the default."""
-    found = store.read("MATCH (r:ResolutionRun) WHERE r.threshold IS NOT NULL "
-                       "RETURN r.threshold ORDER BY r.started DESC LIMIT 1").scalar()
+    found = store.read("MATCH (r:ResolutionRun) WHERE r.threshold IS NOT NULL AND r.status = $finished "
+                       "RETURN r.threshold ORDER BY r.finished DESC LIMIT 1", {"finished": FINISHED}).scalar()
     return float(found) if found is not None else DEFAULT_THRESHOLD
 
 
@@ -404,14 +400,14 @@ def decide(store: Store, link_id: str, status: str, user: str, threshold: float 
     evidence = store.read(match + "RETURN s.evidence", {"id": link_id}).rows
     if not evidence:
         raise NotFound(f"no SAME_AS link with id {link_id!r}: see `linkgraph review list`")
-    now = _now()
+    decided_at = now()
     store.write(
         match + "SET s.status = $status, s.decided_by = $user, s.decided_at = $now, "
         "s.decided_evidence = $seen, s.decided_probability = s.probability, "
         "s.history = coalesce(s.history, []) + [$now + ' ' + $status + ' by ' + $user]",
-        {"id": link_id, "status": status, "user": user, "now": now, "seen": _supporting(list(evidence[0][0] or []))})
+        {"id": link_id, "status": status, "user": user, "now": decided_at, "seen": _supporting(list(evidence[0][0] or []))})
     changes, identities = assign_identities(store, threshold if threshold is not None else _last_threshold(store))
     store.upsert_nodes("ResolutionRun", [{"key": _run_id("review"), "records": [], "cases": [], "props": {
-        "kind": "review", "user": user, "time": now, "link": link_id, "decision": status,
+        "kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status,
         "identities": identities, "identity_changes": changes}}])
     return _candidate(store.read(match + _LINK_COLUMNS, {"id": link_id}).rows[0])

@@ -19,9 +19,9 @@ from typing import Any
 
 import networkx as nx
 
-from linkgraph.errors import StoreError
+from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
-from linkgraph.queries import NamedQuery, load_query
+from linkgraph.named_queries import load_query
 from linkgraph.store import bulk
 
 #: Rows per statement: large enough to amortise a round trip, small enough to keep one transaction short.
@@ -158,10 +158,8 @@ class Store(abc.ABC):
             try:
                 self.write_batches(node_create_statement(label), batches(rows))
                 return len(rows)
-            except StoreError as error:
-                if "unique constraint" not in str(error).lower() and "already exists" not in str(error).lower():
-                    raise
-                # another process created some of these keys since the caller looked: merge instead
+            except KeyConflict:
+                pass  # another process created some of these keys since the caller looked: merge instead
         self.write_batches(node_statement(label), batches(rows))
         return len(rows)
 
@@ -180,15 +178,6 @@ class Store(abc.ABC):
         statement = make(rel_type, source_label, target_label)
         self.write_batches(statement, batches(rows))
         return len(rows)
-
-    def add_cases(self, label: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Add case references (``{key, cases}``) to existing ``label`` nodes, without repeats."""
-        check_labels(label)
-        self.write_batches(
-            f"UNWIND $rows AS r MATCH (n:{label} {{key: r.key}}) "
-            "SET n.cases = coalesce(n.cases, []) + [c IN r.cases WHERE NOT c IN coalesce(n.cases, [])]",
-            batches(rows),
-        )
 
     # -- ingest writes by node handle ------------------------------------------------------------
     #: The Cypher function that gives a node's handle (``NodeId``).
@@ -217,7 +206,7 @@ class Store(abc.ABC):
         """Create ``rows`` (flat maps: ``key`` and every property) as new ``label`` nodes; return ``{key: handle}``.
 
         The caller promises no such key exists. When another process made one in the meantime, the
-        unique constraint refuses the batch with ``StoreError`` and that batch writes nothing.
+        unique constraint refuses the batch with ``KeyConflict`` and that batch writes nothing.
         """
         check_labels(label)
         if not rows:
@@ -265,10 +254,6 @@ class Store(abc.ABC):
         """Run the named query ``queries/NAME.cypher`` (or this backend's override) read-only."""
         named = load_query(name)
         return self.read(named.text_for(self.backend), named.bind(params or {}))
-
-    def named_query(self, name: str) -> NamedQuery:
-        """Return the named query ``name`` with its header (description, parameters)."""
-        return load_query(name)
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import redis
 
-from linkgraph.errors import NotAStore, ReadOnlyViolation, StoreError, StoreUnavailable
+from linkgraph.errors import KeyConflict, NotAStore, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
 from linkgraph.store import server
 from linkgraph.store.base import QueryResult, Store, check_labels, batches
@@ -40,6 +40,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value
+
+
+def _query_error(message: str) -> StoreError:
+    """The error for a refused query: ``KeyConflict`` when FalkorDB's uniqueness constraint refused it."""
+    lowered = message.lower()
+    if "unique constraint" in lowered or "already exists" in lowered:
+        return KeyConflict(f"query failed: {message}")
+    return StoreError(f"query failed: {message}")
 
 
 def prepare_directory(directory: Path, create: bool) -> None:
@@ -127,7 +135,7 @@ class EmbeddedStore(Store):
                 return QueryResult([], [])
             if read_only and ("read-only" in message or "RO_QUERY" in message):
                 raise ReadOnlyViolation("refused: this command only reads, and the query writes to the graph") from None
-            raise StoreError(f"query failed: {message}") from None
+            raise _query_error(message) from None
         except (redis.ConnectionError, FileNotFoundError) as error:
             raise StoreUnavailable(f"the embedded server of {self.directory} went away: {error}") from None
         columns = [column[1] if isinstance(column, (list, tuple)) else column for column in (result.header or [])]
@@ -201,7 +209,7 @@ class EmbeddedStore(Store):
         try:
             return self._db.connection.execute_command(command, GRAPH, text, "--compact")
         except redis.ResponseError as error:
-            raise StoreError(f"query failed: {error}") from None
+            raise _query_error(str(error)) from None
         except (redis.ConnectionError, FileNotFoundError) as error:
             raise StoreUnavailable(f"the embedded server of {self.directory} went away: {error}") from None
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ClientError, ConstraintError, Neo4jError, ServiceUnavailable
 
-from linkgraph.errors import ReadOnlyViolation, StoreError, StoreUnavailable
+from linkgraph.errors import KeyConflict, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
 from linkgraph.store.base import QueryResult, Store
 
@@ -80,6 +80,8 @@ class Neo4jStore(Store):
                 return session.execute_write(self._collect, cypher, params or {})
         except ServiceUnavailable:
             raise StoreUnavailable(f"Neo4j at {self.location} became unreachable") from None
+        except ConstraintError as error:
+            raise KeyConflict(f"query failed: {error.message}") from None
         except Neo4jError as error:
             raise StoreError(f"query failed: {error.message}") from None
 

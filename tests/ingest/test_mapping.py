@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.mapping import check_columns, load_mapping
+from linkgraph.ingest.mapping import check_columns, load_mapping
 from linkgraph.errors import InvalidMapping
 
 FIXTURES = Path(__file__).parent / "fixtures"

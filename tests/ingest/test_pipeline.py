@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.mapping import load_mapping
-from ingest.pipeline import ingest_files
+from linkgraph.ingest.mapping import load_mapping
+from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.errors import InvalidData
 from linkgraph.store import Store
 from linkgraph.store.embedded import EmbeddedStore
@@ -216,8 +216,8 @@ def test_nested_json_arrays_give_each_child_to_its_parent(store_dir: Path, tmp_p
 KILLER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from ingest.mapping import load_mapping
-    from ingest.pipeline import ingest_files
+    from linkgraph.ingest.mapping import load_mapping
+    from linkgraph.ingest.pipeline import ingest_files
     from linkgraph.store.embedded import EmbeddedStore
     store = EmbeddedStore(Path(sys.argv[1]))
     ingest_files(store, [Path(sys.argv[2])], load_mapping(sys.argv[3]), rejects_path=Path(sys.argv[4]),

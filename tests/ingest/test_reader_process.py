@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from ingest.reader_process import ReaderProcess, fork_available
+from linkgraph.ingest.reader_process import ReaderProcess, fork_available
 from linkgraph.errors import InvalidData
 
 pytestmark = pytest.mark.skipif(not fork_available(), reason="needs fork (Linux)")
@@ -46,7 +46,7 @@ def test_an_error_in_the_child_is_raised_in_the_parent() -> None:
 
 ENDLESS = textwrap.dedent("""
     import itertools
-    from ingest.reader_process import ReaderProcess
+    from linkgraph.ingest.reader_process import ReaderProcess
     def produce(lookup):
         for n in itertools.count():
             yield "x" * 100_000

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ingest.readers import open_reader
+from linkgraph.ingest.readers import open_reader
 from linkgraph.errors import InvalidData
 
 ROWS = "id;name\n1;Núñez\n2;Peña\n"
@@ -72,9 +72,9 @@ def test_json_array_is_streamed_with_line_numbers(tmp_path: Path) -> None:
 
 
 def test_json_elements_split_across_read_chunks_are_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ingest.readers
+    import linkgraph.ingest.readers
 
-    monkeypatch.setattr(ingest.readers, "CHUNK", 7)
+    monkeypatch.setattr(linkgraph.ingest.readers, "CHUNK", 7)
     path = tmp_path / "x.json"
     records = [{"id": i, "name": "x" * 20, "nested": {"a": [1, 2]}} for i in range(5)]
     path.write_text(json.dumps(records))

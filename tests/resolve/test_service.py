@@ -20,12 +20,12 @@ from pathlib import Path
 
 import pytest
 
-from ingest.generator import generate
-from ingest.manifest import ingest_manifest
-from ingest.mapping import load_mapping, with_overrides
-from ingest.pipeline import ingest_files
+from linkgraph.scenarios import generate
+from linkgraph.ingest.manifest import ingest_manifest
+from linkgraph.ingest.mapping import load_mapping, with_overrides
+from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.resolve.comparisons import DESCRIPTIONS
-from linkgraph.resolve.matching import DEFAULT_THRESHOLD
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.service import (
     PAIRS_CSV_COLUMNS,
     Candidate,

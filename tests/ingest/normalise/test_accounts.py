@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise.accounts import normalise_account, normalise_iban
-from ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.accounts import normalise_account, normalise_iban
+from linkgraph.ingest.normalise.base import Invalid, Value
 
 # Published example IBANs (ECBS / national banking associations); all pass mod-97.
 ES_IBAN = "ES9121000418450200051332"

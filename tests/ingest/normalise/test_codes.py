@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.codes import (
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.codes import (
     fold,
     normalise_handling_code,
     normalise_role,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.countries import normalise_country
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.countries import normalise_country
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.dates import normalise_date
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.dates import normalise_date
 
 
 @pytest.mark.parametrize(

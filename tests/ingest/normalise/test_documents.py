@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.documents import normalise_document, normalise_document_type
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.documents import normalise_document, normalise_document_type
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.emails import normalise_email
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.emails import normalise_email
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.names import name_key, normalise_name, normalise_name_parts, phonetic_key
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.names import name_key, normalise_name, normalise_name_parts, phonetic_key
 
 
 @pytest.mark.parametrize(

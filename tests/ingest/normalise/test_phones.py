@@ -5,8 +5,8 @@ from __future__ import annotations
 import phonenumbers
 import pytest
 
-from ingest.normalise.base import Invalid, Value
-from ingest.normalise.phones import normalise_phone
+from linkgraph.ingest.normalise.base import Invalid, Value
+from linkgraph.ingest.normalise.phones import normalise_phone
 
 # Example numbers phonenumbers ships as valid for each country.
 ES_MOBILE = "+34612345678"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.normalise import Invalid, Value
-from ingest.normalise.places import normalise_place
+from linkgraph.ingest.normalise import Invalid, Value
+from linkgraph.ingest.normalise.places import normalise_place
 
 
 @pytest.mark.parametrize(

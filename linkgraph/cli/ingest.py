@@ -1,4 +1,4 @@
-"""``linkgraph ingest``, ``linkgraph mapping check`` and ``linkgraph generate``: the ingest layer's commands."""
+"""``linkgraph ingest`` and ``linkgraph mapping check``: case files into the store through source mappings."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import Context, cli, parse_params, pass_context
-
-EXIT_REJECTED = 3
+from linkgraph.cli.base import EXIT_REJECTED, Context, parse_params, pass_context
 
 
 def _progress_bar():  # pragma: no cover - only on a terminal
@@ -21,7 +19,7 @@ def _progress_bar():  # pragma: no cover - only on a terminal
                     TimeElapsedColumn(), transient=True)
 
 
-@cli.command()
+@click.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--mapping", "mapping_name", default=None,
               help="Mapping file, or the name of a mapping shipped in mappings/ (e.g. es-cnp-csv).")
@@ -37,9 +35,9 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, manifest: Path | None, case_id: str | None,
            source: str | None, constants: tuple[str, ...], rejects: Path | None) -> None:
     """Ingest case FILES through a source MAPPING (or every file of a --manifest); bad rows go to a rejects file (exit 3)."""
-    from ingest.manifest import ingest_manifest
-    from ingest.mapping import load_mapping, with_overrides
-    from ingest.pipeline import ingest_files
+    from linkgraph.ingest.manifest import ingest_manifest
+    from linkgraph.ingest.mapping import load_mapping, with_overrides
+    from linkgraph.ingest.pipeline import ingest_files
 
     if manifest is not None and (files or mapping_name):
         raise click.UsageError("give either --manifest or FILES with --mapping, not both")
@@ -50,7 +48,7 @@ def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, mani
             if manifest is not None:
                 summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=ctx.user, progress=advance)
             else:
-                mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants))
+                mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants, typed=False))
                 summaries = [ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects,
                                           user=ctx.user, progress=advance)]
     for summary in summaries:
@@ -80,7 +78,7 @@ def _progress() -> Iterator[Callable[[int], None] | None]:
         yield lambda n: bar.advance(task, n)
 
 
-@cli.group()
+@click.group()
 def mapping() -> None:
     """Check source mappings."""
 
@@ -93,10 +91,10 @@ def mapping() -> None:
 @click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
 def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str | None, constants: tuple[str, ...]) -> None:
     """Validate MAPPING, and try it on the first rows of SAMPLE without writing anything."""
-    from ingest.mapping import load_mapping, with_overrides
-    from ingest.pipeline import dry_run
+    from linkgraph.ingest.mapping import load_mapping, with_overrides
+    from linkgraph.ingest.pipeline import dry_run
 
-    loaded = with_overrides(load_mapping(mapping_name), source, parse_params(constants))
+    loaded = with_overrides(load_mapping(mapping_name), source, parse_params(constants, typed=False))
     tables = ", ".join(t.name for t in loaded.tables)
     click.echo(f"mapping {loaded.path}: source {loaded.source}, tables: {tables} - ok")
     if sample is None:
@@ -108,48 +106,3 @@ def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str
         click.echo(f"  line {locator}: {field_name}: {reason}")
     if report.rejected:
         click.get_current_context().exit(EXIT_REJECTED)
-
-
-@cli.command()
-@click.option("--cases", type=click.IntRange(min=1), required=True, help="Number of cases.")
-@click.option("--persons", type=click.IntRange(min=1), default=None, help="Total person records (default ~12 per case).")
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), required=True)
-def generate(cases: int, persons: int | None, seed: int, out_dir: Path) -> None:
-    """Write a seeded multi-country scenario: case files, manifest.json and truth/ files."""
-    from ingest.generator import generate as run_generator
-
-    summary = run_generator(out_dir, cases=cases, persons=persons, seed=seed)
-    click.echo(f"wrote {len(summary.files)} files to {out_dir} ({summary.persons:,} person records, "
-               f"{summary.identities:,} identities); see {out_dir}/manifest.json and {out_dir}/truth/")
-
-
-@cli.command()
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True)
-@pass_context
-def demo(ctx: Context, out_dir: Path) -> None:
-    """Generate a small multi-country scenario, ingest it, resolve persons, show the cross-case matches."""
-    from linkgraph.cli import status_report
-    from linkgraph.demo import cross_case_matches, run_demo
-    from linkgraph.store.embedded import EmbeddedStore
-
-    click.echo(f"generating a scenario and ingesting it into {out_dir}/store ...")
-    result = run_demo(out_dir, user=ctx.user)
-    click.echo(f"ingested {result.files} files, {result.rows:,} rows; {result.rejected} planted bad rows rejected into "
-               f"{', '.join(result.rejects) or 'nothing'}")
-    r = result.resolution
-    click.echo(f"resolved {r.persons:,} persons: {r.pairs:,} SAME_AS candidates, {r.identities:,} identities "
-               f"across cases")
-    with EmbeddedStore(result.store_dir) as store:
-        report = status_report(store)
-    nodes = ", ".join(f"{label} {n:,}" for label, n in report["nodes"].items() if n)
-    click.echo(f"store {report['location']}: {len(report['cases'])} cases; {nodes}")
-    click.echo("\nstrongest cross-case person matches (linkgraph review list shows all):")
-    for c in cross_case_matches(result.store_dir):
-        click.echo(f"  [{c.id}] p={c.probability:.3f}")
-        for side in (c.left, c.right):
-            click.echo(f"      {side['name']:<30} born {side['birth_date'] or '?':<10} {side['key']:<24} "
-                       f"case {', '.join(side['cases'] or []) or '?'}")
-        click.echo("      evidence: " + "; ".join(c.evidence[:4]))
-    click.echo(f"\ntry: .venv/bin/linkgraph --store {result.store_dir} status")
-    click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} review list --min 0.99")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from linkgraph.errors import QueryNotFound, UsageError
+from linkgraph.errors import InvalidQuery, QueryNotFound, UsageError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(\w+)\s*(?:-\s*(.*))?$")
@@ -85,7 +85,8 @@ def _parse(name: str, text: str) -> NamedQuery:
             break
         if match := _PARAM.match(line):
             if match.group(2) not in _TYPES:
-                raise QueryNotFound(f"query {name}: parameter {match.group(1)} has unknown type {match.group(2)}")
+                raise InvalidQuery(f"query {name}: parameter {match.group(1)} has unknown type {match.group(2)}; "
+                                   f"use one of {', '.join(_TYPES)}")
             params.append(Parameter(match.group(1), match.group(2), match.group(3) or ""))
         elif line.startswith("// description:"):
             description = line.split(":", 1)[1].strip()
@@ -98,7 +99,7 @@ def list_queries() -> list[NamedQuery]:
     """Return every named query shipped in ``queries/``, sorted by name."""
     names = sorted(
         entry.name.removesuffix(".cypher")
-        for entry in resources.files("queries").iterdir()
+        for entry in resources.files("linkgraph.queries").iterdir()
         if entry.name.endswith(".cypher") and entry.name.count(".") == 1
     )
     return [load_query(name) for name in names]
@@ -106,7 +107,7 @@ def list_queries() -> list[NamedQuery]:
 
 def load_query(name: str) -> NamedQuery:
     """Return the named query ``name`` with its overrides; raise ``QueryNotFound`` listing the known names."""
-    folder = resources.files("queries")
+    folder = resources.files("linkgraph.queries")
     path = folder.joinpath(f"{name}.cypher")
     if not _NAME.match(name) or not path.is_file():
         known = ", ".join(

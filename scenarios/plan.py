@@ -11,9 +11,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ingest.generator.identifiers import DocumentIssuer, PhoneBook
-from ingest.generator.people import Appearance, Identity, new_identity
-from ingest.generator.world import (
+from linkgraph.scenarios.identifiers import DocumentIssuer, PhoneBook
+from linkgraph.scenarios.people import Appearance, Identity, new_identity
+from linkgraph.scenarios.world import (
     CITIES, LOCAL, PATHS, SAME, SCENARIOS, SYSTEMS, Path, Point, System, alpha2,
 )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from ingest.generator import _names_data as d
+from linkgraph.scenarios import _names_data as d
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from ingest.generator.people import PersonRecord, Trip, render
-from ingest.generator.plan import SUSPECT_ROLES, CasePlan, Planner, plan_cases
-from ingest.generator.planting import (
+from linkgraph.scenarios.people import PersonRecord, Trip, render
+from linkgraph.scenarios.plan import SUSPECT_ROLES, CasePlan, Planner, plan_cases
+from linkgraph.scenarios.planting import (
     plant_bad_rows, plant_identities, plant_lookalikes, plant_networks, plant_shared_identifiers,
 )
-from ingest.generator.world import CITIES, SCENARIOS, SYSTEMS
-from ingest.generator.writers import BadRow, EsCsvWriter, NdjsonWriter, XlsxWriter
+from linkgraph.scenarios.world import CITIES, SCENARIOS, SYSTEMS
+from linkgraph.scenarios.writers import BadRow, EsCsvWriter, NdjsonWriter, XlsxWriter
 from linkgraph.errors import UsageError
 
 PERSONS_PER_CASE = 12

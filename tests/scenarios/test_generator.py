@@ -13,7 +13,7 @@ import phonenumbers
 import pytest
 from unidecode import unidecode
 
-from ingest.generator import GenerationSummary, generate
+from linkgraph.scenarios import GenerationSummary, generate
 from linkgraph.errors import UsageError
 
 CSV_HEADER = (

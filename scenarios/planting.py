@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ingest.generator.people import Appearance, Identity, choose_ops
-from ingest.generator.plan import SUSPECT_ROLES, CasePlan, Planner
-from ingest.generator.world import SCENARIOS, VICTIM_OFFENCES, alpha2
+from linkgraph.scenarios.people import Appearance, Identity, choose_ops
+from linkgraph.scenarios.plan import SUSPECT_ROLES, CasePlan, Planner
+from linkgraph.scenarios.world import SCENARIOS, VICTIM_OFFENCES, alpha2
 
 _VICTIM_CASES = VICTIM_OFFENCES - {"child_sexual_exploitation"}  # a minor victim is not re-planted as an adult
 

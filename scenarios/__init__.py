@@ -6,6 +6,6 @@ records XLSX), a ``manifest.json`` naming each file's mapping, and ``truth/`` fi
 records are the same person, which cross-case links were planted and which rows were made bad.
 """
 
-from ingest.generator.core import GenerationSummary, generate
+from linkgraph.scenarios.core import GenerationSummary, generate
 
 __all__ = ["GenerationSummary", "generate"]

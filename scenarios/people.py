@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ingest.generator.identifiers import Document, DocumentIssuer, Phone, PhoneBook, phone_region
-from ingest.generator.names import REGION_OF, REGIONS, NameEntry, Region, pick, typo
+from linkgraph.scenarios.identifiers import Document, DocumentIssuer, Phone, PhoneBook, phone_region
+from linkgraph.scenarios.names import REGION_OF, REGIONS, NameEntry, Region, pick, typo
 
 Point = tuple[str, str]  # (city, alpha-3)
 Trip = tuple[Point, tuple[Point, ...], Point, date]

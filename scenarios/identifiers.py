@@ -15,7 +15,7 @@ import phonenumbers
 from phonenumbers import PhoneNumberFormat, PhoneNumberType
 from unidecode import unidecode
 
-from ingest.generator.world import alpha2
+from linkgraph.scenarios.world import alpha2
 
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q: issuing states avoid them next to digits
 _ALNUM = "0123456789CFGHJKLMNPRTVWXYZ"  # the German document alphabet

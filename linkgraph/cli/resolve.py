@@ -7,12 +7,13 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import Context, cli, pass_context
+from linkgraph.cli.base import Context, pass_context
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, STATUSES
 
 
-@cli.command()
+@click.command()
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
-              help="Match probability from which a pair is proposed (default 0.9).")
+              help=f"Match probability from which a pair is proposed (default {DEFAULT_THRESHOLD}).")
 @click.option("--pairs-out", type=click.Path(path_type=Path), default=None,
               help="Also write the scored pairs as CSV: left_ref,right_ref,probability,evidence.")
 @click.option("--retrain", is_flag=True, help="Estimate the model again from the store's persons.")
@@ -21,7 +22,6 @@ from linkgraph.cli import Context, cli, pass_context
 @pass_context
 def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retrain: bool, model_path: Path | None) -> None:
     """Propose SAME_AS links between persons of all cases; never merges anyone."""
-    from linkgraph.resolve.matching import DEFAULT_THRESHOLD
     from linkgraph.resolve.service import resolve as run_resolve
 
     with ctx.open() as store:
@@ -38,7 +38,7 @@ def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retra
         click.echo(f"  identity change: {change}")
 
 
-@cli.group()
+@click.group()
 def review() -> None:
     """Review proposed SAME_AS links: list, accept, reject."""
 
@@ -46,14 +46,14 @@ def review() -> None:
 @review.command("list")
 @click.option("--min", "min_probability", type=click.FloatRange(0.0, 1.0), default=0.0, help="Lowest probability shown.")
 @click.option("--case", "case_id", default=None, help="Only links touching this case.")
-@click.option("--status", type=click.Choice(["candidate", "accepted", "rejected", "withdrawn", "all"]),
+@click.option("--status", type=click.Choice([*STATUSES, "all"]),
               default="candidate", show_default=True)
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
 @pass_context
 def review_list(ctx: Context, min_probability: float, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
     """List SAME_AS links to review, most probable first, with their evidence."""
-    from linkgraph.resolve.service import STATUSES, review_list as fetch
+    from linkgraph.resolve.service import review_list as fetch
 
     statuses = STATUSES if status == "all" else (status,)
     with ctx.open() as store:
@@ -97,6 +97,3 @@ def review_accept(ctx: Context, link_id: str) -> None:
 def review_reject(ctx: Context, link_id: str) -> None:
     """Reject link LINK_ID: different persons; not proposed again unless new evidence arrives."""
     _decide(ctx, link_id, "rejected")
-
-
-

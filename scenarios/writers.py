@@ -21,10 +21,10 @@ from openpyxl import Workbook
 from openpyxl.writer.excel import ExcelWriter
 from unidecode import unidecode
 
-from ingest.generator.identifiers import Document, email_address, write_document, write_phone
-from ingest.generator.people import PersonRecord
-from ingest.generator.plan import SUSPECT_ROLES, CasePlan
-from ingest.generator.world import System, alpha2, country_name
+from linkgraph.scenarios.identifiers import Document, email_address, write_document, write_phone
+from linkgraph.scenarios.people import PersonRecord
+from linkgraph.scenarios.plan import SUSPECT_ROLES, CasePlan
+from linkgraph.scenarios.world import System, alpha2, country_name
 
 BadRow = tuple[str, str, str, str]  # file, line_or_record, field, problem
 PROBLEMS = {

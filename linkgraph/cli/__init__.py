@@ -1,0 +1,51 @@
+"""The ``linkgraph`` command: the top floor. It imports the library and nothing imports it.
+
+Every command group lives in its own module and is assembled here with ``add_command``, so
+``from linkgraph.cli import cli`` exposes every command. User errors (``LinkgraphError``) become
+one line on stderr and the exit code of DESIGN.md: 0 success, 1 failure, 2 usage error, 3 completed
+with rejected input rows. Bugs stay tracebacks.
+"""
+
+from __future__ import annotations
+
+import getpass
+import signal
+
+import click
+
+from linkgraph.cli import ingest, resolve, scenarios, store
+from linkgraph.cli.base import Context, Group
+from linkgraph.store import DEFAULT_STORE
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store_uri", envvar="LINKGRAPH_STORE", default=DEFAULT_STORE, show_default=True,
+              help="Store directory (embedded FalkorDB) or neo4j:// / bolt:// URI. Env: LINKGRAPH_STORE.")
+@click.option("--as", "user", envvar="LINKGRAPH_USER", default=None,
+              help="Who is acting, recorded with every run and review decision. Env: LINKGRAPH_USER.")
+@click.version_option(package_name="linkgraph")
+@click.pass_context
+def cli(ctx: click.Context, store_uri: str, user: str | None) -> None:
+    """linkgraph: case files in, cross-case links out."""
+    ctx.obj = Context(store_uri, user or getpass.getuser())
+
+
+for command in (
+    store.init, store.status, store.cypher, store.query,
+    ingest.ingest, ingest.mapping,
+    resolve.resolve, resolve.review,
+    scenarios.generate, scenarios.demo,
+):
+    cli.add_command(command)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM (a cron timeout, systemd stop) unwinds like an exception, so runs record how they ended
+    and the store connection is closed."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
+    cli.main(args=argv, prog_name="linkgraph")
