@@ -62,7 +62,7 @@ def _up_to_date(project_dir: Path, artifact: Path) -> bool:
     if not artifact.is_file() or not (project_dir / "target" / "lib").is_dir():
         return False
     built = artifact.stat().st_mtime
-    return all(source.stat().st_mtime <= built for source in _sources(project_dir))
+    return all(source.stat().st_mtime < built for source in _sources(project_dir))
 
 
 def _tail(text: str, lines: int = 40) -> str:
@@ -87,7 +87,7 @@ def build_launcher(project_dir: Path | str = PROJECT_DIR, *, timeout: float = 90
             return artifact
         outputs = []
         for offline in (True, False):
-            command = ["mvn", "-q", "-B", *(["-o"] if offline else []), "package"]
+            command = ["mvn", "-q", "-B", "-Dstyle.color=never", *(["-o"] if offline else []), "package"]
             try:
                 done = subprocess.run(command, cwd=project_dir, stdin=subprocess.DEVNULL,
                                       capture_output=True, text=True, timeout=timeout)
@@ -98,6 +98,8 @@ def build_launcher(project_dir: Path | str = PROJECT_DIR, *, timeout: float = 90
                 return artifact
             outputs.append(f"$ {' '.join(command)} (exit {done.returncode})\n"
                            f"{_tail(done.stdout + done.stderr)}")
+            if "COMPILATION ERROR" in done.stdout + done.stderr:
+                break  # not a missing download: going online would not help
         raise RuntimeError("building the Neo4j test server failed:\n" + "\n".join(outputs))
 
 
@@ -150,7 +152,7 @@ class Neo4jTestServer:
         if self.tmpdir is not None:
             self.tmpdir.mkdir(parents=True, exist_ok=True)
             opts.append(f"-Djava.io.tmpdir={self.tmpdir}")
-        fd, log_name = tempfile.mkstemp(prefix="neo4j-test-server-", suffix=".log")
+        fd, log_name = tempfile.mkstemp(prefix="neo4j-test-server-", suffix=".log", dir=self.tmpdir)
         self._log_path = Path(log_name)
         began = time.monotonic()
         with os.fdopen(fd, "wb") as log:
