@@ -94,9 +94,10 @@ def test_a_read_session_refuses_a_write_server_side(server: object, driver: obje
 @needs_tools
 def test_authentication_is_on(server: object) -> None:
     neo4j = pytest.importorskip("neo4j")
-    with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, "wrong-password")) as wrong:
-        with pytest.raises(neo4j.exceptions.AuthError):
-            wrong.verify_connectivity()
+    for password in ("wrong-password", "neo4j"):  # neo4j/neo4j is the default an initial password replaces
+        with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, password)) as wrong:
+            with pytest.raises(neo4j.exceptions.AuthError):
+                wrong.verify_connectivity()
     assert server.password not in " ".join(Path(f"/proc/{server.pid}/cmdline").read_text().split("\0"))
 
 

@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.Map;
 import java.util.stream.Stream;
 
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -25,7 +25,16 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import org.neo4j.kernel.impl.security.User;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.logging.NullLogProvider;
+import org.neo4j.memory.EmptyMemoryTracker;
+import org.neo4j.server.security.SecureHasher;
+import org.neo4j.server.security.SystemGraphCredential;
+import org.neo4j.server.security.auth.CommunitySecurityModule;
+import org.neo4j.server.security.auth.FileUserRepository;
+import org.neo4j.string.UTF8;
 
 /**
  * A throwaway Neo4j Community DBMS with Bolt on 127.0.0.1 and a free port, for tests.
@@ -69,6 +78,7 @@ public final class Launcher {
 
         long t0 = System.nanoTime();
         home = Files.createTempDirectory("neo4j-test-server-");
+        setInitialPassword(home, password);
         SocketAddress loopback = new SocketAddress("127.0.0.1", 0);
         dbms = new DatabaseManagementServiceBuilder(home)
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress("127.0.0.1"))
@@ -89,11 +99,6 @@ public final class Launcher {
                 .build();
         log("DBMS started", t0);
 
-        GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        system.executeTransactionally("ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                Map.of("password", password));
-        log("password set", t0);
-
         GraphDatabaseService neo4j = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         ConnectorPortRegister ports = ((GraphDatabaseAPI) neo4j).getDependencyResolver()
                 .resolveDependency(ConnectorPortRegister.class);
@@ -104,6 +109,23 @@ public final class Launcher {
         out.println("READY bolt://127.0.0.1:" + bolt.getPort());
         out.flush();
         watchdog.join();
+    }
+
+    /**
+     * What `neo4j-admin dbms set-initial-password` does: an initial auth file that the system
+     * database takes user "neo4j" from when it is first created, so Bolt never accepts the
+     * default neo4j/neo4j, not even for a moment.
+     */
+    private static void setInitialPassword(Path home, String password) throws Exception {
+        Config config = Config.newBuilder().set(GraphDatabaseSettings.neo4j_home, home).build();
+        Path authFile = CommunitySecurityModule.getInitialUserRepositoryFile(config);
+        FileUserRepository users = new FileUserRepository(new DefaultFileSystemAbstraction(), authFile,
+                NullLogProvider.getInstance(), EmptyMemoryTracker.INSTANCE);
+        users.start();
+        users.create(new User("neo4j", null,
+                SystemGraphCredential.createCredentialForPassword(UTF8.encode(password), new SecureHasher()),
+                false, false));
+        users.shutdown();
     }
 
     private static void log(String what, long since) {
