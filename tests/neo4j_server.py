@@ -21,6 +21,7 @@ from __future__ import annotations
 import fcntl
 import os
 import queue
+import re
 import secrets
 import shutil
 import subprocess
@@ -51,6 +52,16 @@ def find_tools() -> str | None:
     missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
     if missing:
         return f"the Neo4j test server needs {' and '.join(missing)} on PATH (JDK 17+ and Maven)"
+    try:
+        shown = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60).stderr
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"the Neo4j test server needs a working java on PATH: {error}"
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', shown)
+    major = int(found.group(1)) if found else 0
+    if major == 1 and found and found.group(2):  # "1.8.0_x" is Java 8
+        major = int(found.group(2))
+    if major < 17:
+        return f"the Neo4j test server (Neo4j 5.26) needs Java 17+; java on PATH says {shown.strip()[:80]!r}"
     return None
 
 
