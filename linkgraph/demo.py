@@ -1,25 +1,36 @@
 """``linkgraph demo``: the whole story on a small generated scenario, in one command.
 
 Generates a multi-country scenario, ingests every file with its shipped mapping into a fresh store
-under the output directory, resolves persons across cases and prints what was found.
+under the output directory, resolves persons across cases, and shows what was found: to an
+administrator, and to an analyst cleared for part of the cases (who sees restricted-match markers).
 """
 
 from __future__ import annotations
 
+import getpass
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linkgraph.scenarios import generate
+from linkgraph.access.view import POLICY_FILE, Hit, open_view
+from linkgraph.files import write_private
 from linkgraph.ingest.manifest import ingest_manifest
-from linkgraph.resolve.service import ResolveSummary, resolve, review_list
+from linkgraph.resolve.service import Candidate, ResolveSummary, persons_linked_across, resolve, review_list
+from linkgraph.scenarios import generate
 from linkgraph.status import status_report
-from linkgraph.store import open_store
 from linkgraph.store.server import kill_server
 
 DEMO_CASES = 40
 DEMO_SEED = 7
+DEMO_ANALYST = "analyst.es"
+DEMO_POLICY = """\
+# The demo's policy: the login that ran the demo administers the store; analyst.es sees Spanish cases.
+users:
+  {login}: {{all: true, admin: true}}
+  {analyst}: {{countries: [ESP], handling_max: H2, export: true}}
+"""
 
 
 @dataclass
@@ -34,27 +45,37 @@ class DemoResult:
     rejects: list[str]
     resolution: ResolveSummary
     status: dict[str, Any]
+    matches: list[Candidate]
+    analyst_links: int
+    analyst_hits: list[Hit]
 
 
-def run_demo(out_dir: Path, user: str = "demo") -> DemoResult:
-    """Build the demo under ``out_dir`` (replacing an earlier demo there) and return what happened."""
+def run_demo(out_dir: Path) -> DemoResult:
+    """Build the demo under ``out_dir`` (replacing an earlier demo there) and return what happened.
+
+    The store is filled in single-user mode, then given a policy (``policy.yaml`` in the store): the
+    running login administers it, and ``DEMO_ANALYST`` sees only the Spanish cases, so the demo can
+    show what a restricted match looks like.
+    """
     data_dir, store_dir = out_dir / "data", out_dir / "store"
     kill_server(store_dir)
     for folder in (data_dir, store_dir):
         shutil.rmtree(folder, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     generated = generate(data_dir, cases=DEMO_CASES, seed=DEMO_SEED)
-    with open_store(str(store_dir), create=True) as store:
+    with open_view(str(store_dir), command="demo", create=True) as view:
+        store, user = view.writer("all"), view.principal.name
         summaries = ingest_manifest(store, data_dir / "manifest.json", rejects_dir=out_dir, user=user)
         resolution = resolve(store, user=user)
-        status = status_report(store)
+    write_private(store_dir / POLICY_FILE, DEMO_POLICY.format(login=json.dumps(getpass.getuser()),
+                                                              analyst=DEMO_ANALYST))
+    with open_view(str(store_dir), command="demo") as view:
+        status = status_report(view)
+        found = review_list(view, limit=200)
+    matches = [c for c in found if set(c.left["cases"] or []) != set(c.right["cases"] or [])][:5]
+    with open_view(str(store_dir), command="demo", as_user=DEMO_ANALYST) as view:
+        visible = review_list(view, limit=200)
+        hits = view.hits("Person", persons_linked_across(view, limit=200))
     return DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
                       sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
-                      resolution, status)
-
-
-def cross_case_matches(store_dir: Path, limit: int = 5) -> list:
-    """Return the most probable SAME_AS candidates whose two persons come from different cases."""
-    with open_store(str(store_dir)) as store:
-        found = review_list(store, limit=200)
-    return [c for c in found if set(c.left["cases"] or []) != set(c.right["cases"] or [])][:limit]
+                      resolution, status, matches, len(visible), hits)

@@ -28,6 +28,20 @@ class InvalidMapping(LinkgraphError):
     exit_code = 2
 
 
+class InvalidPolicy(LinkgraphError):
+    """A policy file is malformed; the message lists every problem with its line."""
+
+    exit_code = 2
+
+
+class AccessDenied(LinkgraphError):
+    """The principal may not do what was asked (unknown user, ``--as`` without admin, no raw Cypher...)."""
+
+
+class AuditBroken(LinkgraphError):
+    """The audit log does not verify: a record was edited, removed or reordered."""
+
+
 class InvalidData(LinkgraphError):
     """An input file cannot be read at all (encoding, format, missing column, empty)."""
 

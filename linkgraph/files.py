@@ -62,3 +62,9 @@ def open_private(path: Path, mode: str = "w", newline: str | None = "") -> IO[st
         raise UsageError(f"cannot write {path}: {error.strerror}") from None
     os.fchmod(fd, 0o600)
     return os.fdopen(fd, mode, encoding="utf-8", newline=newline)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` (UTF-8, mode 0600, never through a symlink), replacing what was there."""
+    with open_private(path) as handle:
+        handle.write(text)

@@ -5,6 +5,11 @@ Header format (comment lines at the top of the file)::
     // description: Entities mentioned by one case, with their labels.
     // param case_id: str - the case reference, e.g. ES-2024-117
     // example: linkgraph query case_entities -p case_id=ES-2024-117
+    // access: filtered
+
+A query marked ``access: filtered`` takes the view's ``$visible`` (case references the user may see)
+and ``$everything`` parameters and returns only what they allow; the view refuses any other query to
+a user who does not see every case.
 
 Where the dialects differ, ``NAME.falkordb.cypher`` or ``NAME.neo4j.cypher`` beside the common file
 overrides it for that backend.
@@ -59,6 +64,7 @@ class NamedQuery:
     parameters: tuple[Parameter, ...] = ()
     example: str = ""
     overrides: dict[str, str] = field(default_factory=dict)
+    filtered: bool = False
 
     def text_for(self, backend: str) -> str:
         """Return the Cypher for ``backend``: its override when one exists, else the common text."""
@@ -78,7 +84,7 @@ class NamedQuery:
 
 
 def _parse(name: str, text: str) -> NamedQuery:
-    description, example, params = "", "", []
+    description, example, params, filtered = "", "", [], False
     for line in text.splitlines():
         line = line.strip()
         if not line.startswith("//"):
@@ -92,7 +98,9 @@ def _parse(name: str, text: str) -> NamedQuery:
             description = line.split(":", 1)[1].strip()
         elif line.startswith("// example:"):
             example = line.split(":", 1)[1].strip()
-    return NamedQuery(name, text, description, tuple(params), example)
+        elif line.startswith("// access:"):
+            filtered = line.split(":", 1)[1].strip() == "filtered"
+    return NamedQuery(name, text, description, tuple(params), example, filtered=filtered)
 
 
 def list_queries() -> list[NamedQuery]:
@@ -121,4 +129,5 @@ def load_query(name: str) -> NamedQuery:
         override = folder.joinpath(f"{name}.{backend}.cypher")
         if override.is_file():
             overrides[backend] = override.read_text(encoding="utf-8")
-    return NamedQuery(query.name, query.text, query.description, query.parameters, query.example, overrides)
+    return NamedQuery(query.name, query.text, query.description, query.parameters, query.example, overrides,
+                      query.filtered)

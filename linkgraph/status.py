@@ -1,23 +1,45 @@
-"""What a store holds, summarised for ``linkgraph status`` and for scripts."""
+"""What a store holds, as the acting principal may see it, for ``linkgraph status`` and for scripts."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.runs import interrupted_runs, run_counts
 
 if TYPE_CHECKING:
-    from linkgraph.store.base import Store
+    from linkgraph.access.view import View
 
 
-def status_report(store: Store) -> dict[str, Any]:
-    """Return the store's backend, location, counts per label and relationship type, and case references.
+def status_report(view: View, with_cases: bool = False) -> dict[str, Any]:
+    """Return what ``view``'s principal may know of the store.
 
-    Keys: ``backend``, ``location``, ``cases`` (sorted case references), ``nodes`` ({label: n}),
-    ``relationships`` ({type: n}), ``runs`` ({run label: {status: n}}, where ``interrupted`` counts
-    runs left ``running`` by a process that is gone) and ``interrupted`` (those runs, oldest first).
+    Keys (stable for scripts): ``backend``, ``location``, ``access`` (``single-user``, or ``policy``
+    with ``principal`` and ``policy`` file), ``cases`` (how many the principal sees), ``countries``
+    ({owner country: cases}), ``case_list`` (the references, only when ``with_cases``), ``nodes``
+    ({label: n}), ``relationships`` ({type: n}; empty for a principal who does not see every case),
+    ``runs`` ({run label: {status: n}}, where ``interrupted`` counts runs left ``running`` by a process
+    that is gone) and ``interrupted`` (those runs). Run records name files and users, so they are
+    reported to principals who see every case only.
     """
-    counts = store.counts()
-    cases = [row[0] for row in store.read("MATCH (c:Case) RETURN c.key ORDER BY c.key").rows]
-    return {"backend": store.backend, "location": store.location, "cases": cases, **counts,
-            "runs": run_counts(store), "interrupted": interrupted_runs(store)}
+    counts = view.counts()
+    visible = set(view.visible_cases())
+    countries: Counter[str] = Counter()
+    for key, country in view.read("MATCH (c:Case) WHERE $everything OR c.key IN $visible RETURN c.key, coalesce(c.country_key, c.country)").rows:
+        if key in visible:
+            countries[country or "unknown"] += 1
+    principal = view.principal
+    report: dict[str, Any] = {
+        "backend": view.backend, "location": view.location,
+        "access": "single-user" if principal.single_user else "policy", "principal": principal.name,
+        "policy": str(view.policy_path) if view.policy_path else None,
+        "cases": len(visible), "countries": dict(sorted(countries.items())), **counts,
+        "runs": {}, "interrupted": [],
+    }
+    if with_cases:
+        report["case_list"] = sorted(visible)
+    if principal.everything:
+        report["runs"] = run_counts(view.writer("all"))
+        report["interrupted"] = interrupted_runs(view.writer("all"))
+    view.note(rows=len(visible))
+    return report

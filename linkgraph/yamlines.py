@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from linkgraph.errors import InvalidMapping
+from linkgraph.errors import InvalidMapping, LinkgraphError
 
 
 class LineDict(dict):
@@ -54,20 +54,24 @@ def _scalar(node: yaml.ScalarNode) -> Any:
         loader.dispose()
 
 
-def load_with_lines(path: Path) -> Any:
-    """Parse ``path`` as YAML into ``LineDict``/``LineList``/scalars; raise ``InvalidMapping`` on a syntax error."""
+def load_with_lines(path: Path, error: type[LinkgraphError] = InvalidMapping, what: str = "mapping") -> Any:
+    """Parse ``path`` as YAML into ``LineDict``/``LineList``/scalars.
+
+    Raise ``error`` (``InvalidMapping`` by default; a policy file passes ``InvalidPolicy``) naming the
+    file, and the line where there is one, when it cannot be read, is not YAML or is empty.
+    """
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidMapping(f"cannot read mapping {path}: {error.strerror}") from None
+    except OSError as problem:
+        raise error(f"cannot read {what} {path}: {problem.strerror}") from None
     except UnicodeDecodeError:
-        raise InvalidMapping(f"{path}: a mapping file must be UTF-8") from None
+        raise error(f"{path}: a {what} file must be UTF-8") from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise InvalidMapping(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+        raise error(f"{where}: not valid YAML: {getattr(problem, 'problem', problem)}") from None
     if node is None:
-        raise InvalidMapping(f"{path}: the mapping file is empty")
+        raise error(f"{path}: the {what} file is empty")
     return _convert(node)

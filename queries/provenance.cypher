@@ -1,10 +1,12 @@
 // description: Where an entity came from: every source record that asserted it (source, file, line, record id, case, run, time).
 // param key: str - the entity key, e.g. passport|ESP|X1234567 or es-cnp:P00017
 // example: linkgraph query provenance -p key=passport|ESP|X1234567
+// access: filtered
 MATCH (n {key: $key})
 WHERE NOT n:Record
 UNWIND n.records AS record_key
 MATCH (r:Record {key: record_key})
+WHERE $everything OR r.case_id IN $visible
 OPTIONAL MATCH (run:IngestRun {key: r.run})
 RETURN labels(n)[0] AS label, n.key AS key, r.source AS source, r.file AS file, r.line AS line,
        r.record_id AS record_id, r.case_id AS case_id, r.run AS run, run.started AS time, run.user AS user

@@ -1,10 +1,13 @@
 // description: Where the relationships of an entity came from: each relationship with the source records that asserted it.
 // param key: str - the entity key at one end of the relationships
 // example: linkgraph query relationship_provenance -p key=es-cnp:P00017
+// access: filtered
 MATCH (n {key: $key})-[e]-(m)
 WHERE NOT n:Record
+  AND ($everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels))
 UNWIND e.records AS record_key
 MATCH (r:Record {key: record_key})
+WHERE $everything OR r.case_id IN $visible
 OPTIONAL MATCH (run:IngestRun {key: r.run})
 RETURN type(e) AS relationship, m.key AS other, r.source AS source, r.file AS file, r.line AS line,
        r.record_id AS record_id, r.case_id AS case_id, r.run AS run, run.started AS time

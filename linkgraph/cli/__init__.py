@@ -8,12 +8,12 @@ with rejected input rows. Bugs stay tracebacks.
 
 from __future__ import annotations
 
-import getpass
 import signal
+from pathlib import Path
 
 import click
 
-from linkgraph.cli import ingest, resolve, scenarios, store
+from linkgraph.cli import access, ingest, resolve, scenarios, store
 from linkgraph.cli.base import Context, Group
 from linkgraph.store import DEFAULT_STORE
 
@@ -21,13 +21,16 @@ from linkgraph.store import DEFAULT_STORE
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_uri", envvar="LINKGRAPH_STORE", default=DEFAULT_STORE, show_default=True,
               help="Store directory (embedded FalkorDB) or neo4j:// / bolt:// URI. Env: LINKGRAPH_STORE.")
-@click.option("--as", "user", envvar="LINKGRAPH_USER", default=None,
-              help="Who is acting, recorded with every run and review decision. Env: LINKGRAPH_USER.")
+@click.option("--as", "as_user", envvar="LINKGRAPH_USER", default=None,
+              help="Act as another user of the policy (administrators only). Default: your login. Env: LINKGRAPH_USER.")
+@click.option("--policy", type=click.Path(path_type=Path), envvar="LINKGRAPH_POLICY", default=None,
+              help="Policy file (default: policy.yaml in the store directory; none means single-user mode). "
+                   "Env: LINKGRAPH_POLICY.")
 @click.version_option(package_name="linkgraph")
 @click.pass_context
-def cli(ctx: click.Context, store_uri: str, user: str | None) -> None:
+def cli(ctx: click.Context, store_uri: str, as_user: str | None, policy: Path | None) -> None:
     """linkgraph: case files in, cross-case links out."""
-    ctx.obj = Context(store_uri, user or getpass.getuser())
+    ctx.obj = Context(store_uri, as_user, policy)
 
 
 for command in (
@@ -35,6 +38,7 @@ for command in (
     ingest.ingest, ingest.mapping,
     resolve.resolve, resolve.review,
     scenarios.generate, scenarios.demo,
+    access.policy, access.audit, access.case,
 ):
     cli.add_command(command)
 

@@ -7,6 +7,7 @@ command imports the library it needs inside its own body.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -15,7 +16,7 @@ from linkgraph.errors import LinkgraphError, UsageError
 from linkgraph.output import FORMATS
 
 if TYPE_CHECKING:
-    from linkgraph.store.base import Store
+    from linkgraph.access.view import View
 
 #: Exit code of a command that completed but rejected some input rows (DESIGN.md).
 EXIT_REJECTED = 3
@@ -40,17 +41,20 @@ class Group(click.Group):
 
 
 class Context:
-    """What every command gets: the store URI, the acting user, and a way to open the store."""
+    """What every command gets: the store URI, who asks to act (``--as``), the policy file, and the door."""
 
-    def __init__(self, store_uri: str, user: str) -> None:
+    def __init__(self, store_uri: str, as_user: str | None, policy: Path | None) -> None:
         self.store_uri = store_uri
-        self.user = user
+        self.as_user = as_user
+        self.policy = policy
 
-    def open(self, create: bool = False) -> Store:
-        """Open the selected store (creating an embedded one only when ``create``)."""
-        from linkgraph.store import open_store
+    def view(self, create: bool = False) -> View:
+        """Open the selected store through the one door, for the acting principal (creating an embedded
+        store only when ``create``). The command's name goes into the audit record."""
+        from linkgraph.access.view import open_view
 
-        return open_store(self.store_uri, create=create)
+        command = click.get_current_context().command_path.partition(" ")[2] or "linkgraph"
+        return open_view(self.store_uri, command=command, as_user=self.as_user, policy=self.policy, create=create)
 
 
 pass_context = click.make_pass_decorator(Context)

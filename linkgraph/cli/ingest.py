@@ -43,14 +43,16 @@ def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, mani
         raise click.UsageError("give either --manifest or FILES with --mapping, not both")
     if manifest is None and not (files and mapping_name):
         raise click.UsageError("give FILES and --mapping (or --manifest)")
-    with ctx.open(create=True) as store:
-        with _progress() as advance:
-            if manifest is not None:
-                summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=ctx.user, progress=advance)
-            else:
-                mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants, typed=False))
-                summaries = [ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects,
-                                          user=ctx.user, progress=advance)]
+    with ctx.view(create=True) as view, _progress() as advance:
+        store, user = view.writer("ingest"), view.principal.name
+        view.note(params={"files": [str(f) for f in files], "manifest": str(manifest) if manifest else None})
+        if manifest is not None:
+            summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=user, progress=advance)
+        else:
+            mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants, typed=False))
+            summaries = [ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects,
+                                      user=user, progress=advance)]
+        view.note(rows=sum(s.rows_read for s in summaries))
     for summary in summaries:
         rate = summary.rows_read / summary.seconds if summary.seconds else 0
         count = len(summary.files)

@@ -24,9 +24,11 @@ def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retra
     """Propose SAME_AS links between persons of all cases; never merges anyone."""
     from linkgraph.resolve.service import resolve as run_resolve
 
-    with ctx.open() as store:
-        summary = run_resolve(store, threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,
-                              retrain=retrain, pairs_out=pairs_out, user=ctx.user)
+    with ctx.view() as view:
+        summary = run_resolve(view.writer("all"), threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,
+                              retrain=retrain, pairs_out=pairs_out, user=view.principal.name)
+        view.note(rows=summary.pairs, params={"threshold": threshold or DEFAULT_THRESHOLD,
+                                               "pairs_out": str(pairs_out) if pairs_out else None})
     click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new): {summary.pairs:,} pairs at or "
                f"above the threshold, {summary.identities:,} identities, {len(summary.identity_changes)} identity "
                f"changes ({summary.seconds:.1f} s; model {'trained and saved to' if summary.trained else 'from'} "
@@ -53,14 +55,21 @@ def review() -> None:
 @pass_context
 def review_list(ctx: Context, min_probability: float, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
     """List SAME_AS links to review, most probable first, with their evidence."""
-    from linkgraph.resolve.service import review_list as fetch
+    from linkgraph.resolve.service import persons_linked_across, review_list as fetch
 
     statuses = STATUSES if status == "all" else (status,)
-    with ctx.open() as store:
-        found = fetch(store, min_probability=min_probability, case=case_id, statuses=statuses, limit=limit)
+    with ctx.view() as view:
+        found = fetch(view, min_probability=min_probability, case=case_id, statuses=statuses, limit=limit)
+        across = persons_linked_across(view, min_probability=min_probability, case=case_id, statuses=statuses,
+                                       limit=limit)
+        hits = view.hits("Person", across, min_probability)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2, default=str))
+        for hit in hits:
+            click.echo(hit.sentence(), err=True)
         return
+    for hit in hits:
+        click.echo(hit.sentence())
     if not found:
         click.echo("nothing to review")
         return
@@ -77,8 +86,8 @@ def review_list(ctx: Context, min_probability: float, case_id: str | None, statu
 def _decide(ctx: Context, link_id: str, status: str) -> None:
     from linkgraph.resolve.service import decide
 
-    with ctx.open() as store:
-        candidate = decide(store, link_id, status, ctx.user)
+    with ctx.view() as view:
+        candidate = decide(view, link_id, status)
     click.echo(f"{candidate.id}: {candidate.left['key']} and {candidate.right['key']} {status} by "
                f"{candidate.decided_by} at {candidate.decided_at}")
 

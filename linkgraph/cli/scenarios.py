@@ -28,10 +28,10 @@ def generate(cases: int, persons: int | None, seed: int, out_dir: Path) -> None:
 @pass_context
 def demo(ctx: Context, out_dir: Path) -> None:
     """Generate a small multi-country scenario, ingest it, resolve persons, show the cross-case matches."""
-    from linkgraph.demo import cross_case_matches, run_demo
+    from linkgraph.demo import DEMO_ANALYST, run_demo
 
     click.echo(f"generating a scenario and ingesting it into {out_dir}/store ...")
-    result = run_demo(out_dir, user=ctx.user)
+    result = run_demo(out_dir)
     click.echo(f"ingested {result.files} files, {result.rows:,} rows; {result.rejected} planted bad rows rejected into "
                f"{', '.join(result.rejects) or 'nothing'}")
     r = result.resolution
@@ -39,13 +39,20 @@ def demo(ctx: Context, out_dir: Path) -> None:
                f"across cases")
     report = result.status
     nodes = ", ".join(f"{label} {n:,}" for label, n in report["nodes"].items() if n)
-    click.echo(f"store {report['location']}: {len(report['cases'])} cases; {nodes}")
+    countries = ", ".join(f"{c} {n}" for c, n in report["countries"].items())
+    click.echo(f"store {report['location']}: {report['cases']} cases ({countries}); {nodes}")
     click.echo("\nstrongest cross-case person matches (linkgraph review list shows all):")
-    for c in cross_case_matches(result.store_dir):
+    for c in result.matches:
         click.echo(f"  [{c.id}] p={c.probability:.3f}")
         for side in (c.left, c.right):
             click.echo(f"      {side['name']:<30} born {side['birth_date'] or '?':<10} {side['key']:<24} "
                        f"case {', '.join(side['cases'] or []) or '?'}")
         click.echo("      evidence: " + "; ".join(c.evidence[:4]))
+    click.echo(f"\nas {DEMO_ANALYST}, cleared for Spanish cases only (policy {result.store_dir}/policy.yaml): "
+               f"{result.analyst_links} matches visible, and what lies beyond her cases shows only as a marker:")
+    for hit in result.analyst_hits[:1]:
+        click.echo(f"  {hit.sentence()}")
     click.echo(f"\ntry: .venv/bin/linkgraph --store {result.store_dir} status")
     click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} review list --min 0.99")
+    click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} --as {DEMO_ANALYST} review list")
+    click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} audit verify")

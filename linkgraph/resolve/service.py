@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 
+from linkgraph.access.view import View
 from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.identities import assign_identities
 from linkgraph.runs import FINISHED, mark_interrupted, now, recorded_run
@@ -347,17 +348,23 @@ class Candidate:
     history: list[str] = field(default_factory=list)
 
 
+# Read through the view (linkgraph.access): a link is shown only when the principal sees both persons,
+# and each person's case list only with the cases she may see.
+_BOTH_VISIBLE = """($everything OR (any(c IN coalesce(a.cases, []) WHERE c IN $visible)
+                     AND any(c IN coalesce(b.cases, []) WHERE c IN $visible)))"""
+
 _LINK_COLUMNS = """
 RETURN s.id, s.status, s.probability, s.evidence,
-       a.key, a.name, a.birth_date, a.cases, a.identity, b.key, b.name, b.birth_date, b.cases, b.identity,
+       a.key, a.name, a.birth_date, [c IN coalesce(a.cases, []) WHERE $everything OR c IN $visible], a.identity,
+       b.key, b.name, b.birth_date, [c IN coalesce(b.cases, []) WHERE $everything OR c IN $visible], b.identity,
        s.decided_by, s.decided_at, s.history
 """
 
 _REVIEW = """
 MATCH (a:Person)-[s:SAME_AS]->(b:Person)
 WHERE s.status IN $statuses AND s.probability >= $min
-  AND ($case IS NULL OR $case IN a.cases OR $case IN b.cases)
-""" + _LINK_COLUMNS + """
+  AND ($case IS NULL OR (($case IN a.cases OR $case IN b.cases) AND ($everything OR $case IN $visible)))
+  AND """ + _BOTH_VISIBLE + _LINK_COLUMNS + """
 ORDER BY s.probability DESC, s.id
 LIMIT $limit
 """
@@ -371,11 +378,34 @@ def _candidate(row: list[Any]) -> Candidate:
                      row[14], row[15], list(row[16] or []))
 
 
-def review_list(store: Store, *, min_probability: float = 0.0, case: str | None = None,
+def review_list(view: View, *, min_probability: float = 0.0, case: str | None = None,
                 statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[Candidate]:
-    """Return SAME_AS links with one of ``statuses``, most probable first (at most ``limit``)."""
-    rows = store.read(_REVIEW, {"statuses": list(statuses), "min": min_probability, "case": case, "limit": limit}).rows
-    return [_candidate(r) for r in rows]
+    """Return the SAME_AS links with one of ``statuses`` that ``view``'s principal may see (both persons),
+    most probable first (at most ``limit``)."""
+    rows = view.read(_REVIEW, {"statuses": list(statuses), "min": min_probability, "case": case, "limit": limit}).rows
+    found = [_candidate(r) for r in rows]
+    view.note(rows=len(found), cases=[c for f in found for c in (f.left["cases"] or []) + (f.right["cases"] or [])])
+    return found
+
+
+_ACROSS_BOUNDARY = """
+MATCH (a:Person)-[s:SAME_AS]-(b:Person)
+WHERE s.status IN $statuses AND s.probability >= $min
+  AND NOT $everything
+  AND any(c IN coalesce(a.cases, []) WHERE c IN $visible)
+  AND ($case IS NULL OR ($case IN a.cases AND $case IN $visible))
+  AND NOT any(c IN coalesce(b.cases, []) WHERE c IN $visible)
+RETURN DISTINCT a.key ORDER BY a.key LIMIT $limit
+"""
+
+
+def persons_linked_across(view: View, *, min_probability: float = 0.0, case: str | None = None,
+                          statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[str]:
+    """Keys of persons the principal sees that have a SAME_AS link (of ``statuses``, at ``min_probability``
+    or above) to a person she may not see: the persons to show a restricted-match marker for."""
+    rows = view.read(_ACROSS_BOUNDARY, {"statuses": list(statuses), "min": min_probability, "case": case,
+                                        "limit": limit}).rows
+    return [row[0] for row in rows]
 
 
 def _last_threshold(store: Store) -> float:
@@ -385,19 +415,24 @@ def _last_threshold(store: Store) -> float:
     return float(found) if found is not None else DEFAULT_THRESHOLD
 
 
-def decide(store: Store, link_id: str, status: str, user: str, threshold: float | None = None) -> Candidate:
-    """Record an analyst's decision (``accepted`` or ``rejected``) on link ``link_id``; identities follow.
+def decide(view: View, link_id: str, status: str, threshold: float | None = None) -> Candidate:
+    """Record the decision (``accepted`` or ``rejected``) of ``view``'s principal on link ``link_id``;
+    identities follow.
 
     The link keeps who decided, when, and the evidence and probability the analyst saw; the identity
     changes the decision causes are recorded on a ``ResolutionRun`` of kind ``review``. Identities
     are drawn at ``threshold`` (default: that of the latest resolve run).
 
-    Raises ``UsageError`` for another status, ``NotFound`` when no SAME_AS link has that id.
+    Raises ``UsageError`` for another status, ``NotFound`` when no SAME_AS link has that id or the
+    principal may not see both persons (the two are told apart by nobody), ``AccessDenied`` when the
+    policy does not let her review.
     """
     if status not in ("accepted", "rejected"):
         raise UsageError(f"a decision is accepted or rejected, not {status!r}")
+    store, user = view.writer("review"), view.principal.name
     match = "MATCH (a:Person)-[s:SAME_AS {id: $id}]->(b:Person) "
-    evidence = store.read(match + "RETURN s.evidence", {"id": link_id}).rows
+    evidence = view.read(match + "WHERE " + _BOTH_VISIBLE + " RETURN s.evidence", {"id": link_id}).rows
+    view.note(params={"link": link_id, "decision": status})
     if not evidence:
         raise NotFound(f"no SAME_AS link with id {link_id!r}: see `linkgraph review list`")
     decided_at = now()
@@ -410,4 +445,4 @@ def decide(store: Store, link_id: str, status: str, user: str, threshold: float 
     store.upsert_nodes("ResolutionRun", [{"key": _run_id("review"), "records": [], "cases": [], "props": {
         "kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status,
         "identities": identities, "identity_changes": changes}}])
-    return _candidate(store.read(match + _LINK_COLUMNS, {"id": link_id}).rows[0])
+    return _candidate(view.read(match + _LINK_COLUMNS, {"id": link_id}).rows[0])

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from linkgraph.access.view import Principal, View
 from linkgraph.scenarios import generate
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.ingest.mapping import load_mapping, with_overrides
@@ -103,7 +104,7 @@ def review_runs(store: Store) -> list[dict]:
 def pair_in_two_person_identity(store: Store) -> Candidate:
     """A candidate whose two persons form an identity of their own (so deciding it moves only them)."""
     sizes = dict(store.read("MATCH (p:Person) WHERE p.identity IS NOT NULL RETURN p.identity, count(p)").rows)
-    for candidate in review_list(store, limit=1000):
+    for candidate in review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000):
         left, right = identity_of(store, candidate.left["key"], candidate.right["key"])
         if left == right and sizes[left] == 2:
             return candidate
@@ -120,7 +121,7 @@ def assert_recent(timestamp: str) -> None:
 def test_cross_case_identities_of_the_truth_are_proposed_with_readable_evidence(scenario, store_dir):
     identity = truth(scenario)
     with copy_of(scenario, store_dir) as store:
-        proposed = review_list(store, limit=1000)
+        proposed = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
     cross_case = [c for c in proposed if set(c.left["cases"]) != set(c.right["cases"])]
     right = [c for c in cross_case if identity[c.left["key"]] == identity[c.right["key"]]]
     assert len(right) >= 20
@@ -158,7 +159,7 @@ def test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity(scen
     with copy_of(scenario, store_dir) as store:
         candidate = pair_in_two_person_identity(store)
         [before] = set(identity_of(store, candidate.left["key"], candidate.right["key"]))
-        decided = decide(store, candidate.id, "rejected", "analyst.ana")
+        decided = decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
         link = link_of(store, candidate.left["key"], candidate.right["key"])
         after = identity_of(store, candidate.left["key"], candidate.right["key"])
         runs = review_runs(store)
@@ -176,8 +177,8 @@ def test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity(scen
 def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_persons_again(scenario, store_dir):
     with copy_of(scenario, store_dir) as store:
         candidate = pair_in_two_person_identity(store)
-        decide(store, candidate.id, "rejected", "analyst.ana")
-        decided = decide(store, candidate.id, "accepted", "analyst.bo")
+        decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
+        decided = decide(View(store, Principal("analyst.bo", "analyst.bo"), "test"), candidate.id, "accepted")
         link = link_of(store, candidate.left["key"], candidate.right["key"])
         left, right = identity_of(store, candidate.left["key"], candidate.right["key"])
     assert (decided.status, decided.decided_by) == ("accepted", "analyst.bo")
@@ -192,8 +193,8 @@ def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_
 
 def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evidence(scenario, store_dir):
     with copy_of(scenario, store_dir) as store:
-        candidate = review_list(store, limit=1)[0]
-        decide(store, candidate.id, "rejected", "analyst.ana")
+        candidate = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1)[0]
+        decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
         again = resolve(store, user="nightly")
         retrained = resolve(store, retrain=True, user="nightly")
         link = link_of(store, candidate.left["key"], candidate.right["key"])
@@ -209,7 +210,8 @@ def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evid
 def test_a_rejected_pair_is_proposed_again_when_a_new_record_brings_a_shared_phone(scenario, store_dir, tmp_path):
     with copy_of(scenario, store_dir) as store:
         es_key, other_key, phone = _pair_where_only_the_other_side_has_a_phone(store)
-        decide(store, pair_id(min(es_key, other_key), max(es_key, other_key)), "rejected", "analyst.ana")
+        decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"),
+               pair_id(min(es_key, other_key), max(es_key, other_key)), "rejected")
         late = _es_row_with_phone(scenario.data / "es/cases_es.csv", es_key.split(":", 1)[1], phone, tmp_path)
         mapping = with_overrides(load_mapping("es-cnp-csv"), "es-cnp", {"country": "ESP"})
         ingest_files(store, [late], mapping, rejects_path=tmp_path / "rejects.csv")
@@ -346,7 +348,7 @@ def test_accepting_a_link_between_two_identities_keeps_the_larger_ones_id_and_re
     bridge = link(graph, "s:c", "s:d", status="candidate", probability=0.4)
     assign_identities(graph)
     larger, smaller = identity_of(graph, "s:a", "s:d")
-    decide(graph, bridge, "accepted", "analyst.ana")
+    decide(View(graph, Principal("analyst.ana", "analyst.ana"), "test"), bridge, "accepted")
     assert set(identity_of(graph, "s:a", "s:b", "s:c", "s:d", "s:e")) == {larger}
     [run] = review_runs(graph)
     assert run["identity_changes"] == [f"{smaller} joined into {larger}"]
@@ -358,7 +360,7 @@ def test_rejecting_a_link_that_held_an_identity_together_leaves_the_id_with_the_
     bridge = link(graph, "s:c", "s:d")
     assign_identities(graph)
     [before] = set(identity_of(graph, "s:a", "s:b", "s:c", "s:d", "s:e"))
-    decide(graph, bridge, "rejected", "analyst.ana")
+    decide(View(graph, Principal("analyst.ana", "analyst.ana"), "test"), bridge, "rejected")
     kept, split_off = identity_of(graph, "s:a", "s:d")
     assert kept == before and split_off not in (None, before)
     assert identity_of(graph, "s:e") == [split_off]
