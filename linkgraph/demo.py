@@ -7,14 +7,13 @@ administrator, and to an analyst cleared for part of the cases (who sees restric
 
 from __future__ import annotations
 
-import getpass
 import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linkgraph.access.view import POLICY_FILE, Hit, open_view
+from linkgraph.access.view import POLICY_FILE, Hit, login_name, open_view
 from linkgraph.files import write_private
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.resolve.service import Candidate, ResolveSummary, persons_linked_across, resolve, review_list
@@ -67,7 +66,7 @@ def run_demo(out_dir: Path) -> DemoResult:
         store, user = view.writer("all"), view.principal.name
         summaries = ingest_manifest(store, data_dir / "manifest.json", rejects_dir=out_dir, user=user)
         resolution = resolve(store, user=user)
-    write_private(store_dir / POLICY_FILE, DEMO_POLICY.format(login=json.dumps(getpass.getuser()),
+    write_private(store_dir / POLICY_FILE, DEMO_POLICY.format(login=json.dumps(login_name()),
                                                               analyst=DEMO_ANALYST))
     with open_view(str(store_dir), command="demo") as view:
         status = status_report(view)

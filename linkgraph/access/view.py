@@ -17,8 +17,8 @@ capability. Every command through a view appends one record to the audit log whe
 
 from __future__ import annotations
 
-import getpass
 import os
+import pwd
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -305,6 +305,15 @@ class View:
         return self._log
 
 
+def login_name() -> str:
+    """The operating-system login running this process (from the user database, not from $USER, which
+    anyone can set)."""
+    try:
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except KeyError:  # a uid with no passwd entry (some containers)
+        return f"uid-{os.geteuid()}"
+
+
 def open_view(uri: str | None, *, command: str, as_user: str | None = None, policy: Path | None = None,
               create: bool = False, login: str | None = None) -> View:
     """Open the store named by ``uri`` for the acting principal; the only way commands read case data.
@@ -319,7 +328,7 @@ def open_view(uri: str | None, *, command: str, as_user: str | None = None, poli
     try:
         policy_path = find_policy(store, policy)
         loaded = load_policy(policy_path) if policy_path is not None else None
-        principal = resolve_principal(loaded, login or getpass.getuser(), as_user)
+        principal = resolve_principal(loaded, login or login_name(), as_user)
     except BaseException:
         store.close()
         raise

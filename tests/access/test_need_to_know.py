@@ -1,0 +1,227 @@
+"""Need-to-know across two operations: user A learns nothing that only operation B holds, for every
+command and every named query, and is told where B holds a match (hit/no-hit)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+
+from linkgraph.access.view import login_name
+from linkgraph.cli import cli
+from linkgraph.ingest.mapping import load_mapping
+from linkgraph.ingest.pipeline import ingest_files
+from linkgraph.named_queries import list_queries
+from linkgraph.resolve.service import pair_id
+from linkgraph.store.embedded import EmbeddedStore
+from linkgraph.store.server import kill_server
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Strings that exist only in operation B (OP-SAHEL, owned by Nigeria): names, keys, case, numbers.
+B_ONLY = ["Zebulon", "Quartermaine", "Xanthippe", "Vorodova", "Secretus", "XQ9988776", "2348099990000",
+          "NG-2025-031", "ops:B1", "ops:B2", "ops:B3", "OP-SAHEL", "smuggling", "facilitator", "1975-05-05"]
+SHARED_PASSPORT = "passport|NGA|NG1234567"
+SHARED_PHONE = "+2348031234567"
+POLICY = """\
+users:
+  {admin}: {{all: true, admin: true}}
+  ana: {{countries: [ESP], operations: [OP-MARE], handling_max: H2}}
+  bo: {{countries: [NGA], handling_max: H2}}
+"""
+
+
+@pytest.fixture(scope="module")
+def two_operations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A store with operation A (ESP) and B (NGA) sharing a passport, a phone and one resolved person."""
+    root = tmp_path_factory.mktemp("ops")
+    store_dir = root / "store"
+    mapping = load_mapping(str(FIXTURES / "cases.yaml"))
+    with EmbeddedStore(store_dir) as store:
+        for name in ("operation_a.csv", "operation_b.csv"):
+            ingest_files(store, [FIXTURES / name], mapping, rejects_path=root / f"rejects-{name}")
+        store.write("MATCH (a:Person {key: 'ops:A3'}), (b:Person {key: 'ops:B3'}) "
+                    "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'accepted', probability: 0.99, "
+                    "evidence: ['date of birth: same full date, +10.6'], history: []}]->(b)",
+                    {"id": pair_id("ops:A3", "ops:B3")})
+        store.write("MATCH (a:Person {key: 'ops:B1'}), (b:Person {key: 'ops:B2'}) "
+                    "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'candidate', probability: 0.95, "
+                    "evidence: ['Zebulon evidence'], history: []}]->(b)", {"id": pair_id("ops:B1", "ops:B2")})
+    (store_dir / "policy.yaml").write_text(POLICY.format(admin=json.dumps(login_name())))
+    yield store_dir
+    kill_server(store_dir)
+
+
+def _cli() -> str:
+    return str(Path(sys.executable).parent / "linkgraph")
+
+
+def run(store_dir: Path, *args: str, user: str | None = "ana", policy: Path | None = None) -> subprocess.CompletedProcess:
+    """``linkgraph`` as the test's login, acting ``--as user`` (the login administers the policy)."""
+    options = (["--as", user] if user else []) + (["--policy", str(policy)] if policy else [])
+    return subprocess.run([_cli(), "--store", str(store_dir), *options, *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def _leaves(group: click.Group, prefix: tuple[str, ...] = ()) -> list[str]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            if getattr(command, "invoke_without_command", False):
+                found.append(" ".join((*prefix, name)))
+            found += _leaves(command, (*prefix, name))
+        else:
+            found.append(" ".join((*prefix, name)))
+    return found
+
+
+#: How each command is tried as user A, or why it does not read the store. A command missing here
+#: fails the test: a new command must say how it goes through the door.
+COMMANDS: dict[str, list[str] | str] = {
+    "audit": ["audit"],
+    "audit verify": ["audit", "verify"],
+    "case set-access": ["case", "set-access", "NG-2025-031", "--handling", "H0"],
+    "cypher": ["cypher", "MATCH (p:Person) RETURN p.name"],
+    "demo": "builds its own store in a new folder; reads no existing store",
+    "generate": "writes generated files; reads no store",
+    "ingest": ["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")],
+    "init": ["init"],
+    "mapping check": "reads a mapping and a sample file; no store",
+    "policy check": "reads a policy file; no store",
+    "query": ["query", "--list"],
+    "resolve": ["resolve"],
+    "review list": ["review", "list", "--status", "all", "--limit", "100"],
+    "review accept": ["review", "accept", pair_id("ops:B1", "ops:B2")],
+    "review reject": ["review", "reject", pair_id("ops:A3", "ops:B3")],
+    "status": ["status", "--json", "--cases"],
+}
+QUERY_PARAMS: dict[str, list[str]] = {
+    "case_entities": ["-p", "case_id=ES-2024-117"],
+    "counts_by_label": [],
+    "provenance": ["-p", f"key={SHARED_PASSPORT}"],
+    "relationship_provenance": ["-p", f"key={SHARED_PASSPORT}"],
+}
+
+
+def assert_nothing_of_b(done: subprocess.CompletedProcess) -> None:
+    text = done.stdout + done.stderr
+    leaked = [secret for secret in B_ONLY if secret in text]
+    assert leaked == [], f"leaked {leaked} in:\n{text}"
+    assert "Traceback" not in text
+
+
+def test_every_command_says_how_it_goes_through_the_door() -> None:
+    assert sorted(_leaves(cli)) == sorted(COMMANDS)
+    assert sorted(q.name for q in list_queries()) == sorted(QUERY_PARAMS)
+
+
+@pytest.mark.parametrize("command", sorted(c for c, how in COMMANDS.items() if isinstance(how, list)))
+def test_user_a_learns_nothing_only_operation_b_holds(two_operations: Path, command: str) -> None:
+    done = run(two_operations, *COMMANDS[command])
+    assert_nothing_of_b(done)
+
+
+@pytest.mark.parametrize("name", sorted(QUERY_PARAMS))
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_no_named_query_shows_user_a_what_only_operation_b_holds(two_operations: Path, name: str, fmt: str) -> None:
+    done = run(two_operations, "query", name, *QUERY_PARAMS[name], "--format", fmt)
+    assert done.returncode == 0, done.stderr
+    assert_nothing_of_b(done)
+
+
+def test_the_admin_sees_operation_b_through_the_same_queries(two_operations: Path) -> None:
+    done = run(two_operations, "query", "provenance", "-p", f"key={SHARED_PASSPORT}", "--format", "json", user=None)
+    cases = sorted({row["case_id"] for row in json.loads(done.stdout)})
+    assert cases == ["ES-2024-117", "NG-2025-031"]
+
+
+def test_a_shared_passport_shows_user_a_a_hit_marker_with_owner_and_handling_only(two_operations: Path) -> None:
+    done = run(two_operations, "query", "provenance", "-p", f"key={SHARED_PASSPORT}", "--format", "json")
+    rows = json.loads(done.stdout)
+    assert {row["case_id"] for row in rows} == {"ES-2024-117"}
+    assert done.stderr.strip().splitlines() == [
+        f"restricted match: document {SHARED_PASSPORT} also appears in a case owned by NGA (handling H2); ask the owner"]
+
+
+def test_a_case_of_user_a_shows_markers_for_the_shared_passport_phone_and_resolved_person(two_operations: Path) -> None:
+    done = run(two_operations, "query", "case_entities", "-p", "case_id=ES-2024-117")
+    markers = [line for line in done.stdout.splitlines() if line.startswith("restricted match")]
+    assert markers == [
+        f"restricted match: document {SHARED_PASSPORT} also appears in a case owned by NGA (handling H2); ask the owner",
+        "restricted match: person ops:A3 also appears in a case owned by NGA (handling H2); ask the owner",
+        f"restricted match: phone {SHARED_PHONE} also appears in a case owned by NGA (handling H2); ask the owner",
+    ]
+
+
+def test_review_list_shows_user_a_a_person_marker_but_no_link_into_operation_b(two_operations: Path) -> None:
+    done = run(two_operations, "review", "list", "--status", "all")
+    assert done.stdout.splitlines() == [
+        "restricted match: person ops:A3 also appears in a case owned by NGA (handling H2); ask the owner",
+        "nothing to review"]
+
+
+def test_a_case_user_a_may_not_see_looks_like_a_case_that_does_not_exist(two_operations: Path) -> None:
+    hidden = run(two_operations, "query", "case_entities", "-p", "case_id=NG-2025-031", "--format", "json")
+    missing = run(two_operations, "query", "case_entities", "-p", "case_id=XX-0000-000", "--format", "json")
+    assert (hidden.returncode, hidden.stdout, hidden.stderr) == (missing.returncode, missing.stdout, missing.stderr)
+
+
+def test_status_counts_only_what_user_a_may_see(two_operations: Path) -> None:
+    report = json.loads(run(two_operations, "status", "--json", "--cases").stdout)
+    assert (report["cases"], report["case_list"], report["countries"]) == (1, ["ES-2024-117"], {"ESP": 1})
+    assert report["nodes"]["Person"] == 3 and report["nodes"]["Document"] == 1 and report["nodes"]["Phone"] == 1
+    assert report["access"] == "policy" and report["principal"] == "ana"
+
+
+def test_user_b_sees_operation_b_and_a_marker_towards_a(two_operations: Path) -> None:
+    done = run(two_operations, "query", "provenance", "-p", f"key={SHARED_PASSPORT}", "--format", "json", user="bo")
+    assert {row["case_id"] for row in json.loads(done.stdout)} == {"NG-2025-031"}
+    assert "owned by ESP (handling H2)" in done.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["cypher", "MATCH (n) RETURN count(n)"], "raw Cypher is not allowed for ana"),
+    (["resolve"], "ana may not run this"),
+    (["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")], "ana may not ingest"),
+    (["audit"], "only an administrator"),
+    (["init"], "only an administrator"),
+    (["case", "set-access", "ES-2024-117", "--handling", "H0"], "only an administrator"),
+    (["review", "reject", pair_id("ops:A3", "ops:B3")], "no SAME_AS link with id"),
+])
+def test_what_user_a_may_not_do_is_refused_in_one_line(two_operations: Path, args: list[str], message: str) -> None:
+    done = run(two_operations, *args)
+    assert done.returncode != 0
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_as_is_refused_to_a_login_that_is_not_an_administrator(two_operations: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(f"users:\n  {json.dumps(login_name())}: {{countries: [ESP]}}\n  bo: {{countries: [NGA]}}\n")
+    done = run(two_operations, "status", user="bo", policy=policy)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (f"Error: --as bo: only a login the policy marks admin may act as another user "
+                                   f"(you are {login_name()}; policy {policy})")
+
+
+def test_a_login_missing_from_the_policy_is_refused_and_setting_user_does_not_help(
+        two_operations: Path, tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("users:\n  mallory: {all: true, admin: true}\n")
+    env = {**os.environ, "USER": "mallory", "LOGNAME": "mallory"}
+    done = subprocess.run([_cli(), "--store", str(two_operations), "--policy", str(policy), "status"],
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 1 and f"user {login_name()} is not in the policy" in done.stderr
+
+
+def test_every_command_of_user_a_is_in_the_audit_log_with_what_it_showed(two_operations: Path) -> None:
+    run(two_operations, "query", "provenance", "-p", f"key={SHARED_PASSPORT}")
+    records = json.loads(run(two_operations, "audit", "--format", "json", "--user", "ana", user=None).stdout)
+    last = [r for r in records if r["command"] == "query"][-1]
+    assert (last["principal"], last["login"], last["hits"], last["rows"]) == ("ana", login_name(), 1, 1)
+    assert last["params"] == {"query": "provenance", "key": SHARED_PASSPORT}
+    assert run(two_operations, "audit", "verify", user=None).returncode == 0
