@@ -133,11 +133,13 @@ def write_label(store: Store, label: str, rows: list[dict[str, Any]], lists: tup
             handles[(label, key)] = node_id
             created.add((label, key))
         merged = []
+        set_once = set(load_model().entities[label].set_once) if label in load_model().entities else set()
         for row in rows:
             node_id = existing.get(row["key"])
             if node_id is not None:
                 handles[(label, row["key"])] = node_id
-                props = {name: value for name, value in row.items() if name != "key" and name not in lists}
+                props = {name: value for name, value in row.items()
+                         if name != "key" and name not in lists and name not in set_once}
                 merged.append({"id": node_id, "props": props, **{name: row[name] for name in lists}})
         store.merge_nodes(merged, lists)
         return

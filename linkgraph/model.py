@@ -30,6 +30,7 @@ class EntityType:
     searchable: tuple[str, ...] = ()
     protect: tuple[str, ...] = ()
     reference: bool = False
+    set_once: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def parse_model(document: dict) -> Model:
             searchable=tuple(spec.get("searchable", ())),
             protect=tuple(spec.get("protect", ())),
             reference=bool(spec.get("reference", False)),
+            set_once=tuple(spec.get("set_once", ())),
         )
     relationships: dict[str, RelationshipType] = {}
     for name, spec in (document.get("relationships") or {}).items():
