@@ -2,40 +2,70 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
 from linkgraph.cli.base import Context, pass_context
-from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, STATUSES
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES, STATUSES
 
 
 @click.command()
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
-              help=f"Match probability from which a pair is proposed (default {DEFAULT_THRESHOLD}).")
+              help=f"Match probability from which a pair is proposed (default {DEFAULT_THRESHOLD}). A view over the "
+                   f"stored pairs: changing it scores nothing again.")
 @click.option("--pairs-out", type=click.Path(path_type=Path), default=None,
-              help="Also write the scored pairs as CSV: left_ref,right_ref,probability,evidence.")
+              help="Also write the proposed pairs as CSV: left_ref,right_ref,probability,status,evidence.")
+@click.option("--include-rejected", is_flag=True, help="With --pairs-out: also the pairs an analyst rejected.")
+@click.option("--between", nargs=2, metavar="SOURCE_A SOURCE_B", default=None,
+              help="Link-only: two sources each free of duplicates; only pairs across them are scored.")
 @click.option("--retrain", is_flag=True, help="Estimate the model again from the store's persons.")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="Model file (default: resolution-model.json in the store directory, or $LINKGRAPH_MODEL).")
 @pass_context
-def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retrain: bool, model_path: Path | None) -> None:
+def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, include_rejected: bool,
+            between: tuple[str, str] | None, retrain: bool, model_path: Path | None) -> None:
     """Propose SAME_AS links between persons of all cases; never merges anyone."""
     from linkgraph.resolve.service import resolve as run_resolve
 
-    with ctx.open() as store:
+    statuses = (*PAIRS_OUT_STATUSES, "rejected") if include_rejected else PAIRS_OUT_STATUSES
+    with ctx.open() as store, _progress() as progress:
         summary = run_resolve(store, threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,
-                              retrain=retrain, pairs_out=pairs_out, user=ctx.user)
-    click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new): {summary.pairs:,} pairs at or "
-               f"above the threshold, {summary.identities:,} identities, {len(summary.identity_changes)} identity "
-               f"changes ({summary.seconds:.1f} s; model {'trained and saved to' if summary.trained else 'from'} "
-               f"{summary.model_path})")
+                              retrain=retrain, pairs_out=pairs_out, user=ctx.user, between=between or None,
+                              pairs_statuses=statuses, progress=progress)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    scope = f" between {between[0]} and {between[1]}" if between else ""
+    click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new){scope}: {summary.pairs:,} pairs "
+               f"scored at or above the threshold {summary.threshold:g} ({summary.stored:,} stored at or above "
+               f"{PAIR_FLOOR:g}); {summary.in_view:,} proposed in the store, {summary.identities:,} identities, "
+               f"{len(summary.identity_changes)} identity changes ({summary.seconds:.1f} s)")
+    if summary.model_note:
+        click.echo(f"  {summary.model_note}")
     if summary.reopened or summary.withdrawn:
         click.echo(f"  {summary.reopened:,} rejected pairs reopened on new evidence, {summary.withdrawn:,} candidates "
-                   "withdrawn (now below the threshold)")
+                   f"withdrawn (now below {PAIR_FLOOR:g})")
     for change in summary.identity_changes[:10]:
         click.echo(f"  identity change: {change}")
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str], None] | None]:
+    """The step resolution is at, with a spinner and the time, on a terminal; nothing in cron or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # pragma: no cover - a person is watching
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("resolve: {task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda step: bar.update(task, description=step)
 
 
 @click.group()
@@ -44,14 +74,16 @@ def review() -> None:
 
 
 @review.command("list")
-@click.option("--min", "min_probability", type=click.FloatRange(0.0, 1.0), default=0.0, help="Lowest probability shown.")
+@click.option("--min", "min_probability", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Lowest probability shown (default: the threshold of the latest resolve run); lower shows the "
+                   "stored pairs below it.")
 @click.option("--case", "case_id", default=None, help="Only links touching this case.")
 @click.option("--status", type=click.Choice([*STATUSES, "all"]),
               default="candidate", show_default=True)
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
 @pass_context
-def review_list(ctx: Context, min_probability: float, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
+def review_list(ctx: Context, min_probability: float | None, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
     """List SAME_AS links to review, most probable first, with their evidence."""
     from linkgraph.resolve.service import review_list as fetch
 
