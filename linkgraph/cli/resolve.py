@@ -40,10 +40,11 @@ def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, inclu
     for warning in summary.warnings:
         click.echo(f"warning: {warning}", err=True)
     scope = f" between {between[0]} and {between[1]}" if between else ""
-    click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new){scope}: {summary.pairs:,} pairs "
-               f"scored at or above the threshold {summary.threshold:g} ({summary.stored:,} stored at or above "
-               f"{PAIR_FLOOR:g}); {summary.in_view:,} proposed in the store, {summary.identities:,} identities, "
-               f"{len(summary.identity_changes)} identity changes ({summary.seconds:.1f} s)")
+    scored = (f"{summary.stored:,} pairs scored and stored (p >= {PAIR_FLOOR:g}), {summary.pairs:,} of them at or above "
+              "the threshold" if summary.model_origin else "nothing new to score")
+    click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new){scope}: {scored}; "
+               f"{summary.in_view:,} pairs proposed at the threshold {summary.threshold:g}, {summary.identities:,} "
+               f"identities, {len(summary.identity_changes)} identity changes ({summary.seconds:.1f} s)")
     if summary.model_note:
         click.echo(f"  {summary.model_note}")
     if summary.reopened or summary.withdrawn:

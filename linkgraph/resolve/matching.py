@@ -33,6 +33,7 @@ from linkgraph.resolve.person_frame import (
     empty_person_frame,
     prepare_person_frame,
 )
+from linkgraph.resolve.frequencies import register_name_frequencies
 from linkgraph.resolve.splink_session import new_linker, open_session
 from linkgraph.resolve.training import estimate_settings
 
@@ -214,6 +215,9 @@ class ResolutionModel:
                     level.pop("tf_adjustment_weight", None)
         with open_session(prepared) as (db_api, people):
             linker = new_linker(people, settings)
+            if frequencies:
+                _register_frequencies(linker)
+                register_name_frequencies(db_api, linker)
             if between is not None:
                 scored = _predict_between_sources(db_api, linker, prepared, between, threshold)
             elif new_refs is None:
@@ -284,7 +288,6 @@ def _predict_incremental(
 ) -> list[Any]:
     is_new = pc.is_in(prepared["ref"], value_set=pa.array(sorted(new_refs), type=pa.string()))
     new_people = db_api.register(prepared.filter(is_new), table_name="new_people")
-    _register_frequencies(linker)
     scored = [
         linker.inference.predict_within(
             new_people, threshold_match_probability=threshold, warning_mode="never"
@@ -309,13 +312,13 @@ def _predict_between_sources(
     for number, source in enumerate(sources):
         chosen = prepared.filter(pc.equal(prepared["source"], source))
         tables.append(db_api.register(chosen, table_name=f"source_{number}"))
-    _register_frequencies(linker)
     return [linker.inference.predict_between(tables[0], tables[1], threshold_match_probability=threshold,
                                              warning_mode="never")]
 
 
 def _register_frequencies(linker: Linker) -> None:
-    """Compute the term-frequency tables the model uses from the whole frame (``predict_between`` needs them)."""
+    """Compute the term-frequency tables the model uses from the whole frame (``predict_between`` and
+    ``predict_within`` need them; the whole name's is then replaced by ``register_name_frequencies``)."""
     tf_columns = {
         level["tf_adjustment_column"]
         for comparison in linker.misc.save_model_to_json()["comparisons"]

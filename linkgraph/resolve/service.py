@@ -63,7 +63,7 @@ _PERSON_FIELDS = (
     "p.key", "p.source", "p.name_given_key", "p.name_surname_key", "coalesce(p.name_key, p.name)",
     "toString(p.birth_date_year)", "toString(p.birth_date_month)", "toString(p.birth_date_day)", "p.sex",
     "p.nationality_key", "coalesce(p.address_key, p.address)", "coalesce(p.postcode_key, p.postcode)",
-    "coalesce(p.locality_key, p.locality)", "p.resolved_fingerprint",
+    "coalesce(p.locality_key, p.locality)", "p.region", "p.resolved_fingerprint",
 )
 _IN_PAGE = "WHERE id(p) >= $low AND id(p) < $high"
 _PERSONS = (f"MATCH (p:Person) {_IN_PAGE} RETURN "
