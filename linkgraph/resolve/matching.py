@@ -240,7 +240,7 @@ def default_model() -> ResolutionModel:
         return ResolutionModel.load(file)
 
 
-def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> ResolutionModel:
+def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 1e6) -> ResolutionModel:
     """Estimate a resolution model from unlabelled person records.
 
     u probabilities come from ``u_max_pairs`` random pairs (almost all non-matches); m probabilities

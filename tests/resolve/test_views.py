@@ -192,3 +192,18 @@ def test_cli_resolve_names_the_shipped_model_and_refuses_retrain_with_one_line(r
         assert len(list(csv.DictReader(fh))) == len(json.loads(listed.stdout)) > 0
     assert retrain.returncode == 2 and "Traceback" not in retrain.stderr
     assert len(retrain.stderr.strip().splitlines()) == 1 and "--retrain needs at least" in retrain.stderr
+
+
+def test_persons_without_names_are_warned_about_per_source_in_a_link_only_run():
+    import pandas as pd
+
+    from linkgraph.resolve.matching import empty_person_frame
+    from linkgraph.resolve.model_choice import data_warnings
+
+    rows = {"ref": ["reg:1", "reg:2", "watch:1"], "source": ["reg", "reg", "watch"],
+            "name_key": [None, None, "ana lopez"], "birth_year": [1990, 1991, None]}
+    frame = pd.DataFrame({column: rows.get(column, [None] * 3) for column in empty_person_frame().columns})
+    warnings = data_warnings(frame, ("reg", "watch"))
+    assert any(w.startswith("source reg: no person has a name") for w in warnings)
+    assert any(w.startswith("source watch: no person has a date of birth") for w in warnings)
+    assert not any(w.startswith("source watch: no person has a name") for w in warnings)
