@@ -60,6 +60,7 @@ def febrl_person_frame(records: pd.DataFrame, source: str) -> pd.DataFrame:
             "address_key": address.replace("", pd.NA).to_numpy(),
             "postcode": text["postcode"].to_numpy(),
             "locality": text["suburb"].to_numpy(),
+            "region": text["state"].to_numpy(),
         }
     )
 

@@ -208,6 +208,7 @@ def person_record(rng: random.Random, person: Person, copy: int) -> dict[str, ob
         "address_key": None,
         "postcode": None,
         "locality": None,
+        "region": None,
     }
 
 

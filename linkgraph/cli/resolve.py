@@ -2,42 +2,74 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
 
 from linkgraph.cli.base import Context, pass_context
-from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, STATUSES
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES, STATUSES
 
 
 @click.command()
 @click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
-              help=f"Match probability from which a pair is proposed (default {DEFAULT_THRESHOLD}).")
+              help=f"Match probability from which a pair is proposed (default {DEFAULT_THRESHOLD}). A view over the "
+                   f"stored pairs: changing it scores nothing again.")
 @click.option("--pairs-out", type=click.Path(path_type=Path), default=None,
-              help="Also write the scored pairs as CSV: left_ref,right_ref,probability,evidence.")
+              help="Also write the proposed pairs as CSV: left_ref,right_ref,probability,status,evidence.")
+@click.option("--include-rejected", is_flag=True, help="With --pairs-out: also the pairs an analyst rejected.")
+@click.option("--between", nargs=2, metavar="SOURCE_A SOURCE_B", default=None,
+              help="Link-only: two sources each free of duplicates; only pairs across them are scored.")
 @click.option("--retrain", is_flag=True, help="Estimate the model again from the store's persons.")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="Model file (default: resolution-model.json in the store directory, or $LINKGRAPH_MODEL).")
 @pass_context
-def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retrain: bool, model_path: Path | None) -> None:
+def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, include_rejected: bool,
+            between: tuple[str, str] | None, retrain: bool, model_path: Path | None) -> None:
     """Propose SAME_AS links between persons of all cases; never merges anyone."""
     from linkgraph.resolve.service import resolve as run_resolve
 
-    with ctx.view() as view:
+    statuses = (*PAIRS_OUT_STATUSES, "rejected") if include_rejected else PAIRS_OUT_STATUSES
+    with ctx.view() as view, _progress() as progress:
         summary = run_resolve(view.writer("all"), threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,
-                              retrain=retrain, pairs_out=pairs_out, user=view.principal.name)
+                              retrain=retrain, pairs_out=pairs_out, user=view.principal.name, between=between or None,
+                              pairs_statuses=statuses, progress=progress)
         view.note(rows=summary.pairs, params={"threshold": threshold or DEFAULT_THRESHOLD,
-                                               "pairs_out": str(pairs_out) if pairs_out else None})
-    click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new): {summary.pairs:,} pairs at or "
-               f"above the threshold, {summary.identities:,} identities, {len(summary.identity_changes)} identity "
-               f"changes ({summary.seconds:.1f} s; model {'trained and saved to' if summary.trained else 'from'} "
-               f"{summary.model_path})")
+                                               "pairs_out": str(pairs_out) if pairs_out else None,
+                                               "between": list(between) if between else None})
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    scope = f" between {between[0]} and {between[1]}" if between else ""
+    scored = (f"{summary.stored:,} pairs scored and stored (p >= {PAIR_FLOOR:g}), {summary.pairs:,} of them at or above "
+              "the threshold" if summary.model_origin else "nothing new to score")
+    click.echo(f"resolved {summary.persons:,} persons ({summary.new_persons:,} new){scope}: {scored}; "
+               f"{summary.in_view:,} pairs proposed at the threshold {summary.threshold:g}, {summary.identities:,} "
+               f"identities, {len(summary.identity_changes)} identity changes ({summary.seconds:.1f} s)")
+    if summary.model_note:
+        click.echo(f"  {summary.model_note}")
     if summary.reopened or summary.withdrawn:
         click.echo(f"  {summary.reopened:,} rejected pairs reopened on new evidence, {summary.withdrawn:,} candidates "
-                   "withdrawn (now below the threshold)")
+                   f"withdrawn (now below {PAIR_FLOOR:g})")
     for change in summary.identity_changes[:10]:
         click.echo(f"  identity change: {change}")
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str], None] | None]:
+    """The step resolution is at, with a spinner and the time, on a terminal; nothing in cron or a pipe."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console  # pragma: no cover - a person is watching
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("resolve: {task.description}"), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        yield lambda step: bar.update(task, description=step)
 
 
 @click.group()
@@ -46,14 +78,16 @@ def review() -> None:
 
 
 @review.command("list")
-@click.option("--min", "min_probability", type=click.FloatRange(0.0, 1.0), default=0.0, help="Lowest probability shown.")
+@click.option("--min", "min_probability", type=click.FloatRange(0.0, 1.0), default=None,
+              help="Lowest probability shown (default: the threshold of the latest resolve run); lower shows the "
+                   "stored pairs below it.")
 @click.option("--case", "case_id", default=None, help="Only links touching this case.")
 @click.option("--status", type=click.Choice([*STATUSES, "all"]),
               default="candidate", show_default=True)
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
 @pass_context
-def review_list(ctx: Context, min_probability: float, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
+def review_list(ctx: Context, min_probability: float | None, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
     """List SAME_AS links to review, most probable first, with their evidence."""
     from linkgraph.resolve.service import persons_linked_across, review_list as fetch
 
@@ -62,7 +96,7 @@ def review_list(ctx: Context, min_probability: float, case_id: str | None, statu
         found = fetch(view, min_probability=min_probability, case=case_id, statuses=statuses, limit=limit)
         across = persons_linked_across(view, min_probability=min_probability, case=case_id, statuses=statuses,
                                        limit=limit)
-        hits = view.hits("Person", across, min_probability)
+        hits = view.hits("Person", across, min_probability or 0.0)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2, default=str))
         for hit in hits:

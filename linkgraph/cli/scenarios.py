@@ -37,6 +37,7 @@ def demo(ctx: Context, out_dir: Path) -> None:
     r = result.resolution
     click.echo(f"resolved {r.persons:,} persons: {r.pairs:,} SAME_AS candidates, {r.identities:,} identities "
                f"across cases")
+    click.echo(f"  {r.model_note}")
     report = result.status
     nodes = ", ".join(f"{label} {n:,}" for label, n in report["nodes"].items() if n)
     countries = ", ".join(f"{c} {n}" for c, n in report["countries"].items())

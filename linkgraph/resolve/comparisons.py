@@ -19,11 +19,15 @@ def _null(*columns: str) -> Level:
     return {"sql_condition": either_missing, "label_for_charts": "not recorded", "is_null_level": True}
 
 
-def _level(sql: str, label: str, tf_column: str | None = None) -> Level:
+def _level(sql: str, label: str, tf_column: str | None = None, tf_from_own_u: bool = False) -> Level:
+    """A comparison level; ``tf_column`` adjusts it by the frequency of the value, relative to the
+    level's own u when ``tf_from_own_u`` (a level that is not the exact match of that column)."""
     level: Level = {"sql_condition": sql, "label_for_charts": label}
     if tf_column is not None:
         level["tf_adjustment_column"] = tf_column
         level["tf_adjustment_weight"] = 1.0
+    if tf_from_own_u:
+        level["disable_tf_exact_match_detection"] = True
     return level
 
 
@@ -51,9 +55,11 @@ def _name_comparison(key: str, phon: str, output: str, description: str) -> dict
     exact: list[Level]
     if output == "surname":
         exact = [_level(_SAME_WHOLE_NAME, "same given name and surname", tf_column="name_key")]
+        # Weighted by how common the name's words are: "jack ryan" / "ryan jack" says less than a rare
+        # name swapped (the frequency of the words in any order, ``name_sorted``).
         whole_name = [
-            _level(_NAMES_SWAPPED, "given name and surname swapped"),
-            _level(_SAME_WORDS, "same name words in another order"),
+            _level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted", tf_from_own_u=True),
+            _level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted", tf_from_own_u=True),
         ]
     else:
         exact = [
@@ -109,13 +115,31 @@ DATE_OF_BIRTH: dict[str, Any] = {
             " AND birth_month_l = birth_day_r AND birth_day_l = birth_month_r",
             "day and month swapped",
         ),
-        _level(
-            f"{_BOTH_FULL} AND damerau_levenshtein(birth_date_l, birth_date_r) <= 1",
-            "one digit different",
-        ),
+        # Dates are eight digits (YYYYMMDD): counting the digits that differ (``hamming``) is the typing
+        # error, and is far cheaper than an edit distance over millions of pairs. Two neighbouring digits
+        # swapped count as two. A typing error touches one or two digits; two different people's dates
+        # rarely differ by two digits only.
+        _level(f"{_BOTH_FULL} AND hamming(birth_date_l, birth_date_r) <= 1", "one digit different"),
+        _level(f"{_BOTH_FULL} AND hamming(birth_date_l, birth_date_r) <= 2", "two digits different"),
         _level("birth_year_l = birth_year_r AND birth_month_l = birth_month_r", "same year and month"),
         _level("birth_year_l = birth_year_r", "same year only"),
         _level("abs(birth_year_l - birth_year_r) <= 1", "born within one year"),
+        # A year given alone is often an estimate (victims, irregular migrants) or what was left of a
+        # garbled date: another year on it says less against a match than two full dates that differ.
+        _level(
+            "birth_month_l IS NULL OR birth_month_r IS NULL",
+            "year only on one side, a different year",
+        ),
+        _ELSE_DIFFERENT,
+    ],
+}
+
+REGION: dict[str, Any] = {
+    "output_column_name": "region",
+    "comparison_description": "region",
+    "comparison_levels": [
+        _null("region"),
+        _level("region_l = region_r", "same", tf_column="region"),
         _ELSE_DIFFERENT,
     ],
 }
@@ -232,6 +256,7 @@ COMPARISONS: list[dict[str, Any]] = [
     PHONES,
     ADDRESS,
     PLACE,
+    REGION,
 ]
 
 

@@ -4,13 +4,35 @@ from __future__ import annotations
 
 #: Default match probability for proposing a ``SAME_AS`` link. Proposals are reviewed, never merged,
 #: and a wrong one about a victim or a child costs more than a missed one, which a lower threshold
-#: can still find. Measured (bench/): on FEBRL4 precision 1.000 and recall 0.999 at any threshold from
-#: 0.5 to 0.99; on the case-file generator's 24,000 records (transliterations, typos, swapped names,
-#: year-only dates, common names shared by many people) 0.9 gives precision 0.986 and recall 0.806,
-#: 0.5 gives 0.937 and 0.884; most pairs between them are one common name with one record giving only
-#: the birth year, of which about half are the same person.
+#: can still find (the threshold is a view: lowering it scores nothing again). Measured (bench/):
+#: FEBRL4 with all fields precision 1.000, recall 0.999; FEBRL4 cut to names, date of birth and region
+#: precision 1.000 and recall 0.843 at 0.9, 0.996 and 0.915 at 0.5; the case-file generator's 9,476
+#: records (transliterations, typos, swapped names, year-only dates, look-alikes) 0.990 and 0.855.
 DEFAULT_THRESHOLD = 0.9
 
-#: The states of a ``SAME_AS`` link: proposed, decided either way by an analyst, or withdrawn when a
-#: later run scores it below the threshold.
+#: Every scored pair at or above this probability is stored (``SAME_AS`` with its probability and
+#: evidence), whatever the threshold: the threshold is a view over the stored pairs, so a lower
+#: ``--threshold``, ``review list --min`` or ``--pairs-out`` re-cuts them without scoring again.
+#: Below 1 in 100 a pair is not worth an analyst's look at any threshold anyone would set, and the
+#: stored pairs stay a small multiple of the proposed ones (on FEBRL4 about 1.1 times).
+PAIR_FLOOR = 0.01
+
+#: Fewer persons than this and the store does not estimate its own model: the shipped default model
+#: (``default-model.json``, trained on generated case files) scores its pairs, and the frequency of a
+#: name comes from the model's average rather than from the store. Why 1,000: training estimates m by
+#: expectation maximisation on blocks of pairs with the same sounding names or the same birth date and
+#: skips a block under 100 pairs; a store with a few percent of its persons recorded twice has fewer
+#: true pairs than that below about 1,000 persons, and its own model is at best no better than the
+#: shipped one. Measured on generated stores (another seed than the shipped model's), precision and
+#: recall at 0.9, own model against shipped model: 344 persons 0.92/0.96 against 1.00/1.00; 903
+#: persons 1.00/0.82 against 1.00/0.83; 1,869 persons equal (0.99/0.90); 3,544 persons 0.997/0.887
+#: against 0.997/0.867. Five case files of 18 persons trained their own model into proposing nothing.
+MIN_PERSONS_TO_TRAIN = 1000
+
+#: The states of a ``SAME_AS`` link: scored (``candidate``; proposed when at or above the threshold in
+#: force), decided either way by an analyst, or ``withdrawn`` when a later scoring put it below
+#: ``PAIR_FLOOR``.
 STATUSES = ("candidate", "accepted", "rejected", "withdrawn")
+
+#: The statuses ``--pairs-out`` writes unless asked for more: an analyst's rejection is left out.
+PAIRS_OUT_STATUSES = ("candidate", "accepted")

@@ -10,8 +10,10 @@ Nothing here merges anyone: the pairs are ``SAME_AS`` candidates for an analyst 
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from linkgraph.resolve.person_frame import (
     empty_person_frame,
     prepare_person_frame,
 )
+from linkgraph.resolve.frequencies import register_name_frequencies
 from linkgraph.resolve.splink_session import new_linker, open_session
 from linkgraph.resolve.training import estimate_settings
 
@@ -40,6 +43,7 @@ __all__ = [
     "PAIR_COLUMNS",
     "PERSON_COLUMNS",
     "ResolutionModel",
+    "default_model",
     "empty_person_frame",
     "train",
 ]
@@ -53,6 +57,10 @@ PAIR_COLUMNS = ["left_ref", "right_ref", "probability", "match_weight", "evidenc
 
 _FORMAT = "linkgraph-resolution-model"
 _MAX_PRIOR = 0.5
+
+#: The model shipped with the package for stores too small to estimate their own (see
+#: ``defaults.MIN_PERSONS_TO_TRAIN``); rebuilt by ``scripts/train_default_model.py``.
+DEFAULT_MODEL_FILE = "default-model.json"
 
 
 @dataclass
@@ -76,6 +84,7 @@ class ResolutionModel:
     record_count: int
     version: int = MODEL_VERSION
     splink_version: str = field(default=splink.__version__)
+    trained_on: dict[str, Any] = field(default_factory=dict)
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` as JSON (Splink settings plus our metadata)."""
@@ -85,6 +94,7 @@ class ResolutionModel:
             "trained_at": self.trained_at,
             "record_count": self.record_count,
             "splink_version": self.splink_version,
+            "trained_on": self.trained_on,
             "splink_settings": self.settings,
         }
         Path(path).write_text(json.dumps(document, indent=2, sort_keys=False), encoding="utf-8")
@@ -116,6 +126,7 @@ class ResolutionModel:
                 record_count=int(document["record_count"]),
                 version=int(document["version"]),
                 splink_version=str(document.get("splink_version", "unknown")),
+                trained_on=dict(document.get("trained_on") or {}),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidData(f"{path}: resolution model is incomplete: {exc}") from exc
@@ -138,6 +149,9 @@ class ResolutionModel:
         frame: pd.DataFrame,
         threshold: float = DEFAULT_THRESHOLD,
         new_refs: set[str] | None = None,
+        *,
+        between: tuple[str, str] | None = None,
+        frequencies: bool = True,
     ) -> pd.DataFrame:
         """Score candidate pairs of ``frame`` and keep those at or above ``threshold``.
 
@@ -150,6 +164,12 @@ class ResolutionModel:
         new_refs : set of str, optional
             When given, only pairs with at least one side in ``new_refs`` are scored, at a cost
             that grows with the new records rather than with all of them.
+        between : (str, str), optional
+            Link-only: two sources each known to be free of duplicates; only pairs with one record
+            of each are scored (``new_refs`` is then ignored).
+        frequencies : bool
+            Adjust exact name matches by how common the name is in ``frame``. Off for a frame too
+            small to say how common a name is: the model's average weight is used instead.
 
         Returns
         -------
@@ -173,7 +193,7 @@ class ResolutionModel:
         if not 0.0 <= threshold <= 1.0:
             raise UsageError(f"threshold must be a probability between 0 and 1, got {threshold}")
         check_person_frame(frame)
-        if new_refs is not None:
+        if new_refs is not None and between is None:
             unknown = set(new_refs) - set(frame["ref"])
             if unknown:
                 shown = ", ".join(sorted(unknown)[:5])
@@ -183,14 +203,24 @@ class ResolutionModel:
         prepared = prepare_person_frame(frame)
         # The evidence needs each pair's levels and matching columns, whatever the saved model says.
         settings = {
-            **self.settings,
+            **copy.deepcopy(self.settings),
             "retain_matching_columns": True,
             "retain_intermediate_calculation_columns": True,
             "probability_two_random_records_match": self.prior_for(len(frame)),
         }
+        if not frequencies:
+            for comparison in settings["comparisons"]:
+                for level in comparison["comparison_levels"]:
+                    level.pop("tf_adjustment_column", None)
+                    level.pop("tf_adjustment_weight", None)
         with open_session(prepared) as (db_api, people):
             linker = new_linker(people, settings)
-            if new_refs is None:
+            if frequencies:
+                _register_frequencies(linker)
+                register_name_frequencies(db_api, linker)
+            if between is not None:
+                scored = _predict_between_sources(db_api, linker, prepared, between, threshold)
+            elif new_refs is None:
                 scored = [
                     linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
                 ]
@@ -200,7 +230,17 @@ class ResolutionModel:
         return _pairs_from_scored(found, self.settings)
 
 
-def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 2e6) -> ResolutionModel:
+def default_model() -> ResolutionModel:
+    """Return the model shipped with the package (``DEFAULT_MODEL_FILE``), trained on generated case files.
+
+    Its ``trained_on`` says on what and with which command it was built.
+    """
+    path = resources.files("linkgraph.resolve") / DEFAULT_MODEL_FILE
+    with resources.as_file(path) as file:
+        return ResolutionModel.load(file)
+
+
+def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 1e6) -> ResolutionModel:
     """Estimate a resolution model from unlabelled person records.
 
     u probabilities come from ``u_max_pairs`` random pairs (almost all non-matches); m probabilities
@@ -248,14 +288,6 @@ def _predict_incremental(
 ) -> list[Any]:
     is_new = pc.is_in(prepared["ref"], value_set=pa.array(sorted(new_refs), type=pa.string()))
     new_people = db_api.register(prepared.filter(is_new), table_name="new_people")
-    tf_columns = {
-        level["tf_adjustment_column"]
-        for comparison in linker.misc.save_model_to_json()["comparisons"]
-        for level in comparison["comparison_levels"]
-        if level.get("tf_adjustment_column")
-    }
-    for column in sorted(tf_columns):
-        linker.table_management.compute_tf_table(column)
     scored = [
         linker.inference.predict_within(
             new_people, threshold_match_probability=threshold, warning_mode="never"
@@ -270,6 +302,31 @@ def _predict_incremental(
             )
         )
     return scored
+
+
+def _predict_between_sources(
+    db_api: DuckDBAPI, linker: Linker, prepared: pa.Table, sources: tuple[str, str], threshold: float
+) -> list[Any]:
+    """Score only pairs with one record of each of ``sources`` (link-only), with the whole frame's frequencies."""
+    tables = []
+    for number, source in enumerate(sources):
+        chosen = prepared.filter(pc.equal(prepared["source"], source))
+        tables.append(db_api.register(chosen, table_name=f"source_{number}"))
+    return [linker.inference.predict_between(tables[0], tables[1], threshold_match_probability=threshold,
+                                             warning_mode="never")]
+
+
+def _register_frequencies(linker: Linker) -> None:
+    """Compute the term-frequency tables the model uses from the whole frame (``predict_between`` and
+    ``predict_within`` need them; the whole name's is then replaced by ``register_name_frequencies``)."""
+    tf_columns = {
+        level["tf_adjustment_column"]
+        for comparison in linker.misc.save_model_to_json()["comparisons"]
+        for level in comparison["comparison_levels"]
+        if level.get("tf_adjustment_column")
+    }
+    for column in sorted(tf_columns):
+        linker.table_management.compute_tf_table(column)
 
 
 def _pairs_from_scored(found: list[pd.DataFrame], settings: dict[str, Any]) -> pd.DataFrame:

@@ -33,6 +33,7 @@ PERSON_COLUMNS: dict[str, str] = {
     "address_key": "string",
     "postcode": "string",
     "locality": "string",
+    "region": "string",
 }
 
 _LIST_COLUMNS = ("doc_keys", "phone_keys")
@@ -61,6 +62,7 @@ PREPARED_SCHEMA = pa.schema(
         ("address_key", pa.string()),
         ("postcode", pa.string()),
         ("locality", pa.string()),
+        ("region", pa.string()),
     ]
 )
 

@@ -1,13 +1,14 @@
 """Resolution against the store: pull persons, score new pairs, write ``SAME_AS`` links, keep identities stable.
 
-Nothing is merged. Each pair scored at or above the threshold becomes a ``SAME_AS`` relationship
+Nothing is merged. Each pair scored at or above ``PAIR_FLOOR`` becomes a ``SAME_AS`` relationship
 (left key < right key) with ``probability``, ``match_weight``, ``evidence`` (sentences), ``status``,
 ``run`` (the last run that scored it), a short review ``id`` and a ``history``. Statuses:
 
-- ``candidate``: proposed, waiting for an analyst;
+- ``candidate``: scored, waiting for an analyst; proposed when at or above the threshold in force
+  (the threshold is a view over the stored pairs, see ``pairs_view``);
 - ``accepted`` / ``rejected``: an analyst's decision, with ``decided_by``, ``decided_at`` and the
   evidence the analyst saw (``decided_evidence``, ``decided_probability``);
-- ``withdrawn``: a candidate that a later run, scoring the pair again, put below the threshold.
+- ``withdrawn``: a candidate that a later run, scoring the pair again, put below ``PAIR_FLOOR``.
 
 A re-run never overturns a decision: an accepted pair stays accepted, and a rejected pair stays
 rejected unless the pair now has a piece of supporting evidence the analyst did not see (a shared
@@ -19,7 +20,8 @@ fingerprinted; a person whose fingerprint differs from the one stored when it wa
 that was never resolved) is *new*, and only pairs touching new persons are scored, so a nightly run
 costs what the new records cost. Training a model (first run, ``retrain``) scores every pair.
 
-Identities: persons joined by accepted links, or by candidate links at or above the threshold, share a
+Identities: persons joined by accepted links, or by candidate links at or above the threshold in force
+(recorded on the run), share a
 resolved ``identity`` id. Ids never change when records are added unless two identities are joined
 (the one holding more of the joined persons keeps its id) or one is split by a rejection (the part
 holding more of its persons keeps it); every such change is written to the ``ResolutionRun``
@@ -37,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -44,11 +47,14 @@ from linkgraph.access.view import View
 from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.identities import assign_identities
 from linkgraph.runs import FINISHED, mark_interrupted, now, recorded_run
-from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, STATUSES
-from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS, ResolutionModel, train
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES, STATUSES
+from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS
+from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
+from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
 from linkgraph.store.base import BATCH_SIZE, Store, batches
 
-PAIRS_CSV_COLUMNS = ["left_ref", "right_ref", "probability", "evidence"]
+__all__ = ["PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identities", "decide", "load_person_frame",
+           "pair_id", "resolve", "review_list"]
 
 # The person frame is read as one string per person (fields joined by a unit separator) and one per
 # document or phone held: the client then parses one value per row instead of fifteen, which is most
@@ -58,7 +64,7 @@ _PERSON_FIELDS = (
     "p.key", "p.source", "p.name_given_key", "p.name_surname_key", "coalesce(p.name_key, p.name)",
     "toString(p.birth_date_year)", "toString(p.birth_date_month)", "toString(p.birth_date_day)", "p.sex",
     "p.nationality_key", "coalesce(p.address_key, p.address)", "coalesce(p.postcode_key, p.postcode)",
-    "coalesce(p.locality_key, p.locality)", "p.resolved_fingerprint",
+    "coalesce(p.locality_key, p.locality)", "p.region", "p.resolved_fingerprint",
 )
 _IN_PAGE = "WHERE id(p) >= $low AND id(p) < $high"
 _PERSONS = (f"MATCH (p:Person) {_IN_PAGE} RETURN "
@@ -98,6 +104,14 @@ SET s.status = 'withdrawn', s.history = coalesce(s.history, []) + [$note]
 RETURN count(s)
 """
 
+_WITHDRAW_BETWEEN = """
+MATCH (a:Person)-[s:SAME_AS]->(b:Person)
+WHERE s.status = 'candidate' AND s.run <> $run AND a.source IN $sources AND b.source IN $sources
+  AND a.source <> b.source
+SET s.status = 'withdrawn', s.history = coalesce(s.history, []) + [$note]
+RETURN count(s)
+"""
+
 _WITHDRAW_TOUCHING = """
 UNWIND $keys AS k
 MATCH (:Person {key: k})-[s:SAME_AS]-(:Person)
@@ -113,8 +127,12 @@ class ResolveSummary:
     """What one ``resolve`` run did.
 
     ``pairs`` counts the pairs scored at or above the threshold (``proposed`` holds them, as
-    ``PAIR_COLUMNS``); ``reopened`` the rejected pairs sent back to review on new evidence;
-    ``withdrawn`` the candidates scored again below the threshold; ``timings`` the seconds per step.
+    ``PAIR_COLUMNS``); ``stored`` the pairs it scored at or above ``PAIR_FLOOR`` and stored;
+    ``in_view`` the stored pairs proposed at the threshold (candidates at or above it and accepted
+    pairs, whichever run scored them); ``reopened`` the rejected pairs sent back to review on new
+    evidence; ``withdrawn`` the candidates scored again below the floor; ``model_origin`` is
+    ``trained``, ``saved`` or ``default`` and ``model_note`` says which model scored and why;
+    ``warnings`` what the data cannot give; ``timings`` the seconds per step.
     """
 
     run_id: str
@@ -128,6 +146,12 @@ class ResolveSummary:
     seconds: float = 0.0
     reopened: int = 0
     withdrawn: int = 0
+    threshold: float = DEFAULT_THRESHOLD
+    stored: int = 0
+    in_view: int = 0
+    model_origin: str = ""
+    model_note: str = ""
+    warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     proposed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIR_COLUMNS), repr=False)
 
@@ -190,6 +214,11 @@ def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, changed
 
 
+def load_person_frame(store: Store) -> pd.DataFrame:
+    """Return the person frame of every ``Person`` in ``store`` (``PERSON_COLUMNS``), as resolution reads it."""
+    return _load_persons(store)[0]
+
+
 def _person_fields(store: Store, key: str) -> list[str]:
     """One person's fields read one by one: for the rare value that holds the separator itself."""
     query = "MATCH (p:Person {key: $key}) RETURN " + ", ".join(_PERSON_FIELDS)
@@ -198,68 +227,101 @@ def _person_fields(store: Store, key: str) -> list[str]:
 
 
 def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: Path | None = None,
-            retrain: bool = False, pairs_out: Path | None = None, user: str = "unknown") -> ResolveSummary:
-    """Score the pairs touching new or changed persons, write them as ``SAME_AS`` links, update identities.
+            retrain: bool = False, pairs_out: Path | None = None, user: str = "unknown",
+            between: tuple[str, str] | None = None, pairs_statuses: tuple[str, ...] = PAIRS_OUT_STATUSES,
+            progress: Callable[[str], None] | None = None) -> ResolveSummary:
+    """Score person pairs in ``store`` and write them as ``SAME_AS`` links; return what was done.
 
-    Trains a model on the store's persons when none is saved (or ``retrain``), saves it to
-    ``model_path`` (default ``default_model_path``) and then scores every pair. Writes this run's
-    pairs at or above ``threshold`` to ``pairs_out`` as CSV (``left_ref,right_ref,probability,evidence``)
-    when given. Records the run as a ``ResolutionRun`` node.
+    Trains a model from the store's persons on the first run of a store with at least
+    ``MIN_PERSONS_TO_TRAIN`` persons (or with ``retrain``) and saves it to ``model_path``; a smaller
+    store is scored by the shipped default model. Later runs load the saved model and score only
+    pairs touching new or changed persons. Every pair scored at or above ``PAIR_FLOOR`` is stored
+    with its probability and evidence; the threshold is a view over them: identities are drawn at
+    ``threshold`` (recorded on the run), and ``pairs_out`` gets the stored pairs at or above it whose
+    status is in ``pairs_statuses`` (``PAIRS_CSV_COLUMNS``), whichever run scored them.
 
-    Raises ``UsageError`` when ``threshold`` is not in (0, 1].
+    ``between`` names two sources each free of duplicates (a registry and a watchlist): only pairs
+    with one person of each are scored and written (link-only). ``progress`` is called with the name
+    of each step as it starts. Records the run as a ``ResolutionRun`` node.
+
+    Raises ``UsageError`` when ``threshold`` is not in (0, 1], when ``between`` names a source with no
+    persons, or with ``retrain`` on a store too small to train.
     """
     if not 0.0 < threshold <= 1.0:
         raise UsageError(f"--threshold must be a probability in (0, 1], not {threshold}")
     clock = time.perf_counter()
-    summary = ResolveSummary(_run_id("resolve"))
+    summary = ResolveSummary(_run_id("resolve"), threshold=threshold)
     model_path = Path(model_path or default_model_path(store))
     summary.model_path = str(model_path)
     mark_interrupted(store)
     with recorded_run(store, "ResolutionRun", summary.run_id,
-                      {"kind": "resolve", "user": user, "model": str(model_path)}) as final:
-        _resolve_into(store, summary, threshold, model_path, retrain, pairs_out)
+                      {"kind": "resolve", "user": user, "model": str(model_path),
+                       "between": list(between) if between else None}) as final:
+        _resolve_into(store, summary, model_path, retrain, between, progress or (lambda step: None))
+        if pairs_out:
+            write_pairs_csv(stored_pairs(store, threshold, pairs_statuses, between), pairs_out)
         summary.seconds = time.perf_counter() - clock
         final.update({
             "threshold": threshold, "trained": summary.trained, "persons": summary.persons,
-            "new_persons": summary.new_persons, "pairs": summary.pairs, "reopened": summary.reopened,
-            "withdrawn": summary.withdrawn, "identities": summary.identities,
+            "new_persons": summary.new_persons, "pairs": summary.pairs, "stored_pairs": summary.stored,
+            "pairs_in_view": summary.in_view, "model_origin": summary.model_origin, "reopened": summary.reopened,
+            "withdrawn": summary.withdrawn, "identities": summary.identities, "warnings": summary.warnings,
             "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2)})
     return summary
 
 
-def _resolve_into(store: Store, summary: ResolveSummary, threshold: float, model_path: Path, retrain: bool,
-                  pairs_out: Path | None) -> None:
-    """The work of ``resolve``: train or load, score, write links, mark persons resolved, draw identities."""
+def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retrain: bool,
+                  between: tuple[str, str] | None, progress: Callable[[str], None]) -> None:
+    """The work of ``resolve``: choose a model, score, store pairs, mark persons resolved, draw identities."""
     clock = time.perf_counter()
+    progress("reading persons")
     frame, changed = _load_persons(store)
     summary.persons, summary.new_persons = len(frame), len(changed)
     summary.timings["read"] = time.perf_counter() - clock
-    if len(frame) >= 2 and (changed or retrain or not model_path.exists()):
+    if between is not None:
+        _check_sources(frame, between)
+    summary.warnings = data_warnings(frame, between)
+    training = needs_training(len(frame), model_path, retrain)
+    if len(frame) >= 2 and (changed or training or between is not None):
         step = time.perf_counter()
-        if retrain or not model_path.exists():
-            model = train(frame)
-            model.save(model_path)
-            summary.trained = True
-            summary.timings["train"] = time.perf_counter() - step
-        else:
-            model = ResolutionModel.load(model_path)
+        progress("training the model" if training else "loading the model")
+        chosen = choose_model(frame, model_path, retrain)
+        summary.trained, summary.model_origin, summary.model_note = (chosen.origin == "trained", chosen.origin,
+                                                                     chosen.note)
+        summary.timings["train" if summary.trained else "model"] = time.perf_counter() - step
         step = time.perf_counter()
-        everything = summary.trained or len(changed) == len(frame)
-        summary.proposed = model.predict(frame, threshold, None if everything else set(changed))
+        progress("scoring pairs")
+        everything = summary.trained or len(changed) == len(frame) or between is not None
+        scored = chosen.model.predict(frame, PAIR_FLOOR, None if everything else set(changed), between=between,
+                                      frequencies=chosen.frequencies)
+        summary.stored = len(scored)
+        summary.proposed = scored[scored["probability"] >= summary.threshold].reset_index(drop=True)
         summary.pairs = len(summary.proposed)
         summary.timings["score"] = time.perf_counter() - step
         step = time.perf_counter()
-        summary.reopened = _write_pairs(store, summary.proposed, summary.run_id)
-        summary.withdrawn = _withdraw_stale(store, summary.run_id, None if everything else sorted(changed))
+        progress("writing pairs")
+        summary.reopened = _write_pairs(store, scored, summary.run_id)
+        summary.withdrawn = _withdraw_stale(store, summary.run_id, None if everything else sorted(changed), between)
         summary.timings["write"] = time.perf_counter() - step
-    if pairs_out:
-        _pairs_csv(summary.proposed, pairs_out)
-    if changed:
+    if changed and between is None:
         rows = [{"key": key, "fingerprint": fingerprint} for key, fingerprint in changed.items()]
         store.write_batches(_MARK_RESOLVED, batches(rows, BATCH_SIZE))
     step = time.perf_counter()
-    summary.identity_changes, summary.identities = assign_identities(store, threshold)
+    progress("drawing identities")
+    summary.identity_changes, summary.identities = assign_identities(store, summary.threshold)
+    summary.in_view = count_proposed(store, summary.threshold)
     summary.timings["identities"] = time.perf_counter() - step
+
+
+def _check_sources(frame: pd.DataFrame, between: tuple[str, str]) -> None:
+    """Refuse a link-only run naming the same source twice or a source with no persons in the store."""
+    if between[0] == between[1]:
+        raise UsageError(f"--between needs two different sources, not {between[0]} twice")
+    known = set(frame["source"].dropna())
+    for source in between:
+        if source not in known:
+            shown = ", ".join(sorted(known)[:10]) or "none"
+            raise UsageError(f"--between: no person of source {source!r} in the store (sources: {shown})")
 
 
 def _supporting(evidence: list[str]) -> list[str]:
@@ -314,23 +376,18 @@ def _write_pairs(store: Store, pairs: pd.DataFrame, run_id: str) -> int:
     return reopened
 
 
-def _withdraw_stale(store: Store, run_id: str, touching: list[str] | None) -> int:
-    """Withdraw candidates this run scored again (all, or those touching ``touching``) but did not propose."""
-    note = f"{now()} withdrawn by {run_id}: scored below the threshold"
+def _withdraw_stale(store: Store, run_id: str, touching: list[str] | None,
+                    between: tuple[str, str] | None = None) -> int:
+    """Withdraw candidates this run scored again (all, those touching ``touching``, or those across
+    ``between``) but did not store: they now score below ``PAIR_FLOOR``."""
+    note = f"{now()} withdrawn by {run_id}: scored below {PAIR_FLOOR}"
+    if between is not None:
+        return int(store.write(_WITHDRAW_BETWEEN, {"run": run_id, "note": note, "sources": list(between)}).scalar()
+                   or 0)
     if touching is None:
         return int(store.write(_WITHDRAW_ALL, {"run": run_id, "note": note}).scalar() or 0)
     return sum(int(store.write(_WITHDRAW_TOUCHING, {"keys": list(chunk), "run": run_id, "note": note}).scalar() or 0)
                for chunk in batches(touching, BATCH_SIZE))
-
-
-def _pairs_csv(pairs: pd.DataFrame, path: Path) -> None:
-    out = pd.DataFrame({
-        "left_ref": pairs["left_ref"].astype(str),
-        "right_ref": pairs["right_ref"].astype(str),
-        "probability": pairs["probability"].map(lambda p: f"{p:.4f}"),
-        "evidence": pairs["evidence"].map(lambda e: "; ".join(e)),
-    }, columns=PAIRS_CSV_COLUMNS)
-    out.to_csv(path, index=False)
 
 
 @dataclass
@@ -378,10 +435,14 @@ def _candidate(row: list[Any]) -> Candidate:
                      row[14], row[15], list(row[16] or []))
 
 
-def review_list(view: View, *, min_probability: float = 0.0, case: str | None = None,
+def review_list(view: View, *, min_probability: float | None = None, case: str | None = None,
                 statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[Candidate]:
-    """Return the SAME_AS links with one of ``statuses`` that ``view``'s principal may see (both persons),
-    most probable first (at most ``limit``)."""
+    """Return the SAME_AS links with one of ``statuses`` scoring at least ``min_probability`` that
+    ``view``'s principal may see (both persons), most probable first (at most ``limit``).
+    ``min_probability`` defaults to the threshold of the latest resolve run: a lower one shows the
+    stored pairs below it, without scoring anything again."""
+    if min_probability is None:
+        min_probability = _last_threshold(view)
     rows = view.read(_REVIEW, {"statuses": list(statuses), "min": min_probability, "case": case, "limit": limit}).rows
     found = [_candidate(r) for r in rows]
     view.note(rows=len(found), cases=[c for f in found for c in (f.left["cases"] or []) + (f.right["cases"] or [])])
@@ -399,16 +460,19 @@ RETURN DISTINCT a.key ORDER BY a.key LIMIT $limit
 """
 
 
-def persons_linked_across(view: View, *, min_probability: float = 0.0, case: str | None = None,
+def persons_linked_across(view: View, *, min_probability: float | None = None, case: str | None = None,
                           statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[str]:
     """Keys of persons the principal sees that have a SAME_AS link (of ``statuses``, at ``min_probability``
-    or above) to a person she may not see: the persons to show a restricted-match marker for."""
+    or above, by default the latest run's threshold) to a person she may not see: the persons to show a
+    restricted-match marker for."""
+    if min_probability is None:
+        min_probability = _last_threshold(view)
     rows = view.read(_ACROSS_BOUNDARY, {"statuses": list(statuses), "min": min_probability, "case": case,
                                         "limit": limit}).rows
     return [row[0] for row in rows]
 
 
-def _last_threshold(store: Store) -> float:
+def _last_threshold(store: Store | View) -> float:
     """The threshold of the latest resolve run (identities are drawn at it), else the default."""
     found = store.read("MATCH (r:ResolutionRun) WHERE r.threshold IS NOT NULL AND r.status = $finished "
                        "RETURN r.threshold ORDER BY r.finished DESC LIMIT 1", {"finished": FINISHED}).scalar()

@@ -63,6 +63,13 @@ PREPARED_COLUMNS = tuple(PREPARED_SCHEMA.names)
 #: more often than that.
 MIN_BAYES_FACTOR = 0.01
 
+#: A date of birth is copied by hand, typed, converted between formats and, for victims and irregular
+#: migrants, often estimated: two records of one person disagree on it more often than on other
+#: fields, so a wholly different date counts at most log2(1/0.03) = 5.1 bits against a match. Two
+#: records with the same rare whole name and a different date are then not written off like any other
+#: disagreement ("date of birth: different, -5.1").
+MIN_BAYES_FACTOR_FOR = {"date_of_birth": 0.03}
+
 # Splink writes a level never seen in training as this m or u probability.
 _NOT_OBSERVED = 1e-6
 _FALLBACK_PRIOR = 1e-4
@@ -117,6 +124,7 @@ def regularise_levels(settings: dict[str, Any]) -> set[LevelKey]:
     raised: set[LevelKey] = set()
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
+        floor_factor = MIN_BAYES_FACTOR_FOR.get(name, MIN_BAYES_FACTOR)
         levels = [
             (position, level)
             for position, level in enumerate(comparison["comparison_levels"])
@@ -126,13 +134,13 @@ def regularise_levels(settings: dict[str, Any]) -> set[LevelKey]:
             m, u = level.get("m_probability"), level.get("u_probability")
             if m is None or m == _NOT_OBSERVED:
                 is_last = order == len(levels) - 1
-                m = MIN_BAYES_FACTOR * u if is_last and u is not None else u
+                m = floor_factor * u if is_last and u is not None else u
                 raised.add((name, position))
             if u is None:
                 u = m
             m, u = (1.0 if m is None else m), (1.0 if u is None else u)
-            if m < MIN_BAYES_FACTOR * u:
-                m = MIN_BAYES_FACTOR * u
+            if m < floor_factor * u:
+                m = floor_factor * u
                 raised.add((name, position))
             level["m_probability"], level["u_probability"] = m, u
         last = levels[-1][1]

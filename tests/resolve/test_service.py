@@ -111,6 +111,10 @@ def pair_in_two_person_identity(store: Store) -> Candidate:
     raise AssertionError("the scenario has no identity of exactly two persons")
 
 
+def source(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
 def assert_recent(timestamp: str) -> None:
     assert datetime.now(UTC) - datetime.fromisoformat(timestamp) < timedelta(minutes=5)
 
@@ -139,16 +143,17 @@ def readable(sentence: str) -> bool:
     return bool(WEIGHTED.match(sentence)) and (named or bool(IDENTIFIER.match(sentence)))
 
 
-def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_evidence(scenario, store_dir):
+def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_status_and_evidence(scenario, store_dir):
     with open(scenario.pairs_csv, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
-    assert reader.fieldnames == PAIRS_CSV_COLUMNS == ["left_ref", "right_ref", "probability", "evidence"]
+    assert reader.fieldnames == PAIRS_CSV_COLUMNS == ["left_ref", "right_ref", "probability", "status", "evidence"]
     with copy_of(scenario, store_dir) as store:
-        links = {(a, b) for a, b in store.read("MATCH (a:Person)-[:SAME_AS]->(b:Person) RETURN a.key, b.key").rows}
-    assert {(r["left_ref"], r["right_ref"]) for r in rows} == links
+        links = {(a, b) for a, b in store.read("MATCH (a:Person)-[s:SAME_AS]->(b:Person) WHERE s.probability >= $t "
+                                               "RETURN a.key, b.key", {"t": DEFAULT_THRESHOLD}).rows}
+    assert rows and {(r["left_ref"], r["right_ref"]) for r in rows} == links
     assert all(r["left_ref"] < r["right_ref"] for r in rows)
-    assert all(float(r["probability"]) >= DEFAULT_THRESHOLD for r in rows)
+    assert all(float(r["probability"]) >= DEFAULT_THRESHOLD and r["status"] == "candidate" for r in rows)
     assert all(re.search(r", [+-]\d+\.\d(; |$)", r["evidence"]) for r in rows)
 
 
@@ -193,16 +198,18 @@ def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_
 
 def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evidence(scenario, store_dir):
     with copy_of(scenario, store_dir) as store:
-        candidate = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1)[0]
+        candidate = next(c for c in review_list(View(store, Principal("tester", "tester"), "test"), limit=100)
+                         if source(c.left["key"]) != source(c.right["key"]))
         decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
         again = resolve(store, user="nightly")
-        retrained = resolve(store, retrain=True, user="nightly")
+        rescored = resolve(store, between=(source(candidate.left["key"]), source(candidate.right["key"])),
+                           user="nightly")
         link = link_of(store, candidate.left["key"], candidate.right["key"])
     assert (again.new_persons, again.pairs) == (0, 0)
-    assert retrained.trained and retrained.pairs > 0
+    assert rescored.pairs > 0
     assert (candidate.left["key"], candidate.right["key"]) in set(
-        zip(retrained.proposed["left_ref"], retrained.proposed["right_ref"]))
-    assert retrained.reopened == 0
+        zip(rescored.proposed["left_ref"], rescored.proposed["right_ref"]))
+    assert rescored.reopened == 0
     assert (link["status"], link["decided_by"]) == ("rejected", "analyst.ana")
     assert link["history"][-1].endswith("rejected by analyst.ana")
 

@@ -1,0 +1,210 @@
+"""Resolution of a store too small to train, the threshold as a view over stored pairs, and link-only runs.
+
+One small generated scenario (15 cases, under 200 persons: far below ``MIN_PERSONS_TO_TRAIN``) is
+ingested and resolved once for the module at the default threshold; every test works on its own copy.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from linkgraph.errors import UsageError
+from linkgraph.ingest.manifest import ingest_manifest
+from linkgraph.access.view import Principal, View
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, MIN_PERSONS_TO_TRAIN, PAIR_FLOOR
+from linkgraph.resolve.service import decide, resolve, review_list
+from linkgraph.scenarios import generate
+from linkgraph.store.base import Store
+from linkgraph.store.embedded import EmbeddedStore
+from linkgraph.store.server import kill_server
+
+SEED, CASES = 5, 15
+LOW = 0.1
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict]]:
+    """(data directory, resolved store directory, the first run's ResolutionRun properties)."""
+    root = tmp_path_factory.mktemp("small-store")
+    data, store_dir = root / "data", root / "store"
+    generate(data, CASES, seed=SEED)
+    try:
+        with EmbeddedStore(store_dir) as store:
+            store.init_schema()
+            ingest_manifest(store, data / "manifest.json", rejects_dir=root)
+            summary = resolve(store, user="nightly")
+            run = store.read("MATCH (r:ResolutionRun {key: $k}) RETURN properties(r)", {"k": summary.run_id}).scalar()
+    finally:
+        kill_server(store_dir)
+    yield data, store_dir, run
+
+
+def copy_of(resolved: tuple[Path, Path, dict], store_dir: Path) -> EmbeddedStore:
+    shutil.copytree(resolved[1], store_dir)
+    return EmbeddedStore(store_dir)
+
+
+def truth(data: Path) -> dict[str, str]:
+    with open(data / "truth/identities.csv", encoding="utf-8", newline="") as fh:
+        return {f"{row['source']}:{row['record_id']}": row["identity_id"] for row in csv.DictReader(fh)}
+
+
+def stored(store: Store) -> list[tuple[str, str, float, str]]:
+    return [tuple(row) for row in store.read("MATCH (a:Person)-[s:SAME_AS]->(b:Person) "
+                                             "RETURN a.key, b.key, s.probability, s.status").rows]
+
+
+def source(key: str) -> str:
+    return key.split(":", 1)[0]
+
+
+# -- a store too small to train -------------------------------------------------------------------
+
+
+def test_a_small_store_is_scored_by_the_shipped_model_and_the_run_says_so(resolved):
+    data, store_dir, run = resolved
+    assert run["persons"] < MIN_PERSONS_TO_TRAIN
+    assert run["model_origin"] == "default" and run["trained"] is False
+    assert not (store_dir / "resolution-model.json").exists()
+    with EmbeddedStore(store_dir) as store:
+        proposed = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
+    kill_server(store_dir)
+    identity = truth(data)
+    right = [c for c in proposed if identity[c.left["key"]] == identity[c.right["key"]]]
+    assert len(right) >= 5 and len(right) >= 0.9 * len(proposed)
+
+
+def test_retrain_on_a_small_store_is_refused(resolved, store_dir):
+    with copy_of(resolved, store_dir) as store, pytest.raises(UsageError, match="--retrain needs at least 1,000"):
+        resolve(store, retrain=True, user="nightly")
+
+
+def test_a_store_without_dates_of_birth_is_warned_about(store_dir):
+    with EmbeddedStore(store_dir) as store:
+        store.init_schema()
+        store.upsert_nodes("Person", [{"key": f"s:{n}", "props": {"name": name, "source": "s"}, "records": [],
+                                       "cases": []} for n, name in enumerate(["ana lopez", "ana lopez", "juan diaz"])])
+        summary = resolve(store, user="nightly")
+    assert any("no person has a date of birth" in warning for warning in summary.warnings)
+
+
+# -- the threshold is a view ----------------------------------------------------------------------
+
+
+def test_every_pair_above_the_floor_is_stored_with_its_evidence_not_only_the_proposed_ones(resolved, store_dir):
+    with copy_of(resolved, store_dir) as store:
+        pairs = stored(store)
+        evidence = store.read("MATCH ()-[s:SAME_AS]->() RETURN s.evidence").rows
+    assert all(probability >= PAIR_FLOOR for *_, probability, _ in pairs)
+    assert any(probability < DEFAULT_THRESHOLD for *_, probability, _ in pairs)
+    assert all(sentences for [sentences] in evidence)
+
+
+def test_a_lower_threshold_recuts_the_stored_pairs_without_scoring_and_identities_follow(resolved, store_dir, tmp_path):
+    with copy_of(resolved, store_dir) as store:
+        before = stored(store)
+        identities_before = store.read("MATCH (p:Person) WHERE p.identity IS NOT NULL RETURN count(p)").scalar()
+        summary = resolve(store, threshold=LOW, pairs_out=tmp_path / "pairs.csv", user="nightly")
+        after = stored(store)
+        identities_after = store.read("MATCH (p:Person) WHERE p.identity IS NOT NULL RETURN count(p)").scalar()
+        listed = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
+        listed_above = review_list(View(store, Principal('tester', 'tester'), 'test'), min_probability=DEFAULT_THRESHOLD, limit=1000)
+        run = store.read("MATCH (r:ResolutionRun {key: $k}) RETURN properties(r)", {"k": summary.run_id}).scalar()
+    with open(tmp_path / "pairs.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    in_view = {(a, b) for a, b, p, status in before if p >= LOW and status == "candidate"}
+    assert (summary.new_persons, summary.pairs, summary.stored) == (0, 0, 0) and "score" not in summary.timings
+    assert sorted(after) == sorted(before)
+    assert {(r["left_ref"], r["right_ref"]) for r in rows} == in_view == {(c.left["key"], c.right["key"]) for c in listed}
+    assert summary.in_view == len(in_view) > len(listed_above)
+    assert identities_after > identities_before
+    assert run["threshold"] == LOW
+
+
+def test_review_list_below_the_runs_threshold_shows_stored_pairs_it_does_not_show_by_default(resolved, store_dir):
+    with copy_of(resolved, store_dir) as store:
+        default = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
+        lower = review_list(View(store, Principal('tester', 'tester'), 'test'), min_probability=LOW, limit=1000)
+    assert all(c.probability >= DEFAULT_THRESHOLD for c in default)
+    assert len(lower) > len(default) and any(c.probability < DEFAULT_THRESHOLD for c in lower)
+
+
+def test_pairs_out_leaves_rejected_pairs_out_unless_asked(resolved, store_dir, tmp_path):
+    with copy_of(resolved, store_dir) as store:
+        rejected, accepted = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=2)
+        decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), rejected.id, "rejected")
+        decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), accepted.id, "accepted")
+        resolve(store, pairs_out=tmp_path / "plain.csv", user="nightly")
+        resolve(store, pairs_out=tmp_path / "all.csv", pairs_statuses=("candidate", "accepted", "rejected"),
+                user="nightly")
+    plain, everything = ({(r["left_ref"], r["right_ref"]): r["status"] for r in csv.DictReader(open(tmp_path / name))}
+                         for name in ("plain.csv", "all.csv"))
+    pair = (rejected.left["key"], rejected.right["key"])
+    assert pair not in plain and everything[pair] == "rejected"
+    assert plain[(accepted.left["key"], accepted.right["key"])] == "accepted"
+
+
+# -- link-only ------------------------------------------------------------------------------------
+
+
+def test_between_two_sources_scores_only_pairs_across_them_and_leaves_other_links_alone(resolved, store_dir):
+    with copy_of(resolved, store_dir) as store:
+        before = stored(store)
+        across = [tuple(sorted((source(a), source(b)))) for a, b, *_ in before if source(a) != source(b)]
+        first, second = max(set(across), key=across.count)
+        summary = resolve(store, between=(first, second), user="nightly")
+        after = stored(store)
+    scored = list(zip(summary.proposed["left_ref"], summary.proposed["right_ref"]))
+    assert summary.pairs > 0
+    assert all({source(a), source(b)} == {first, second} for a, b in scored)
+    untouched = [p for p in before if {source(p[0]), source(p[1])} != {first, second}]
+    assert untouched and set(untouched) <= set(after)
+
+
+def test_between_a_source_with_no_persons_is_refused_naming_it(resolved, store_dir):
+    with copy_of(resolved, store_dir) as store, pytest.raises(UsageError, match="no person of source 'nowhere'"):
+        resolve(store, between=("es-cnp", "nowhere"), user="nightly")
+
+
+# -- command line ---------------------------------------------------------------------------------
+
+
+def cli(python: str, store_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-m", "linkgraph", "--store", str(store_dir), *args], capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "LINKGRAPH_USER": "analyst.cli"})
+
+
+def test_cli_resolve_names_the_shipped_model_and_refuses_retrain_with_one_line(resolved, store_dir, python, tmp_path):
+    shutil.copytree(resolved[1], store_dir)
+    lower = cli(python, store_dir, "resolve", "--threshold", str(LOW), "--pairs-out", str(tmp_path / "p.csv"))
+    retrain = cli(python, store_dir, "resolve", "--retrain")
+    listed = cli(python, store_dir, "review", "list", "--min", str(LOW), "--json", "--limit", "1000")
+    assert lower.returncode == 0, lower.stderr
+    assert "(0 new)" in lower.stdout and f"threshold {LOW:g}" in lower.stdout
+    with open(tmp_path / "p.csv", encoding="utf-8", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == len(json.loads(listed.stdout)) > 0
+    assert retrain.returncode == 2 and "Traceback" not in retrain.stderr
+    assert len(retrain.stderr.strip().splitlines()) == 1 and "--retrain needs at least" in retrain.stderr
+
+
+def test_persons_without_names_are_warned_about_per_source_in_a_link_only_run():
+    import pandas as pd
+
+    from linkgraph.resolve.matching import empty_person_frame
+    from linkgraph.resolve.model_choice import data_warnings
+
+    rows = {"ref": ["reg:1", "reg:2", "watch:1"], "source": ["reg", "reg", "watch"],
+            "name_key": [None, None, "ana lopez"], "birth_year": [1990, 1991, None]}
+    frame = pd.DataFrame({column: rows.get(column, [None] * 3) for column in empty_person_frame().columns})
+    warnings = data_warnings(frame, ("reg", "watch"))
+    assert any(w.startswith("source reg: no person has a name") for w in warnings)
+    assert any(w.startswith("source watch: no person has a date of birth") for w in warnings)
+    assert not any(w.startswith("source watch: no person has a name") for w in warnings)
