@@ -9,15 +9,28 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from linkgraph.errors import UsageError
-from linkgraph.store.base import QueryResult, Store
+
+if TYPE_CHECKING:
+    from linkgraph.store.base import QueryResult, Store
 
 DEFAULT_STORE = "./linkgraph-data"
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 
 __all__ = ["DEFAULT_STORE", "QueryResult", "Store", "open_store", "describe_store"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the store interface on first use, so that the server's watchdog (a ``linkgraph.store``
+    submodule) does not load networkx and the model."""
+    if name in ("QueryResult", "Store"):
+        from linkgraph.store import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def describe_store(uri: str) -> tuple[str, str]:
