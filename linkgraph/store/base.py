@@ -271,14 +271,15 @@ class Store(abc.ABC):
         return load_query(name)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels."""
+        """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels.
+
+        One count per label and per relationship type, which both backends answer from their own
+        bookkeeping (FalkorDB's label and relation matrices, Neo4j's count store) without a scan.
+        """
         model = load_model()
-        nodes = {label: 0 for label in model.labels}
-        for label, count in self.read("MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n").rows:
-            nodes[label] = count
-        rels = {name: 0 for name in model.relationships}
-        for rel_type, count in self.read("MATCH ()-[r]->() RETURN type(r) AS t, count(r) AS n").rows:
-            rels[rel_type] = count
+        nodes = {label: int(self.read(f"MATCH (n:{label}) RETURN count(n)").scalar() or 0) for label in model.labels}
+        rels = {name: int(self.read(f"MATCH ()-[r:{name}]->() RETURN count(r)").scalar() or 0)
+                for name in model.relationships}
         return {"nodes": nodes, "relationships": rels}
 
     def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
