@@ -15,9 +15,10 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from linkgraph.errors import StoreError
 from linkgraph.model import load_model
@@ -309,6 +310,8 @@ class Store(abc.ABC):
         Node ids are ``"Label:key"`` (keys are unique per label, not across labels); node attributes
         are the node's properties plus ``label``; edge attributes are the relationship's plus ``type``.
         """
+        import networkx as nx  # imported here: a third of a command's start-up, and only this method needs it
+
         graph = nx.MultiDiGraph()
         if keys is None:
             node_filter, params = "", {}
