@@ -131,6 +131,12 @@ class Store(abc.ABC):
     def close(self) -> None:
         """Release the connection (the embedded server stops when its last client leaves)."""
 
+    def compact(self) -> None:
+        """Make the store's files compact after large writes (ingest, resolve), so the next start is fast.
+
+        A no-op here: Neo4j manages its own files; the embedded store rewrites its append-only file.
+        """
+
     @abc.abstractmethod
     def init_schema(self) -> None:
         """Create indexes, constraints and full-text indexes; safe to run any number of times."""

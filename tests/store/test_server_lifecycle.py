@@ -210,3 +210,41 @@ def test_a_long_store_path_socket_directory_is_removed_when_the_server_stops(tmp
         assert set(Path(tempfile.gettempdir()).glob("linkgraph-*")) <= before
     finally:
         kill_server(directory)
+
+
+BULK = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from linkgraph.store.embedded import EmbeddedStore
+    with EmbeddedStore(Path(sys.argv[1])) as store:
+        for b in range(10):
+            store.upsert_nodes("Person", [{"key": f"b{b}:{i}", "props": {"note": "x" * 100}, "records": [], "cases": []}
+                                          for i in range(2000)], new=True)
+    """
+)
+
+
+def log_bytes(directory: Path) -> int:
+    """Bytes of statements in the append-only files after their snapshot (the ``incr`` files)."""
+    return sum(p.stat().st_size for p in (directory / "data" / "appendonly").glob("*.incr.aof"))
+
+
+def test_compact_leaves_one_snapshot_that_a_cold_start_loads(store_dir: Path, python: str) -> None:
+    subprocess.run([python, "-c", BULK, str(store_dir)], check=True, timeout=120)
+    assert log_bytes(store_dir) > 1_000_000
+    with EmbeddedStore(store_dir) as store:
+        store.compact()
+    assert log_bytes(store_dir) < 10_000
+    with EmbeddedStore(store_dir) as store:
+        assert store.read("MATCH (p:Person) RETURN count(p)").scalar() == 20_000
+
+
+def test_the_watchdog_compacts_a_grown_log_before_an_idle_stop(store_dir: Path, python: str, idle, servers) -> None:
+    env = idle(2)
+    subprocess.run([python, "-c", BULK, str(store_dir)], env=env, check=True, timeout=120)
+    info = watched(store_dir, servers)
+    assert log_bytes(store_dir) > 1_000_000
+    assert wait_for(lambda: not pid_alive(info["pid"]), 30)
+    assert log_bytes(store_dir) < 10_000
+    assert client(python, store_dir, {**env, "LINKGRAPH_IDLE": "0"})[1] == 20_000
