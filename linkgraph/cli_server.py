@@ -25,11 +25,13 @@ def _store_directory(obj: Any) -> Path:
 
 
 def _size(n: float) -> str:
+    """``n`` bytes in B, KiB, MiB or GiB."""
+    unit = "B"
     for unit in ("B", "KiB", "MiB", "GiB"):
         if n < 1024 or unit == "GiB":
-            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+            break
         n /= 1024
-    return f"{n} B"
+    return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
 
 
 def server_group() -> click.Group:

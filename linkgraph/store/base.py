@@ -129,7 +129,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None:
-        """Release the connection (the embedded server stops when its last client leaves)."""
+        """Release the connection (the embedded server stays up for its idle time, then stops itself)."""
 
     def compact(self) -> None:
         """Make the store's files compact after large writes (ingest, resolve), so the next start is fast.
