@@ -13,6 +13,10 @@ from linkgraph.store import Store
 from linkgraph.store.embedded import EmbeddedStore
 from linkgraph.store.server import kill_server
 
+# Servers stop when their last client closes, as before the idle time existed; the lifecycle tests
+# (tests/store/test_server_lifecycle.py) set their own idle time.
+os.environ["LINKGRAPH_IDLE"] = "0"
+
 NEO4J_URI = os.environ.get("LINKGRAPH_TEST_NEO4J_URI")
 NEO4J_SKIP = "Neo4j contract tests need LINKGRAPH_TEST_NEO4J_URI (+ LINKGRAPH_TEST_NEO4J_USER/PASSWORD); no Neo4j server on this machine"
 BACKENDS = ["embedded", pytest.param("neo4j", marks=pytest.mark.skipif(not NEO4J_URI, reason=NEO4J_SKIP))]

@@ -88,7 +88,7 @@ def test_every_command_is_assembled_on_the_cli_without_side_effect_imports() -> 
     code = "from linkgraph.cli import cli; print(' '.join(sorted(cli.commands)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["audit", "case", "cypher", "demo", "generate", "ingest", "init", "mapping",
-                                   "policy", "query", "resolve", "review", "status"]
+                                   "policy", "query", "resolve", "review", "server", "status"]
 
 
 def test_the_command_line_starts_without_the_heavy_libraries() -> None:

@@ -24,12 +24,13 @@ __all__ = ["DEFAULT_STORE", "QueryResult", "Store", "open_store", "describe_stor
 
 
 def __getattr__(name: str) -> Any:
-    """Import the store interface only when asked for, so the command line starts without networkx and drivers."""
+    """Import the store interface on first use, so that the command line and the server's watchdog
+    (a ``linkgraph.store`` submodule) start without networkx, the model and the drivers."""
     if name in ("QueryResult", "Store"):
         from linkgraph.store import base
 
         return getattr(base, name)
-    raise AttributeError(f"module 'linkgraph.store' has no attribute {name!r}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def describe_store(uri: str) -> tuple[str, str]:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
@@ -128,7 +129,13 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def close(self) -> None:
-        """Release the connection (the embedded server stops when its last client leaves)."""
+        """Release the connection (the embedded server stays up for its idle time, then stops itself)."""
+
+    def compact(self) -> None:
+        """Make the store's files compact after large writes (ingest, resolve), so the next start is fast.
+
+        A no-op here: Neo4j manages its own files; the embedded store rewrites its append-only file.
+        """
 
     @abc.abstractmethod
     def init_schema(self) -> None:
@@ -264,14 +271,15 @@ class Store(abc.ABC):
         return self.read(named.text_for(self.backend), bound)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels."""
+        """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels.
+
+        One count per label and per relationship type, which both backends answer from their own
+        bookkeeping (FalkorDB's label and relation matrices, Neo4j's count store) without a scan.
+        """
         model = load_model()
-        nodes = {label: 0 for label in model.labels}
-        for label, count in self.read("MATCH (n) RETURN labels(n)[0] AS label, count(n) AS n").rows:
-            nodes[label] = count
-        rels = {name: 0 for name in model.relationships}
-        for rel_type, count in self.read("MATCH ()-[r]->() RETURN type(r) AS t, count(r) AS n").rows:
-            rels[rel_type] = count
+        nodes = {label: int(self.read(f"MATCH (n:{label}) RETURN count(n)").scalar() or 0) for label in model.labels}
+        rels = {name: int(self.read(f"MATCH ()-[r:{name}]->() RETURN count(r)").scalar() or 0)
+                for name in model.relationships}
         return {"nodes": nodes, "relationships": rels}
 
     def existing_keys(self, label: str, keys: Iterable[str]) -> set[str]:
@@ -301,6 +309,8 @@ class Store(abc.ABC):
         Node ids are ``"Label:key"`` (keys are unique per label, not across labels); node attributes
         are the node's properties plus ``label``; edge attributes are the relationship's plus ``type``.
         """
+        import networkx as nx  # imported here: a third of a command's start-up, and only this method needs it
+
         graph = nx.MultiDiGraph()
         if keys is None:
             node_filter, params = "", {}

@@ -16,7 +16,7 @@ import redis
 
 from linkgraph.errors import KeyConflict, NotAStore, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
-from linkgraph.store import server
+from linkgraph.store import compaction, server
 from linkgraph.store.base import QueryResult, Store, check_labels, batches
 from linkgraph.store.cypher_params import params_header
 
@@ -114,13 +114,28 @@ class EmbeddedStore(Store):
         self._closed = False
 
     def close(self) -> None:
-        """Disconnect; the last client to leave shuts the server down (its append-only file is on disk)."""
+        """Disconnect. The server stays up for the idle time (its watchdog stops it); with an idle time
+        of 0 the last client to leave shuts it down. Either way its append-only file is on disk."""
         if self._closed:
             return
         self._closed = True
+        if server.idle_seconds(self.directory) > 0:
+            self._db.connection.connection_pool.disconnect()
+            return
         with server.server_lock(self.directory):
             self._db.connection.connection_pool.disconnect()
             server.stop_if_unused(self.directory, own_connections=0)
+
+    def compact(self, timeout: float = 3600.0) -> None:
+        """Rewrite the append-only file as one compact snapshot and wait until it is done.
+
+        Call after large writes (ingest, resolve): the next cold start then loads the snapshot instead
+        of replaying every statement. Raises ``StoreError`` when the rewrite fails or outlasts ``timeout``.
+        """
+        try:
+            compaction.rewrite(self._db.connection, timeout)
+        except redis.ConnectionError as error:
+            raise StoreUnavailable(f"the embedded server of {self.directory} went away: {error}") from None
 
     # -- queries ---------------------------------------------------------------------------------
     def _run(self, cypher: str, params: Mapping[str, Any] | None, read_only: bool) -> QueryResult:

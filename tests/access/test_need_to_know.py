@@ -98,6 +98,8 @@ COMMANDS: dict[str, list[str] | str] = {
     "review list": ["review", "list", "--status", "all", "--limit", "100"],
     "review accept": ["review", "accept", pair_id("ops:B1", "ops:B2")],
     "review reject": ["review", "reject", pair_id("ops:A3", "ops:B3")],
+    "server status": "controls the embedded server process; shows no case data",
+    "server stop": "controls the embedded server process; shows no case data",
     "status": ["status", "--json", "--cases"],
 }
 QUERY_PARAMS: dict[str, list[str]] = {
