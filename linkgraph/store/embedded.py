@@ -79,7 +79,9 @@ def prepare_directory(directory: Path, create: bool) -> None:
         raise NotAStore(f"no linkgraph store at {directory}: run `linkgraph --store {directory} init` first")
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    marker.write_text(json.dumps({"format": FORMAT, "backend": "falkordb", "created": time.time()}))
+    fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps({"format": FORMAT, "backend": "falkordb", "created": time.time()}))
 
 
 class EmbeddedStore(Store):

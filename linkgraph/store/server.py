@@ -161,7 +161,8 @@ def _start(directory: Path, idle: float) -> dict[str, Any]:
     config = write_config(directory, socket_path)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(socket_path)
-    result = subprocess.run([executable, str(config)], capture_output=True, text=True)
+    # umask: the server's log, pid file and append-only files hold case data or name it: owner only.
+    result = subprocess.run([executable, str(config)], capture_output=True, text=True, umask=0o077)
     if result.returncode != 0:
         raise StoreUnavailable(f"the embedded FalkorDB server for {directory} did not start: "
                                f"{(result.stderr or result.stdout).strip()[:300]} (see {directory}/falkordb.log)")
@@ -178,12 +179,25 @@ def _start(directory: Path, idle: float) -> dict[str, Any]:
         "watchdog": None,
     }
     _write_server_file(directory, info)
+    make_private(directory)
     return info
+
+
+def make_private(directory: Path) -> None:
+    """Make every file of the store readable by its owner only (0600, folders 0700), including those of
+    stores made before linkgraph ensured it."""
+    for path in [directory, *directory.rglob("*")]:
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_socket() or path.is_symlink():
+                continue
+            path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _write_server_file(directory: Path, info: dict[str, Any]) -> None:
     temporary = directory / "server.json.tmp"
-    temporary.write_text(json.dumps(info))
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(json.dumps(info))
     temporary.replace(directory / "server.json")
 
 
