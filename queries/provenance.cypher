@@ -2,8 +2,20 @@
 // param key: str - the entity key, e.g. passport|ESP|X1234567 or es-cnp:P00017
 // example: linkgraph query provenance -p key=passport|ESP|X1234567
 // access: filtered
-MATCH (n {key: $key})
-WHERE NOT n:Record
+// One index lookup per entity label (a MATCH on key without a label would scan every node).
+CALL {
+  MATCH (n:Case {key: $key}) RETURN n
+  UNION MATCH (n:Person {key: $key}) RETURN n
+  UNION MATCH (n:Document {key: $key}) RETURN n
+  UNION MATCH (n:Route {key: $key}) RETURN n
+  UNION MATCH (n:Location {key: $key}) RETURN n
+  UNION MATCH (n:Offence {key: $key}) RETURN n
+  UNION MATCH (n:Phone {key: $key}) RETURN n
+  UNION MATCH (n:Email {key: $key}) RETURN n
+  UNION MATCH (n:Account {key: $key}) RETURN n
+  UNION MATCH (n:Organisation {key: $key}) RETURN n
+  UNION MATCH (n:Vehicle {key: $key}) RETURN n
+}
 UNWIND n.records AS record_key
 MATCH (r:Record {key: record_key})
 WHERE $everything OR r.case_id IN $visible

@@ -2,9 +2,22 @@
 // param key: str - the entity key at one end of the relationships
 // example: linkgraph query relationship_provenance -p key=es-cnp:P00017
 // access: filtered
-MATCH (n {key: $key})-[e]-(m)
-WHERE NOT n:Record
-  AND ($everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels))
+// One index lookup per entity label (a MATCH on key without a label would scan every node).
+CALL {
+  MATCH (n:Case {key: $key}) RETURN n
+  UNION MATCH (n:Person {key: $key}) RETURN n
+  UNION MATCH (n:Document {key: $key}) RETURN n
+  UNION MATCH (n:Route {key: $key}) RETURN n
+  UNION MATCH (n:Location {key: $key}) RETURN n
+  UNION MATCH (n:Offence {key: $key}) RETURN n
+  UNION MATCH (n:Phone {key: $key}) RETURN n
+  UNION MATCH (n:Email {key: $key}) RETURN n
+  UNION MATCH (n:Account {key: $key}) RETURN n
+  UNION MATCH (n:Organisation {key: $key}) RETURN n
+  UNION MATCH (n:Vehicle {key: $key}) RETURN n
+}
+MATCH (n)-[e]-(m)
+WHERE $everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels)
 UNWIND e.records AS record_key
 MATCH (r:Record {key: record_key})
 WHERE $everything OR r.case_id IN $visible

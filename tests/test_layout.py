@@ -101,3 +101,13 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
 
 def test_the_package_version_is_the_installed_one() -> None:
     assert linkgraph.__version__
+
+
+def test_key_lookups_in_named_queries_cover_every_entity_label_of_the_model() -> None:
+    from linkgraph.model import load_model
+    from linkgraph.named_queries import load_query
+
+    for name in ("provenance", "relationship_provenance"):
+        text = load_query(name).text
+        looked_up = {line.split("(n:")[1].split(" ")[0] for line in text.splitlines() if "(n:" in line}
+        assert looked_up == set(load_model().entities) - {"Alert"}, name
