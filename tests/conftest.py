@@ -30,6 +30,13 @@ from neo4j_server import Neo4jTestServer, build_launcher, find_tools  # noqa: E4
 
 BACKENDS = ["embedded", "neo4j"]
 
+#: For the slowest modules' tests whose store work another Neo4j test already covers (the suite must
+#: stay near 10 minutes on 2 shared cores): run on the embedded store only. Not a skip: the Neo4j case
+#: is simply not generated. Listed in the README.
+EMBEDDED_ONLY = pytest.mark.parametrize("target", ["embedded"], indirect=True)
+#: For tests of what only Neo4j has.
+NEO4J_ONLY = pytest.mark.parametrize("target", ["neo4j"], indirect=True)
+
 
 @pytest.fixture(scope="session")
 def neo4j_env(request: pytest.FixtureRequest) -> dict[str, str]:

@@ -7,7 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import StoreTarget
+from conftest import EMBEDDED_ONLY, StoreTarget
 
 FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
 
@@ -54,6 +54,7 @@ def test_cypher_refuses_a_write_with_a_clear_message(python: str, target: StoreT
     assert json.loads(count.stdout) == [{"n": 0}]
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_contract (parameters) and test_named_query_lists_and_runs
 def test_cypher_takes_values_as_parameters(python: str, target: StoreTarget, tmp_path: Path) -> None:
     on(target, python, "ingest", str(FIXTURES / "persons.csv"), "--mapping",
         str(FIXTURES / "persons.yaml"), "--rejects", str(tmp_path / "r.csv"))
@@ -100,6 +101,7 @@ def test_status_on_a_missing_store_says_to_init(python: str, tmp_path: Path) -> 
     assert "linkgraph --store" in done.stderr and "init" in done.stderr
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_service's scenario ingest on Neo4j
 def test_ingest_a_generated_manifest_rejects_exactly_the_planted_bad_rows(python: str, target: StoreTarget, tmp_path: Path) -> None:
     import csv
 

@@ -16,7 +16,7 @@ from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.errors import InvalidData
 from linkgraph.store import Store
 
-from conftest import StoreTarget
+from conftest import EMBEDDED_ONLY, StoreTarget
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -146,6 +146,7 @@ def test_link_tables_join_entities_of_other_files_and_reject_unknown_ids(target:
 
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_link_tables_join_entities_of_other_files_and_reject_unknown_ids
 @pytest.mark.parametrize("reader_process", [True, False], ids=["child-process", "in-process"])
 def test_reading_in_a_child_process_or_in_process_stores_the_same(target: StoreTarget, tmp_path: Path,
                                                                    reader_process: bool) -> None:

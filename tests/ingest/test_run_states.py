@@ -19,7 +19,7 @@ from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.runs import interrupted_runs, run_counts
 from linkgraph.store import Store
 
-from conftest import StoreTarget
+from conftest import EMBEDDED_ONLY, StoreTarget
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -140,6 +140,7 @@ def test_a_manifest_with_a_missing_file_in_a_later_group_writes_nothing(target: 
         assert not store.read("MATCH (n) RETURN count(n)").scalar()
 
 
+@EMBEDDED_ONLY  # rejects-file handling, not the store: once is enough
 def test_a_rejects_folder_that_does_not_exist_is_created_private(target: StoreTarget, tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text((FIXTURES / "persons.csv").read_text())
     manifest = tmp_path / "manifest.json"
@@ -152,6 +153,7 @@ def test_a_rejects_folder_that_does_not_exist_is_created_private(target: StoreTa
     assert stat.S_IMODE(Path(summary.rejects_path or "").stat().st_mode) == 0o600
 
 
+@EMBEDDED_ONLY  # refused before the store is written: once is enough
 def test_a_rejects_file_in_a_missing_folder_fails_in_one_line_before_writing(
         python: str, target: StoreTarget, tmp_path: Path) -> None:
     done = subprocess.run([python, "-m", "linkgraph", "--store", target.uri, "ingest", str(FIXTURES / "persons.csv"),
@@ -164,6 +166,7 @@ def test_a_rejects_file_in_a_missing_folder_fails_in_one_line_before_writing(
         assert store.read("MATCH (n) RETURN labels(n)[0]").rows == [["AuditEvent"]]
 
 
+@EMBEDDED_ONLY  # rejects-file handling, not the store: once is enough
 def test_a_symlink_where_the_rejects_file_goes_is_refused(target: StoreTarget, tmp_path: Path) -> None:
     target = tmp_path / "precious.txt"
     target.write_text("keep me")

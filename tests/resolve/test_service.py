@@ -43,7 +43,7 @@ from linkgraph.resolve.service import default_model_path
 from linkgraph.store.embedded import EmbeddedStore
 from linkgraph.store.server import kill_server
 
-from conftest import StoreTarget
+from conftest import EMBEDDED_ONLY, NEO4J_ONLY, StoreTarget
 
 SEED, CASES, LATE_FILE = 3, 40, "xlsx/cases_nl.xlsx"
 WEIGHTED = re.compile(r"^[a-z].*, [+-]\d+\.\d$")
@@ -182,9 +182,8 @@ def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_evidence(scenario,
     assert all(re.search(r", [+-]\d+\.\d(; |$)", r["evidence"]) for r in rows)
 
 
-def test_ingesting_and_resolving_the_scenario_on_this_backend_finds_the_same_links(scenario, target, tmp_path):
-    if target.backend == "embedded":
-        pytest.skip("the module's scenario fixture is this very run, on the embedded store")
+@NEO4J_ONLY  # on the embedded store, the module's scenario fixture is this very run
+def test_ingesting_and_resolving_the_scenario_on_neo4j_finds_the_same_links(scenario, target, tmp_path):
     model = tmp_path / "model.json"  # the embedded run's model: scoring, not training, must agree
     shutil.copyfile(scenario.store / "resolution-model.json", model)
     with target.open() as store:
@@ -221,6 +220,7 @@ def test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity(scen
                                                      (candidate.left["key"], candidate.right["key"]))
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity
 def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_persons_again(scenario, target):
     with copy_of(scenario, target) as store:
         candidate = pair_in_two_person_identity(store)
@@ -238,6 +238,7 @@ def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_
 # -- re-runs --------------------------------------------------------------------------------------
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_incremental_run_scores_only_pairs_touching_new_persons_and_keeps_identity_ids (a rerun)
 def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evidence(scenario, target):
     with copy_of(scenario, target) as store:
         candidate = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1)[0]
@@ -294,6 +295,7 @@ def _es_row_with_phone(source: Path, person_id: str, phone: str, directory: Path
     return path
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_a_rejected_pair_is_proposed_again_when_a_new_record_brings_a_shared_phone
 def test_a_phone_added_by_a_link_table_row_makes_its_person_resolved_again(scenario, target, tmp_path):
     with copy_of(scenario, target) as store:
         rows = store.read(
@@ -436,6 +438,7 @@ def test_cli_review_list_then_accept_records_the_acting_user(scenario, target, p
     assert_recent(entry["decided_at"])
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_cli_review_list_then_accept_records_the_acting_user
 def test_cli_refuses_an_unknown_link_and_a_bad_threshold_with_one_line_and_an_exit_code(scenario, target, python):
     copy_of(scenario, target).close()
     unknown = cli(python, target, "review", "reject", "0000000000")
