@@ -7,6 +7,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from conftest import EMBEDDED_ONLY, StoreTarget
+
 FIXTURES = Path(__file__).parent / "ingest" / "fixtures"
 
 
@@ -15,52 +17,58 @@ def run(python: str, *args: str, env: dict[str, str] | None = None) -> subproces
                           env={**os.environ, **(env or {})})
 
 
-def test_init_then_status_json_reports_the_empty_store(python: str, store_dir: Path) -> None:
-    assert run(python, "--store", str(store_dir), "init").returncode == 0
-    done = run(python, "--store", str(store_dir), "status", "--json")
+def on(target: StoreTarget, python: str, *args: str) -> subprocess.CompletedProcess:
+    """Run ``linkgraph --store <target> ARGS`` with the target's credentials in the environment."""
+    return run(python, "--store", target.uri, *args, env=target.env)
+
+
+def test_init_then_status_json_reports_the_empty_store(python: str, target: StoreTarget) -> None:
+    assert on(target, python, "init").returncode == 0
+    done = on(target, python, "status", "--json")
     report = json.loads(done.stdout)
     assert done.returncode == 0
-    assert (report["backend"], report["location"]) == ("falkordb", str(store_dir))
+    assert (report["backend"], report["location"]) == ({"embedded": "falkordb"}.get(target.backend, target.backend), target.uri)
     assert report["nodes"]["Person"] == 0 and report["cases"] == 0
     assert report["access"] == "single-user" and report["policy"] is None
 
 
-def test_ingest_with_rejected_rows_exits_3_and_status_counts_what_was_stored(python: str, store_dir: Path, tmp_path: Path) -> None:
+def test_ingest_with_rejected_rows_exits_3_and_status_counts_what_was_stored(python: str, target: StoreTarget, tmp_path: Path) -> None:
     rejects = tmp_path / "rejects.csv"
-    done = run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"),
+    done = on(target, python, "ingest", str(FIXTURES / "persons.csv"),
                "--mapping", str(FIXTURES / "persons.yaml"), "--rejects", str(rejects))
     assert done.returncode == 3
     assert "5 rows read" in done.stdout and "3 rejected" in done.stdout
     assert str(rejects) in done.stderr
     assert "Traceback" not in done.stderr
-    report = json.loads(run(python, "--store", str(store_dir), "status", "--json", "--cases").stdout)
+    report = json.loads(on(target, python, "status", "--json", "--cases").stdout)
     assert report["nodes"]["Person"] == 2
     assert (report["cases"], report["case_list"]) == (1, ["ES-2024-117"])
 
 
-def test_cypher_refuses_a_write_with_a_clear_message(python: str, store_dir: Path) -> None:
-    run(python, "--store", str(store_dir), "init")
-    done = run(python, "--store", str(store_dir), "cypher", "CREATE (n:Person {key: 'x'})")
+def test_cypher_refuses_a_write_with_a_clear_message(python: str, target: StoreTarget) -> None:
+    on(target, python, "init")
+    done = on(target, python, "cypher", "CREATE (n:Person {key: 'x'})")
     assert done.returncode == 1
     assert "only reads" in done.stderr and "Traceback" not in done.stderr
-    count = run(python, "--store", str(store_dir), "cypher", "MATCH (n:Person) RETURN count(n) AS n", "--format", "json")
+    count = on(target, python, "cypher", "MATCH (n:Person) RETURN count(n) AS n", "--format", "json")
     assert json.loads(count.stdout) == [{"n": 0}]
 
 
-def test_cypher_takes_values_as_parameters(python: str, store_dir: Path, tmp_path: Path) -> None:
-    run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"), "--mapping",
+@EMBEDDED_ONLY  # on Neo4j: covered by test_contract (parameters) and test_named_query_lists_and_runs
+def test_cypher_takes_values_as_parameters(python: str, target: StoreTarget, tmp_path: Path) -> None:
+    on(target, python, "ingest", str(FIXTURES / "persons.csv"), "--mapping",
         str(FIXTURES / "persons.yaml"), "--rejects", str(tmp_path / "r.csv"))
-    done = run(python, "--store", str(store_dir), "cypher", "MATCH (p:Person {key: $k}) RETURN p.name AS name",
+    done = on(target, python, "cypher", "MATCH (p:Person {key: $k}) RETURN p.name AS name",
                "-p", "k=es-test:P2", "--format", "csv")
     assert done.stdout.splitlines() == ["name", "OKAFOR Blessing"]
 
 
-def test_named_query_lists_and_runs(python: str, store_dir: Path, tmp_path: Path) -> None:
+def test_named_query_lists_and_runs(python: str, target: StoreTarget, tmp_path: Path) -> None:
     listing = run(python, "query", "--list")
     assert "provenance -p key=<str>" in listing.stdout
-    run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"), "--mapping",
+    on(target, python, "ingest", str(FIXTURES / "persons.csv"), "--mapping",
         str(FIXTURES / "persons.yaml"), "--rejects", str(tmp_path / "r.csv"))
-    done = run(python, "--store", str(store_dir), "query", "provenance", "-p", "key=+34612345678", "--format", "json")
+    done = on(target, python, "query", "provenance", "-p", "key=+34612345678", "--format", "json")
     rows = json.loads(done.stdout)
     assert [(r["source"], r["line"], r["case_id"]) for r in rows] == [("es-test", "2", "ES-2024-117")]
 
@@ -93,11 +101,12 @@ def test_status_on_a_missing_store_says_to_init(python: str, tmp_path: Path) -> 
     assert "linkgraph --store" in done.stderr and "init" in done.stderr
 
 
-def test_ingest_a_generated_manifest_rejects_exactly_the_planted_bad_rows(python: str, store_dir: Path, tmp_path: Path) -> None:
+@EMBEDDED_ONLY  # on Neo4j: covered by test_service's scenario ingest on Neo4j
+def test_ingest_a_generated_manifest_rejects_exactly_the_planted_bad_rows(python: str, target: StoreTarget, tmp_path: Path) -> None:
     import csv
 
     assert run(python, "generate", "--cases", "30", "--seed", "3", "-o", str(tmp_path / "scenario")).returncode == 0
-    done = run(python, "--store", str(store_dir), "ingest", "--manifest", str(tmp_path / "scenario" / "manifest.json"),
+    done = on(target, python, "ingest", "--manifest", str(tmp_path / "scenario" / "manifest.json"),
                "--rejects", str(tmp_path))
     assert done.returncode == 3, done.stderr
     planted = {(r["file"], r["line_or_record"]) for r in csv.DictReader(open(tmp_path / "scenario" / "truth" / "bad_rows.csv"))}

@@ -168,12 +168,16 @@ def pair_id(left: str, right: str) -> str:
 
 def default_model_path(store: Store) -> Path:
     """Where the trained model lives: ``LINKGRAPH_MODEL`` if set, else ``<store>/resolution-model.json``
-    for the embedded store, else ``./linkgraph-resolution-model.json``."""
+    for the embedded store, else a file per server and database under ``$XDG_STATE_HOME/linkgraph/models/``
+    (``~/.local/state/linkgraph/models/``), named after a hash of the URI and database: never the
+    working directory, so two Neo4j databases never share (or overwrite) a model."""
     if os.environ.get("LINKGRAPH_MODEL"):
         return Path(os.environ["LINKGRAPH_MODEL"])
     if store.backend == "falkordb":
         return Path(store.location) / "resolution-model.json"
-    return Path("linkgraph-resolution-model.json")
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    name = hashlib.sha1(f"{store.location}\x1f{getattr(store, 'database', None) or ''}".encode()).hexdigest()[:16]
+    return state / "linkgraph" / "models" / f"resolution-model-{name}.json"
 
 
 def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -183,17 +187,23 @@ def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
     texts: list[str] = []
     stored: list[str] = []
     rows: list[list[str]] = []
-    low, high = store.read(_ID_RANGE).rows[0]
-    for start in range(int(low or 0), int(high or -1) + 1, ID_PAGE):
-        page = {"low": start, "high": start + ID_PAGE}
-        for [text] in store.read(_PERSONS, page).rows:
+    persons, held_queries = _PERSONS, dict(_HELD)
+    if store.id_function == "id":
+        low, high = store.read(_ID_RANGE).rows[0]
+        pages = [{"low": start, "high": start + ID_PAGE} for start in range(int(low or 0), int(high or -1) + 1, ID_PAGE)]
+    else:  # Neo4j: id() is deprecated and elementId() has no range to page by; one streamed read each
+        pages = [{}]
+        persons = _PERSONS.replace(_IN_PAGE, "")
+        held_queries = {column: query.replace(_IN_PAGE, "") for column, query in _HELD.items()}
+    for page in pages:
+        for [text] in store.read(persons, page).rows:
             values = text.split(_SEPARATOR)
             if len(values) != len(_PERSON_FIELDS):
                 values = _person_fields(store, text.split(_SEPARATOR, 1)[0])
             rows.append(values)
             texts.append(_SEPARATOR.join(values[:-1]))
             stored.append(values[-1])
-        for column, query in _HELD.items():
+        for column, query in held_queries.items():
             for [text] in store.read(query, page).rows:
                 key, _, value = text.partition(_SEPARATOR)
                 held[column].setdefault(key, []).append(value)

@@ -312,31 +312,35 @@ class Store(abc.ABC):
         import networkx as nx  # imported here: a third of a command's start-up, and only this method needs it
 
         graph = nx.MultiDiGraph()
+        handle = self.id_function  # id() on FalkorDB, elementId() on Neo4j (id() is deprecated there)
         if keys is None:
             node_filter, params = "", {}
         else:
             frontier = list(dict.fromkeys(keys))
-            seen: set[int] = set()
-            ids = self.read("UNWIND $keys AS k MATCH (n {key: k}) RETURN id(n)", {"keys": frontier}).rows
-            seen.update(row[0] for row in ids)
+            seen: set[NodeId] = set()
+            for label in load_model().labels:  # one index seek per label, not a scan of every node
+                rows = self.read(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN {handle}(n)",
+                                 {"keys": frontier}).rows
+                seen.update(row[0] for row in rows)
             new = set(seen)
             for _ in range(hops):
                 if not new:
                     break
                 rows = self.read(
-                    "MATCH (n)--(m) WHERE id(n) IN $ids RETURN DISTINCT id(m)", {"ids": sorted(new)}
+                    f"MATCH (n)--(m) WHERE {handle}(n) IN $ids RETURN DISTINCT {handle}(m)", {"ids": sorted(new)}
                 ).rows
                 new = {row[0] for row in rows} - seen
                 seen |= new
-            node_filter, params = "WHERE id(n) IN $ids", {"ids": sorted(seen)}
-        nodes = f"MATCH (n) {node_filter} RETURN id(n), labels(n)[0], properties(n) ORDER BY id(n)"
+            node_filter, params = f"WHERE {handle}(n) IN $ids", {"ids": sorted(seen)}
+        nodes = f"MATCH (n) {node_filter} RETURN {handle}(n), labels(n)[0], properties(n) ORDER BY {handle}(n)"
         for node_id, label, props in self._paged(nodes, params, page):
             graph.add_node(node_id, label=label, **props)
         if keys is None:
             rel_filter, rel_params = "", {}
         else:
-            rel_filter, rel_params = "WHERE id(a) IN $ids AND id(b) IN $ids", params
-        rels = f"MATCH (a)-[r]->(b) {rel_filter} RETURN id(a), id(b), type(r), properties(r) ORDER BY id(r)"
+            rel_filter, rel_params = f"WHERE {handle}(a) IN $ids AND {handle}(b) IN $ids", params
+        rels = (f"MATCH (a)-[r]->(b) {rel_filter} RETURN {handle}(a), {handle}(b), type(r), properties(r) "
+                f"ORDER BY {handle}(r)")
         for a, b, rel_type, props in self._paged(rels, rel_params, page):
             graph.add_edge(a, b, key=f"{rel_type}:{props.pop('key', '')}", type=rel_type, **props)
         return nx.relabel_nodes(graph, {n: f"{d['label']}:{d.get('key')}" for n, d in graph.nodes(data=True)})

@@ -3,6 +3,18 @@
 Writes go through ``execute_write`` and reads through ``execute_read`` (managed transactions, so the
 driver retries transient errors and a cluster routes reads to readers). Read-only queries run in a
 READ-mode session, which the server refuses to write in.
+
+Dialect and driver decisions (each checked by the suite running on a real server, tests/conftest.py):
+
+- Causal consistency: every session of one ``Neo4jStore`` (one command) shares one bookmark manager,
+  so on a cluster a read sees the writes this command made just before it.
+- Server notifications (deprecations, unknown labels on an empty database) are switched off at the
+  driver (``notifications_min_severity="OFF"``): the driver would otherwise log them to stderr in the
+  middle of a command's output. Deprecated syntax is kept out by the tests instead.
+- Driver errors become one line: ``ServiceUnavailable`` and ``SessionExpired`` are ``StoreUnavailable``,
+  any other ``DriverError`` (``ConfigurationError``, ...) is ``StoreError``; never a traceback.
+- Node handles are ``elementId(n)`` (``id()`` is deprecated in Neo4j 5); ``WHERE elementId(n) = $x``
+  is planned as an id seek (``NodeByElementIdSeek``), not a scan.
 """
 
 from __future__ import annotations
@@ -11,7 +23,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import neo4j
-from neo4j.exceptions import AuthError, ClientError, ConstraintError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, ConstraintError, DriverError, Neo4jError, ServiceUnavailable,
+                              SessionExpired)
 
 from linkgraph.errors import KeyConflict, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
@@ -50,14 +63,18 @@ class Neo4jStore(Store):
 
     def __init__(self, uri: str, user: str, password: str, database: str | None = None) -> None:
         self.location = uri
-        self._database = database
+        self.database = database
+        self._bookmarks = neo4j.GraphDatabase.bookmark_manager()
         try:
-            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10)
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=(user, password), connection_timeout=10,
+                                                      notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except AuthError:
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials of user {user!r} "
                                    "(LINKGRAPH_NEO4J_USER / LINKGRAPH_NEO4J_PASSWORD)") from None
-        except (ServiceUnavailable, OSError, ValueError, Neo4jError) as error:
+        except ConfigurationError as error:
+            raise StoreError(f"cannot use Neo4j at {uri}: {type(error).__name__}: {error}") from None
+        except (DriverError, OSError, ValueError, Neo4jError) as error:
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {type(error).__name__}") from None
 
     def close(self) -> None:
@@ -65,7 +82,14 @@ class Neo4jStore(Store):
         self._driver.close()
 
     def _session(self, mode: str) -> neo4j.Session:
-        return self._driver.session(database=self._database, default_access_mode=mode)
+        return self._driver.session(database=self.database, default_access_mode=mode,
+                                    bookmark_manager=self._bookmarks)
+
+    def _driver_error(self, error: DriverError) -> StoreError:
+        """One line for a driver-side failure (lost server, lost session, bad configuration)."""
+        if isinstance(error, (ServiceUnavailable, SessionExpired)):
+            return StoreUnavailable(f"Neo4j at {self.location} became unreachable ({type(error).__name__})")
+        return StoreError(f"Neo4j driver error at {self.location}: {type(error).__name__}: {error}")
 
     @staticmethod
     def _collect(tx: neo4j.ManagedTransaction, cypher: str, params: Mapping[str, Any]) -> QueryResult:
@@ -78,8 +102,8 @@ class Neo4jStore(Store):
         try:
             with self._session(neo4j.WRITE_ACCESS) as session:
                 return session.execute_write(self._collect, cypher, params or {})
-        except ServiceUnavailable:
-            raise StoreUnavailable(f"Neo4j at {self.location} became unreachable") from None
+        except DriverError as error:
+            raise self._driver_error(error) from None
         except ConstraintError as error:
             raise KeyConflict(f"query failed: {error.message}") from None
         except Neo4jError as error:
@@ -94,8 +118,8 @@ class Neo4jStore(Store):
             if "AccessMode" in (error.code or "") or "read access mode" in (error.message or "").lower():
                 raise ReadOnlyViolation("refused: this command only reads, and the query writes to the graph") from None
             raise StoreError(f"query failed: {error.message}") from None
-        except ServiceUnavailable:
-            raise StoreUnavailable(f"Neo4j at {self.location} became unreachable") from None
+        except DriverError as error:
+            raise self._driver_error(error) from None
         except Neo4jError as error:
             raise StoreError(f"query failed: {error.message}") from None
 

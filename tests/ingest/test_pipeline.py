@@ -1,10 +1,9 @@
-"""The ingest pipeline on a real embedded store: bad rows quarantined, nothing lost, re-ingest idempotent."""
+"""The ingest pipeline on a real store of each backend: bad rows quarantined, nothing lost, re-ingest idempotent."""
 
 from __future__ import annotations
 
 import csv
 import json
-import shutil
 import signal
 import subprocess
 import textwrap
@@ -16,7 +15,8 @@ from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.errors import InvalidData
 from linkgraph.store import Store
-from linkgraph.store.embedded import EmbeddedStore
+
+from conftest import EMBEDDED_ONLY, StoreTarget
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -37,8 +37,8 @@ def ingest_fixture(store: Store, tmp_path: Path, csv_path: Path | None = None):
                         rejects_path=tmp_path / "rejects.csv")
 
 
-def test_bad_rows_go_to_the_rejects_file_with_line_field_and_reason(store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
+def test_bad_rows_go_to_the_rejects_file_with_line_field_and_reason(target: StoreTarget, tmp_path: Path) -> None:
+    with target.open() as store:
         summary = ingest_fixture(store, tmp_path)
     assert (summary.rows_read, summary.rows_rejected) == (5, 3)
     with open(tmp_path / "rejects.csv", newline="", encoding="utf-8") as handle:
@@ -48,8 +48,8 @@ def test_bad_rows_go_to_the_rejects_file_with_line_field_and_reason(store_dir: P
     assert json.loads(rejects[1]["raw"])["phone"] == "12"
 
 
-def test_every_good_row_is_stored(store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
+def test_every_good_row_is_stored(target: StoreTarget, tmp_path: Path) -> None:
+    with target.open() as store:
         ingest_fixture(store, tmp_path)
         people = store.read("MATCH (p:Person) RETURN p.key, p.name_key, p.birth_date ORDER BY p.key").rows
         passport = store.read("MATCH (:Person {key: 'es-test:P1'})-[:HOLDS]->(d:Document) RETURN d.key").scalar()
@@ -59,19 +59,19 @@ def test_every_good_row_is_stored(store_dir: Path, tmp_path: Path) -> None:
     assert phone == "+34612345678"
 
 
-def test_reingesting_the_same_file_changes_nothing(store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
+def test_reingesting_the_same_file_changes_nothing(target: StoreTarget, tmp_path: Path) -> None:
+    with target.open() as store:
         ingest_fixture(store, tmp_path)
         first = entity_graph(store)
         ingest_fixture(store, tmp_path)
         assert entity_graph(store) == first
 
 
-def test_a_corrected_row_updates_the_entity_and_keeps_the_old_provenance(store_dir: Path, tmp_path: Path) -> None:
+def test_a_corrected_row_updates_the_entity_and_keeps_the_old_provenance(target: StoreTarget, tmp_path: Path) -> None:
     corrected = tmp_path / "persons.csv"
     text = (FIXTURES / "persons.csv").read_text()
     corrected.write_text(text.replace("ES-2024-117;P1;EL AMRANI Mohamed;03/1987", "ES-2024-117;P1;EL AMRANI Mohammed;05/03/1987"))
-    with EmbeddedStore(store_dir) as store:
+    with target.open() as store:
         ingest_fixture(store, tmp_path)
         ingest_fixture(store, tmp_path, corrected)
         row = store.read("MATCH (p:Person {key: 'es-test:P1'}) RETURN p.name, p.birth_date").rows[0]
@@ -81,12 +81,12 @@ def test_a_corrected_row_updates_the_entity_and_keeps_the_old_provenance(store_d
     assert {p["file"] for p in provenance} == {str(FIXTURES / "persons.csv"), str(corrected)}
 
 
-def test_a_file_that_cannot_be_read_writes_nothing(store_dir: Path, tmp_path: Path) -> None:
+def test_a_file_that_cannot_be_read_writes_nothing(target: StoreTarget, tmp_path: Path) -> None:
     broken = tmp_path / "persons.csv"
     broken.write_bytes((FIXTURES / "persons.csv").read_bytes() + b"ES-1;P9;\xff\xfe;1990;;;;;;;\n")
     mapping = load_mapping(str(FIXTURES / "persons.yaml"))
     mapping.tables[0].reader["encoding"] = "utf-8"
-    with EmbeddedStore(store_dir) as store:
+    with target.open() as store:
         with pytest.raises(InvalidData, match="persons.csv: line 7"):
             ingest_files(store, [FIXTURES / "persons.csv", broken], mapping, rejects_path=tmp_path / "r.csv")
         assert store.read("MATCH (n) RETURN count(n)").scalar() in (0, None)
@@ -128,12 +128,12 @@ tables:
 """
 
 
-def test_link_tables_join_entities_of_other_files_and_reject_unknown_ids(store_dir: Path, tmp_path: Path) -> None:
+def test_link_tables_join_entities_of_other_files_and_reject_unknown_ids(target: StoreTarget, tmp_path: Path) -> None:
     for name, text in RELATIONAL.items():
         (tmp_path / name).write_text(text)
     (tmp_path / "map.yaml").write_text(RELATIONAL_MAPPING)
     files = [tmp_path / "person_offence.csv", tmp_path / "persons.csv", tmp_path / "offences.csv"]
-    with EmbeddedStore(store_dir) as store:
+    with target.open() as store:
         summary = ingest_files(store, files, load_mapping(str(tmp_path / "map.yaml")), rejects_path=tmp_path / "r.csv")
         roles = store.read("MATCH (p:Person)-[r:INVOLVED_IN]->(o:Offence) RETURN p.key, r.role ORDER BY p.key").rows
         names = store.read("MATCH (p:Person) RETURN p.name_key ORDER BY p.key").rows
@@ -146,14 +146,15 @@ def test_link_tables_join_entities_of_other_files_and_reject_unknown_ids(store_d
 
 
 
+@EMBEDDED_ONLY  # on Neo4j: covered by test_link_tables_join_entities_of_other_files_and_reject_unknown_ids
 @pytest.mark.parametrize("reader_process", [True, False], ids=["child-process", "in-process"])
-def test_reading_in_a_child_process_or_in_process_stores_the_same(store_dir: Path, tmp_path: Path,
+def test_reading_in_a_child_process_or_in_process_stores_the_same(target: StoreTarget, tmp_path: Path,
                                                                    reader_process: bool) -> None:
     for name, text in RELATIONAL.items():
         (tmp_path / name).write_text(text)
     (tmp_path / "map.yaml").write_text(RELATIONAL_MAPPING)
     files = [tmp_path / "person_offence.csv", tmp_path / "persons.csv", tmp_path / "offences.csv"]
-    with EmbeddedStore(store_dir) as store:
+    with target.open() as store:
         summary = ingest_files(store, files, load_mapping(str(tmp_path / "map.yaml")), rejects_path=tmp_path / "r.csv",
                                reader_process=reader_process)
         nodes, rels, records = entity_graph(store)
@@ -192,7 +193,7 @@ relationships:
 """
 
 
-def test_nested_json_arrays_give_each_child_to_its_parent(store_dir: Path, tmp_path: Path) -> None:
+def test_nested_json_arrays_give_each_child_to_its_parent(target: StoreTarget, tmp_path: Path) -> None:
     case = {"case": {"reference": "IT-2025-031", "offences": [{"id": "o1", "type": "migrant_smuggling"}]},
             "suspects": [
                 {"id": "s1", "name": {"given": "Ivan", "family": "Петров"}, "birth_date": "1980",
@@ -202,7 +203,7 @@ def test_nested_json_arrays_give_each_child_to_its_parent(store_dir: Path, tmp_p
                                {"type": "passport", "number": "U777", "country": "TUR"}]}]}
     (tmp_path / "cases.ndjson").write_text(json.dumps(case, ensure_ascii=False) + "\n")
     (tmp_path / "map.yaml").write_text(NESTED_MAPPING)
-    with EmbeddedStore(store_dir) as store:
+    with target.open() as store:
         ingest_files(store, [tmp_path / "cases.ndjson"], load_mapping(str(tmp_path / "map.yaml")), rejects_path=tmp_path / "r.csv")
         held = store.read("MATCH (p:Person)-[:HOLDS]->(d:Document) RETURN p.key, d.key ORDER BY p.key, d.key").rows
         involved = store.read("MATCH (p:Person)-[:INVOLVED_IN]->(:Offence)-[:PART_OF]->(c:Case) RETURN p.key, c.key ORDER BY p.key").rows
@@ -218,15 +219,15 @@ KILLER = textwrap.dedent("""
     from pathlib import Path
     from linkgraph.ingest.mapping import load_mapping
     from linkgraph.ingest.pipeline import ingest_files
-    from linkgraph.store.embedded import EmbeddedStore
-    store = EmbeddedStore(Path(sys.argv[1]))
+    from linkgraph.store import open_store
+    store = open_store(sys.argv[1], create=True)
     ingest_files(store, [Path(sys.argv[2])], load_mapping(sys.argv[3]), rejects_path=Path(sys.argv[4]),
                  chunk_rows=int(sys.argv[5]), progress=lambda n: print("CHUNK", flush=True))
     store.close()
 """)
 
 
-def test_an_ingest_killed_midway_and_rerun_ends_like_one_clean_run(tmp_path: Path, python: str, store_dir: Path) -> None:
+def test_an_ingest_killed_midway_and_rerun_ends_like_one_clean_run(tmp_path: Path, python: str, target: StoreTarget) -> None:
     big = tmp_path / "big.csv"
     lines = (FIXTURES / "persons.csv").read_text().splitlines()
     header, good = lines[0], lines[1:3]
@@ -234,23 +235,19 @@ def test_an_ingest_killed_midway_and_rerun_ends_like_one_clean_run(tmp_path: Pat
             .replace("612 345 678", f"6{i % 100:02d} 345 {i % 1000:03d}") for i in range(3000)]
     big.write_text("\n".join([header] + body) + "\n")
     mapping = str(FIXTURES / "persons.yaml")
-    clean_dir = tmp_path / "clean"
-    try:
-        with EmbeddedStore(clean_dir) as clean:
-            ingest_files(clean, [big], load_mapping(mapping), rejects_path=tmp_path / "r0.csv", chunk_rows=200)
-            expected = entity_graph(clean)
-    finally:
-        from linkgraph.store.server import kill_server
-        kill_server(clean_dir)
-    args = [python, "-c", KILLER, str(store_dir), str(big), mapping, str(tmp_path / "r1.csv"), "200"]
-    victim = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    with target.open() as clean:  # one clean run first, on the same backend; then the store is emptied again
+        ingest_files(clean, [big], load_mapping(mapping), rejects_path=tmp_path / "r0.csv", chunk_rows=200)
+        expected = entity_graph(clean)
+        clean.write("MATCH (n) DETACH DELETE n")
+    args = [python, "-c", KILLER, target.uri, str(big), mapping, str(tmp_path / "r1.csv"), "200"]
+    victim = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env=target.run_env)
     for seen, _ in enumerate(victim.stdout, start=1):
         if seen == 4:
             break
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     victim.stdout.close()
-    with EmbeddedStore(store_dir) as store:
+    with target.open() as store:
         partial = store.read("MATCH (p:Person) RETURN count(p)").scalar()
         assert 0 < partial < 3000, "the kill should land mid-ingest"
         ingest_files(store, [big], load_mapping(mapping), rejects_path=tmp_path / "r2.csv", chunk_rows=200)

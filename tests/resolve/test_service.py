@@ -1,7 +1,9 @@
-"""Resolution against the real embedded store: proposals, analyst decisions, re-runs, incremental runs, the CLI.
+"""Resolution against a real store of each backend: proposals, analyst decisions, re-runs, incremental runs, the CLI.
 
 One generated scenario (40 cases, about 450 persons) is ingested and resolved once for the module,
-all but one file of it; every test works on its own copy of that store. The held-back file is what
+on the embedded store, all but one file of it; every test works on its own copy of that store (on
+Neo4j: the same graph and model written into the test's emptied database; one more test ingests and
+resolves the scenario on Neo4j itself and finds the same links). The held-back file is what
 "tonight's new records" are in the incremental test.
 """
 
@@ -37,8 +39,11 @@ from linkgraph.resolve.service import (
     review_list,
 )
 from linkgraph.store.base import Store
+from linkgraph.resolve.service import default_model_path
 from linkgraph.store.embedded import EmbeddedStore
 from linkgraph.store.server import kill_server
+
+from conftest import EMBEDDED_ONLY, NEO4J_ONLY, StoreTarget
 
 SEED, CASES, LATE_FILE = 3, 40, "xlsx/cases_nl.xlsx"
 WEIGHTED = re.compile(r"^[a-z].*, [+-]\d+\.\d$")
@@ -52,6 +57,8 @@ class Scenario:
     data: Path
     store: Path
     pairs_csv: Path
+    nodes: list
+    relationships: list
 
 
 @pytest.fixture(scope="module")
@@ -67,15 +74,38 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
             store.init_schema()
             ingest_manifest(store, data / "manifest-base.json", rejects_dir=root)
             resolve(store, pairs_out=root / "pairs.csv", user="nightly")
+            nodes = store.read("MATCH (n) RETURN id(n), labels(n)[0], properties(n)").rows
+            relationships = store.read("MATCH (a)-[r]->(b) RETURN id(a), id(b), type(r), properties(r)").rows
     finally:
         kill_server(store_dir)
-    yield Scenario(data, store_dir, root / "pairs.csv")
+    yield Scenario(data, store_dir, root / "pairs.csv", nodes, relationships)
 
 
-def copy_of(scenario: Scenario, store_dir: Path) -> EmbeddedStore:
-    """Open a private copy of the scenario's resolved store (model file included) at ``store_dir``."""
-    shutil.copytree(scenario.store, store_dir)
-    return EmbeddedStore(store_dir)
+def copy_of(scenario: Scenario, target: StoreTarget) -> Store:
+    """Open a private copy of the scenario's resolved store (model file included) on ``target``.
+
+    Embedded: a copy of the store directory. Neo4j: every node and relationship written into the
+    (empty) database and the model file copied to where ``resolve`` looks for it.
+    """
+    if target.backend == "embedded":
+        shutil.copytree(scenario.store, target.uri)
+        return target.open()
+    store = target.open()
+    store.init_schema()
+    handle, handles = store.id_function, {}
+    for label in sorted({label for _, label, _ in scenario.nodes}):
+        rows = [{"id": node_id, "props": props} for node_id, label_of, props in scenario.nodes if label_of == label]
+        handles.update(store.write(f"UNWIND $rows AS r CREATE (n:{label}) SET n = r.props RETURN r.id, {handle}(n)",
+                                   {"rows": rows}).rows)
+    for rel_type in sorted({rel_type for _, _, rel_type, _ in scenario.relationships}):
+        rows = [{"a": handles[a], "b": handles[b], "props": props}
+                for a, b, type_of, props in scenario.relationships if type_of == rel_type]
+        store.write(f"UNWIND $rows AS r MATCH (a) WHERE {handle}(a) = r.a MATCH (b) WHERE {handle}(b) = r.b "
+                    f"CREATE (a)-[e:{rel_type}]->(b) SET e = r.props", {"rows": rows})
+    model = default_model_path(store)
+    model.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(scenario.store / "resolution-model.json", model)
+    return store
 
 
 def truth(scenario: Scenario) -> dict[str, str]:
@@ -122,9 +152,9 @@ def assert_recent(timestamp: str) -> None:
 # -- proposals ------------------------------------------------------------------------------------
 
 
-def test_cross_case_identities_of_the_truth_are_proposed_with_readable_evidence(scenario, store_dir):
+def test_cross_case_identities_of_the_truth_are_proposed_with_readable_evidence(scenario, target):
     identity = truth(scenario)
-    with copy_of(scenario, store_dir) as store:
+    with copy_of(scenario, target) as store:
         proposed = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
     cross_case = [c for c in proposed if set(c.left["cases"]) != set(c.right["cases"])]
     right = [c for c in cross_case if identity[c.left["key"]] == identity[c.right["key"]]]
@@ -143,12 +173,12 @@ def readable(sentence: str) -> bool:
     return bool(WEIGHTED.match(sentence)) and (named or bool(IDENTIFIER.match(sentence)))
 
 
-def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_status_and_evidence(scenario, store_dir):
+def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_status_and_evidence(scenario, target):
     with open(scenario.pairs_csv, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
     assert reader.fieldnames == PAIRS_CSV_COLUMNS == ["left_ref", "right_ref", "probability", "status", "evidence"]
-    with copy_of(scenario, store_dir) as store:
+    with copy_of(scenario, target) as store:
         links = {(a, b) for a, b in store.read("MATCH (a:Person)-[s:SAME_AS]->(b:Person) WHERE s.probability >= $t "
                                                "RETURN a.key, b.key", {"t": DEFAULT_THRESHOLD}).rows}
     assert rows and {(r["left_ref"], r["right_ref"]) for r in rows} == links
@@ -157,11 +187,27 @@ def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_status_and_evidenc
     assert all(re.search(r", [+-]\d+\.\d(; |$)", r["evidence"]) for r in rows)
 
 
+@NEO4J_ONLY  # on the embedded store, the module's scenario fixture is this very run
+def test_ingesting_and_resolving_the_scenario_on_neo4j_finds_the_same_links(scenario, target, tmp_path):
+    model = tmp_path / "model.json"  # the embedded run's model: scoring, not training, must agree
+    shutil.copyfile(scenario.store / "resolution-model.json", model)
+    with target.open() as store:
+        store.init_schema()
+        ingest_manifest(store, scenario.data / "manifest-base.json", rejects_dir=tmp_path)
+        resolve(store, model_path=model, user="nightly")
+        links = {(a, b) for a, b in store.read("MATCH (a:Person)-[:SAME_AS]->(b:Person) RETURN a.key, b.key").rows}
+        counts = store.counts()["nodes"]
+    with open(scenario.pairs_csv, encoding="utf-8", newline="") as fh:
+        assert links == {(row["left_ref"], row["right_ref"]) for row in csv.DictReader(fh)}
+    for label in ("Person", "Document", "Phone", "Record", "Case"):
+        assert counts[label] == sum(1 for _, label_of, _ in scenario.nodes if label_of == label), label
+
+
 # -- review decisions -----------------------------------------------------------------------------
 
 
-def test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity(scenario, store_dir):
-    with copy_of(scenario, store_dir) as store:
+def test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity(scenario, target):
+    with copy_of(scenario, target) as store:
         candidate = pair_in_two_person_identity(store)
         [before] = set(identity_of(store, candidate.left["key"], candidate.right["key"]))
         decided = decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
@@ -179,8 +225,9 @@ def test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity(scen
                                                      (candidate.left["key"], candidate.right["key"]))
 
 
-def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_persons_again(scenario, store_dir):
-    with copy_of(scenario, store_dir) as store:
+@EMBEDDED_ONLY  # on Neo4j: covered by test_rejecting_a_candidate_records_who_and_when_and_splits_the_identity
+def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_persons_again(scenario, target):
+    with copy_of(scenario, target) as store:
         candidate = pair_in_two_person_identity(store)
         decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
         decided = decide(View(store, Principal("analyst.bo", "analyst.bo"), "test"), candidate.id, "accepted")
@@ -196,8 +243,9 @@ def test_accepting_a_rejected_pair_records_the_second_analyst_and_joins_the_two_
 # -- re-runs --------------------------------------------------------------------------------------
 
 
-def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evidence(scenario, store_dir):
-    with copy_of(scenario, store_dir) as store:
+@EMBEDDED_ONLY  # on Neo4j: covered by test_incremental_run_scores_only_pairs_touching_new_persons_and_keeps_identity_ids (a rerun)
+def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evidence(scenario, target):
+    with copy_of(scenario, target) as store:
         candidate = next(c for c in review_list(View(store, Principal("tester", "tester"), "test"), limit=100)
                          if source(c.left["key"]) != source(c.right["key"]))
         decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), candidate.id, "rejected")
@@ -214,8 +262,8 @@ def test_a_rejected_pair_stays_rejected_when_resolve_runs_again_without_new_evid
     assert link["history"][-1].endswith("rejected by analyst.ana")
 
 
-def test_a_rejected_pair_is_proposed_again_when_a_new_record_brings_a_shared_phone(scenario, store_dir, tmp_path):
-    with copy_of(scenario, store_dir) as store:
+def test_a_rejected_pair_is_proposed_again_when_a_new_record_brings_a_shared_phone(scenario, target, tmp_path):
+    with copy_of(scenario, target) as store:
         es_key, other_key, phone = _pair_where_only_the_other_side_has_a_phone(store)
         decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"),
                pair_id(min(es_key, other_key), max(es_key, other_key)), "rejected")
@@ -254,8 +302,9 @@ def _es_row_with_phone(source: Path, person_id: str, phone: str, directory: Path
     return path
 
 
-def test_a_phone_added_by_a_link_table_row_makes_its_person_resolved_again(scenario, store_dir, tmp_path):
-    with copy_of(scenario, store_dir) as store:
+@EMBEDDED_ONLY  # on Neo4j: covered by test_a_rejected_pair_is_proposed_again_when_a_new_record_brings_a_shared_phone
+def test_a_phone_added_by_a_link_table_row_makes_its_person_resolved_again(scenario, target, tmp_path):
+    with copy_of(scenario, target) as store:
         rows = store.read(
             "MATCH (a:Person)-[:SAME_AS]-(b:Person)-[:USES]->(ph:Phone) WHERE a.source = 'fr-records' "
             "AND NOT (a)-[:USES]->(:Phone) RETURN a.key, a.source_id, b.key, ph.key ORDER BY a.key, b.key").rows
@@ -290,11 +339,11 @@ def _phones_only_workbook(source: Path, person_id: str, phone: str, directory: P
     return path
 
 
-def test_incremental_run_scores_only_pairs_touching_new_persons_and_keeps_identity_ids(scenario, store_dir):
+def test_incremental_run_scores_only_pairs_touching_new_persons_and_keeps_identity_ids(scenario, target, tmp_path):
     identity = truth(scenario)
-    with copy_of(scenario, store_dir) as store:
+    with copy_of(scenario, target) as store:
         before = dict(store.read("MATCH (p:Person) RETURN p.key, p.identity").rows)
-        ingest_manifest(store, scenario.data / "manifest-late.json", rejects_dir=store_dir.parent)
+        ingest_manifest(store, scenario.data / "manifest-late.json", rejects_dir=tmp_path)
         summary = resolve(store, user="nightly")
         after = dict(store.read("MATCH (p:Person) RETURN p.key, p.identity").rows)
         [run] = [r[0] for r in store.read("MATCH (r:ResolutionRun {key: $k}) RETURN properties(r)",
@@ -320,10 +369,8 @@ def test_incremental_run_scores_only_pairs_touching_new_persons_and_keeps_identi
 
 
 @pytest.fixture
-def graph(store_dir: Path) -> Iterator[Store]:
-    with EmbeddedStore(store_dir) as store:
-        store.init_schema()
-        yield store
+def graph(store: Store) -> Store:
+    return store
 
 
 def persons(store: Store, *keys: str) -> None:
@@ -378,30 +425,31 @@ def test_rejecting_a_link_that_held_an_identity_together_leaves_the_id_with_the_
 # -- command line ---------------------------------------------------------------------------------
 
 
-def cli(python: str, store_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([python, "-m", "linkgraph", "--store", str(store_dir), *args], capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "LINKGRAPH_USER": "analyst.cli"})
+def cli(python: str, target: StoreTarget, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-m", "linkgraph", "--store", target.uri, *args], capture_output=True,
+                          text=True, timeout=300, env={**target.run_env, "LINKGRAPH_USER": "analyst.cli"})
 
 
-def test_cli_review_list_then_accept_records_the_acting_user(scenario, store_dir, python):
-    shutil.copytree(scenario.store, store_dir)
-    listed = cli(python, store_dir, "review", "list", "--limit", "3")
+def test_cli_review_list_then_accept_records_the_acting_user(scenario, target, python):
+    copy_of(scenario, target).close()
+    listed = cli(python, target, "review", "list", "--limit", "3")
     assert listed.returncode == 0, listed.stderr
     first_id = listed.stdout.split()[0]
     assert re.fullmatch(r"[0-9a-f]{10}", first_id) and " p=" in listed.stdout.splitlines()[0]
-    accepted = cli(python, store_dir, "--as", "analyst.eva", "review", "accept", first_id)
+    accepted = cli(python, target, "--as", "analyst.eva", "review", "accept", first_id)
     assert accepted.returncode == 0, accepted.stderr
     assert f"{first_id}:" in accepted.stdout and "accepted by analyst.eva" in accepted.stdout
-    shown = cli(python, store_dir, "review", "list", "--status", "accepted", "--json")
+    shown = cli(python, target, "review", "list", "--status", "accepted", "--json")
     [entry] = json.loads(shown.stdout)
     assert (entry["id"], entry["status"], entry["decided_by"]) == (first_id, "accepted", "analyst.eva")
     assert_recent(entry["decided_at"])
 
 
-def test_cli_refuses_an_unknown_link_and_a_bad_threshold_with_one_line_and_an_exit_code(scenario, store_dir, python):
-    shutil.copytree(scenario.store, store_dir)
-    unknown = cli(python, store_dir, "review", "reject", "0000000000")
+@EMBEDDED_ONLY  # on Neo4j: covered by test_cli_review_list_then_accept_records_the_acting_user
+def test_cli_refuses_an_unknown_link_and_a_bad_threshold_with_one_line_and_an_exit_code(scenario, target, python):
+    copy_of(scenario, target).close()
+    unknown = cli(python, target, "review", "reject", "0000000000")
     assert unknown.returncode == 1
     assert "no SAME_AS link with id '0000000000'" in unknown.stderr and "Traceback" not in unknown.stderr
-    bad = cli(python, store_dir, "resolve", "--threshold", "0")
+    bad = cli(python, target, "resolve", "--threshold", "0")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

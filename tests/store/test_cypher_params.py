@@ -1,4 +1,7 @@
-"""The fast parameter encoder writes what falkordb-py's own encoder writes (booleans as Cypher true/false)."""
+"""The fast parameter encoder writes what falkordb-py's own encoder writes (booleans as Cypher true/false).
+
+Embedded-only: this is FalkorDB's parameter encoding; the Neo4j driver sends typed values over Bolt.
+"""
 
 from __future__ import annotations
 

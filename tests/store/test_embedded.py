@@ -1,4 +1,8 @@
-"""Embedded FalkorDB store: directory handling, shared server, durability after SIGKILL. Real processes."""
+"""Embedded FalkorDB store: directory handling, shared server, durability after SIGKILL. Real processes.
+
+Embedded-only by nature: a Neo4j store has no directory, permissions, unix socket or server that
+linkgraph starts and stops; what both backends share is in test_contract.py and the suites above it.
+"""
 
 from __future__ import annotations
 
