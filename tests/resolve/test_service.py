@@ -102,9 +102,11 @@ def copy_of(scenario: Scenario, target: StoreTarget) -> Store:
                 for a, b, type_of, props in scenario.relationships if type_of == rel_type]
         store.write(f"UNWIND $rows AS r MATCH (a) WHERE {handle}(a) = r.a MATCH (b) WHERE {handle}(b) = r.b "
                     f"CREATE (a)-[e:{rel_type}]->(b) SET e = r.props", {"rows": rows})
-    model = default_model_path(store)
-    model.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(scenario.store / "resolution-model.json", model)
+    trained = scenario.store / "resolution-model.json"
+    if trained.exists():  # a small store resolves with the shipped model and saves none
+        model = default_model_path(store)
+        model.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(trained, model)
     return store
 
 
