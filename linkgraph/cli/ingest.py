@@ -31,9 +31,11 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 @click.option("--rejects", "rejects", type=click.Path(path_type=Path), default=None,
               help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv;"
                    " with --manifest, a directory for rejects-<source>.csv files.")
+@click.option("--allow-outside", is_flag=True,
+              help="With --manifest: also read entries outside the manifest's folder (../x, /abs/path, symlinks out).")
 @pass_context
 def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, manifest: Path | None, case_id: str | None,
-           source: str | None, constants: tuple[str, ...], rejects: Path | None) -> None:
+           source: str | None, constants: tuple[str, ...], rejects: Path | None, allow_outside: bool) -> None:
     """Ingest case FILES through a source MAPPING (or every file of a --manifest); bad rows go to a rejects file (exit 3)."""
     from linkgraph.ingest.manifest import ingest_manifest
     from linkgraph.ingest.mapping import load_mapping, with_overrides
@@ -46,7 +48,8 @@ def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, mani
     with ctx.open(create=True) as store:
         with _progress() as advance:
             if manifest is not None:
-                summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=ctx.user, progress=advance)
+                summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=ctx.user, progress=advance,
+                                            allow_outside=allow_outside)
             else:
                 mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants, typed=False))
                 summaries = [ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects,
