@@ -323,13 +323,18 @@ def _withdraw_stale(store: Store, run_id: str, touching: list[str] | None) -> in
 
 
 def _pairs_csv(pairs: pd.DataFrame, path: Path) -> None:
-    out = pd.DataFrame({
-        "left_ref": pairs["left_ref"].astype(str),
-        "right_ref": pairs["right_ref"].astype(str),
-        "probability": pairs["probability"].map(lambda p: f"{p:.4f}"),
-        "evidence": pairs["evidence"].map(lambda e: "; ".join(e)),
-    }, columns=PAIRS_CSV_COLUMNS)
-    out.to_csv(path, index=False)
+    """Write the scored pairs to ``path``: a private file (0600, never through a symlink), cells inert for spreadsheets."""
+    import csv
+
+    from linkgraph.files import open_private
+    from linkgraph.output import csv_row
+
+    with open_private(path) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(PAIRS_CSV_COLUMNS)
+        for left, right, probability, evidence in zip(pairs["left_ref"], pairs["right_ref"], pairs["probability"],
+                                                      pairs["evidence"]):
+            writer.writerow(csv_row([str(left), str(right), f"{probability:.4f}", "; ".join(evidence)]))
 
 
 @dataclass
