@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from linkgraph.cli.base import EXIT_REJECTED, Context, parse_params, pass_context
+from linkgraph.output import printable
 
 
 def _progress_bar():  # pragma: no cover - only on a terminal
@@ -106,6 +107,6 @@ def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str
     click.echo(f"{sample}: {report.rows} rows tried, {report.entities} entities and {report.relationships} "
                f"relationships would be written, {len(report.rejected)} rows would be rejected")
     for locator, field_name, reason in report.rejected[:20]:
-        click.echo(f"  line {locator}: {field_name}: {reason}")
+        click.echo(printable(f"  line {locator}: {field_name}: {reason}"))
     if report.rejected:
         click.get_current_context().exit(EXIT_REJECTED)
