@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 import zipfile
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +33,11 @@ MAX_FOREACH_ITEMS = 10_000
 MAX_ROW_PAIRS = 1_000_000
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# JSON escapes that decode to a refused character: NUL, or half of a surrogate pair.
+_JSON_ESCAPE = re.compile(r"\\u0000|\\u[dD][89a-fA-F]")
+_NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _CELL = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)(\d+)"')
+_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')  # cells only: a row's r holds no letters
 
 
 def text_problem(text: str) -> str | None:
@@ -79,8 +84,22 @@ def value_problem(value: Any) -> str | None:
 
 def json_line_suspect(line: str) -> bool:
     """Cheap test: could this JSON text hold something ``value_problem`` refuses? (else skip the walk)."""
-    return ("\\u" in line or "\x00" in line or "NaN" in line or "Infinity" in line or len(line) > MAX_FIELD_CHARS
-            or line.count("{") + line.count("[") > MAX_DEPTH)
+    return (len(line) > MAX_FIELD_CHARS or ("\\u" in line and _JSON_ESCAPE.search(line) is not None)
+            or "NaN" in line or "Infinity" in line
+            or (line.count("{") + line.count("[") > MAX_DEPTH and _too_deep(line)))
+
+
+def _too_deep(text: str) -> bool:
+    """True when the JSON ``text`` may nest deeper than ``MAX_DEPTH`` (never False when it does): with only
+    its brackets kept, each pass removes the innermost one or two levels, so brackets left after
+    ``MAX_DEPTH // 2`` passes mean a depth over ``MAX_DEPTH``, or near it, or brackets inside strings;
+    the exact walk decides."""
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKET)  # bytes: one C pass
+    for _ in range(MAX_DEPTH // 2):
+        if not brackets:
+            return False
+        brackets = brackets.replace(b"{}", b"").replace(b"[]", b"")
+    return bool(brackets)
 
 
 def _column_number(letters: bytes) -> int:
@@ -91,6 +110,13 @@ def _column_number(letters: bytes) -> int:
 
 
 def check_workbook(path: Path) -> None:
+    """See ``_check_workbook``; a workbook is checked once per process (each of its tables opens it)."""
+    info = path.stat()
+    _check_workbook(path.absolute(), info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _check_workbook(path: Path, size: int, mtime_ns: int) -> None:
     """Refuse, before calamine reads it, a workbook that would exhaust memory: a part that unpacks to far
     more than it packs (a zip bomb), or a worksheet claiming more than ``MAX_SHEET_CELLS`` cells (its
     dimension record, or its cell references when it has none). Raise ``InvalidData``; a file that is
@@ -121,13 +147,13 @@ def _claimed_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
             return int(found.group(4)) * _column_number(found.group(3))
         if found and found.group(2):
             return int(found.group(2)) * _column_number(found.group(1) or b"A")
-        rows = columns = 1
-        tail = b""
-        while True:
+        rows, columns, tail = 1, 1, b""
+        while head:  # no dimension record (openpyxl's write-only mode writes none): scan the cell references
             block = tail + head
-            for letters, row in _CELL_REF.findall(block):
-                rows, columns = max(rows, int(row)), max(columns, _column_number(letters))
-            tail = block[-256:]
+            refs = _CELL_REF.findall(block)
+            if refs:  # C-level passes: distinct columns are few, row numbers are compared as numbers once each
+                rows = max(rows, max(map(int, set(map(itemgetter(1), refs)))))
+                columns = max(columns, max(map(_column_number, set(map(itemgetter(0), refs)))))
+            tail = block[-64:]
             head = handle.read(1 << 20)
-            if not head:
-                return rows * columns
+        return rows * columns

@@ -209,7 +209,7 @@ class NdjsonReader(Reader):
                 try:
                     record = json.loads(line)
                 except ValueError as error:
-                    yield SourceRow(str(number), text, f"not valid JSON: {error.msg}")
+                    yield SourceRow(str(number), text, f"not valid JSON: {getattr(error, 'msg', error)}")
                     continue
                 except RecursionError:
                     yield SourceRow(str(number), text, f"nested deeper than {MAX_DEPTH} levels")
@@ -267,7 +267,7 @@ class JsonReader(Reader):
                         if chunk:  # maybe the element continues in the next chunk
                             break
                         raise InvalidData(f"{self.path}: line {line + buffer.count(chr(10), position, error.pos)}: "
-                                          f"not valid JSON ({error.msg})") from None
+                                          f"not valid JSON ({getattr(error, 'msg', error)})") from None
                     yield line, element
                     line += buffer.count("\n", position, end)
                     position = end
@@ -329,7 +329,11 @@ class XlsxReader(Reader):
         for number, values in enumerate(rows, start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
                 continue
-            problem = next(filter(None, (text_problem(v) for v in values if type(v) is str)), None)
+            # calamine's strings are valid Unicode: only their length and NUL characters need a look
+            texts = [v for v in values if type(v) is str]
+            joined = "".join(texts)
+            problem = (next(filter(None, map(text_problem, texts)), None)
+                       if "\x00" in joined or len(joined) > MAX_FIELD_CHARS else None)
             if problem:
                 yield SourceRow(f"{self.sheet}:{number}", {"_cells": [str(v)[:2000] for v in values]}, problem)
                 continue
