@@ -22,8 +22,11 @@ from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, STATUSES
 @pass_context
 def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, retrain: bool, model_path: Path | None) -> None:
     """Propose SAME_AS links between persons of all cases; never merges anyone."""
+    from linkgraph.files import check_output
     from linkgraph.resolve.service import resolve as run_resolve
 
+    if pairs_out is not None:
+        check_output(pairs_out)  # a missing folder or a planted symlink: refused before any work
     with ctx.open() as store:
         summary = run_resolve(store, threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,
                               retrain=retrain, pairs_out=pairs_out, user=ctx.user)

@@ -9,7 +9,7 @@ import stat
 from pathlib import Path
 
 import pandas as pd
-from hostile_support import FILES, run
+from hostile_support import FILES, dump, one_line, run, seed
 
 from linkgraph.resolve.service import _pairs_csv
 
@@ -78,3 +78,12 @@ def test_pairs_out_is_private_inert_and_never_through_a_symlink(tmp_path: Path) 
     else:
         raise AssertionError("wrote through a symlink")
     assert target.read_text() == "keep me"
+
+
+def test_resolve_refuses_a_pairs_out_symlink_before_any_work(store_dir: Path, tmp_path: Path) -> None:
+    before = seed(store_dir, tmp_path)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me")
+    (tmp_path / "pairs.csv").symlink_to(target)
+    one_line(run("--store", str(store_dir), "resolve", "--pairs-out", str(tmp_path / "pairs.csv")), 2, "symlink")
+    assert target.read_text() == "keep me" and dump(store_dir) == before
