@@ -83,8 +83,8 @@ def detect_encoding(path: Path, declared: str | None) -> tuple[str, str]:
             if declared:
                 raise InvalidData(f"{path}: line {line}: bytes that are not {declared} (byte 0x{error.object[error.start]:02x}); "
                                   "nothing of this file was read") from None
-            if encoding == "utf-8" and _mixed(path):
-                return "utf-8", MIXED
+            if encoding in ("utf-8", "utf-8-sig") and _mixed(path):
+                return encoding, MIXED
     raise InvalidData(f"{path}: cannot tell the text encoding")  # latin-1 decodes anything; kept for clarity
 
 

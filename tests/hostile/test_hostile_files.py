@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from hostile_support import FILES, dump, ingested, last_run, one_line, run, seed, workbook
 
 from linkgraph.ingest.limits import MAX_FOREACH_ITEMS, MAX_ROW_PAIRS, MAX_SHEET_CELLS
@@ -28,8 +30,11 @@ def names(store_dir: Path) -> dict[str, str]:
         return dict(store.read("MATCH (p:Person) RETURN p.source_id, p.name").rows)
 
 
-def test_one_cp1252_line_does_not_mangle_the_utf8_rows(store_dir: Path, tmp_path: Path) -> None:
-    done = run("--store", str(store_dir), "ingest", str(FILES / "mixed.csv"), "--mapping", str(FILES / "people.yaml"),
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_one_cp1252_line_does_not_mangle_the_utf8_rows(bom: bytes, store_dir: Path, tmp_path: Path) -> None:
+    file = tmp_path / "mixed.csv"
+    file.write_bytes(bom + (FILES / "mixed.csv").read_bytes())
+    done = run("--store", str(store_dir), "ingest", str(file), "--mapping", str(FILES / "people.yaml"),
                "--rejects", str(tmp_path / "rejects.csv"))
     assert done.returncode == 0, done.stderr
     assert "mixed encodings: line 4 is not UTF-8" in done.stderr and "Traceback" not in done.stderr
