@@ -27,6 +27,10 @@ def ingest_bad_rows(store_dir: Path, tmp_path: Path, file: Path, mapping: str) -
     assert last_run(store_dir)["status"] == "finished"
     after = dump(store_dir)
     assert set(before["nodes"]) <= set(after["nodes"]) and set(before["relationships"]) <= set(after["relationships"])
+    added = [node for node in after["nodes"] if node not in set(before["nodes"])]
+    records = [node for node in added if node.startswith("['Record']")]
+    persons = [node for node in added if node.startswith("['Person']")]
+    assert len(records) == len(persons) > 0  # one Record per good row (one person each), none for a bad row
     with rejects.open(encoding="utf-8", newline="") as handle:
         return {row["line"]: row["reason"] for row in csv.DictReader(handle)}
 
@@ -88,3 +92,16 @@ def test_a_rejected_raw_row_with_a_formula_is_written_inert(store_dir: Path, tmp
     with (tmp_path / "rejects.csv").open(encoding="utf-8", newline="") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+
+
+def test_bad_values_in_a_json_array_are_bad_rows(store_dir: Path, tmp_path: Path) -> None:
+    mapping = tmp_path / "people-json.yaml"
+    mapping.write_text((FILES / "people-ndjson.yaml").read_text().replace("format: ndjson", "format: json"))
+    file = tmp_path / "people.json"
+    file.write_text('[{"case_ref": "C-9", "person_id": "J1", "name": "Ana Lopez"},\n'
+                    ' {"case_ref": "C-9", "person_id": "J2", "name": "Bo Berg", "note": "\\u0000"},\n'
+                    ' {"case_ref": "C-9", "person_id": "J3", "name": "Cy Diaz", "note": -Infinity},\n'
+                    ' {"case_ref": "C-9", "person_id": "J4", "name": "Di Eng"}]\n')
+    reasons = ingest_bad_rows(store_dir, tmp_path, file, str(mapping))
+    assert reasons == {"2": "a NUL character in a value", "3": "a number that is not finite (-inf)"}
+    assert ingested(store_dir) == {"G1", "J1", "J4"}
