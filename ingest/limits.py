@@ -37,7 +37,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_ESCAPE = re.compile(r"\\u0000|\\u[dD][89a-fA-F]")
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _CELL = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
-_CELL_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')  # cells only: a row's r holds no letters
+_CELL_REF = re.compile(rb'r="([A-Z]+)([0-9]+)"')  # a cell's reference (a row's r holds no letters)
 
 
 def text_problem(text: str) -> str | None:
