@@ -37,7 +37,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_ESCAPE = re.compile(r"\\u0000|\\u[dD][89a-fA-F]")
 _NOT_BRACKET = bytes(b for b in range(256) if b not in b"[]{}")
 _CELL = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
-_CELL_REF = re.compile(rb'r="([A-Z]+)([0-9]+)"')  # a cell's reference (a row's r holds no letters)
+_CELL_REF = re.compile(rb'r="([A-Z]*)([0-9]+)"')  # a cell's reference, or a row's number (no letters)
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
 
 
 def text_problem(text: str) -> str | None:
@@ -103,7 +104,7 @@ def _too_deep(text: str) -> bool:
 
 
 def _column_number(letters: bytes) -> int:
-    number = 0
+    number = 0 if letters else 1
     for letter in letters:
         number = number * 26 + letter - 64
     return number
@@ -139,21 +140,30 @@ def _check_workbook(path: Path, size: int, mtime_ns: int) -> None:
 
 
 def _claimed_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
-    """Rows x columns of the area a worksheet claims: from its dimension record, else its farthest cell."""
+    """Rows x columns of the area a worksheet claims: the larger of its dimension record and what its
+    cells reach. calamine places a cell by its reference, or after the previous one when it has none,
+    so the area is bounded by the farthest reference and by the longest row and the number of rows."""
+    claimed, rows, columns, row_tags, widest, carry, tail = 0, 1, 1, 0, 0, 0, b""
     with archive.open(info) as handle:
-        head = handle.read(16 * 1024)
-        found = _CELL.search(head)
-        if found and found.group(4):
-            return int(found.group(4)) * _column_number(found.group(3))
-        if found and found.group(2):
-            return int(found.group(2)) * _column_number(found.group(1) or b"A")
-        rows, columns, tail = 1, 1, b""
-        while head:  # no dimension record (openpyxl's write-only mode writes none): scan the cell references
+        while head := handle.read(1 << 20):
+            if not tail and (found := _CELL.search(head)) and found.group(2):
+                claimed = (int(found.group(4) or found.group(2))
+                           * _column_number(found.group(3) or found.group(1) or b"A"))
             block = tail + head
             refs = _CELL_REF.findall(block)
             if refs:  # C-level passes: distinct columns are few, row numbers are compared as numbers once each
                 rows = max(rows, max(map(int, set(map(itemgetter(1), refs)))))
                 columns = max(columns, max(map(_column_number, set(map(itemgetter(0), refs)))))
+            pieces = _ROW_TAG.split(head)  # cells per row, a row's cells carried across blocks
+            row_tags += len(pieces) - 1
+            counts = [_cell_tags(piece) for piece in pieces]
+            counts[0] += carry
+            widest, carry = max(widest, *counts), counts[-1]
             tail = block[-64:]
-            head = handle.read(1 << 20)
-        return rows * columns
+    return max(claimed, max(rows, row_tags) * max(columns, widest))
+
+
+def _cell_tags(xml: bytes) -> int:
+    """How many cell elements ``xml`` opens (``<c ...>``, ``<c>``, ``<c/>``, or with a namespace prefix)."""
+    return (xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/") + xml.count(b":c ") + xml.count(b":c>")
+            + xml.count(b":c/"))

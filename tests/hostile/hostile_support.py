@@ -66,9 +66,11 @@ def seed(store_dir: Path, tmp_path: Path) -> dict[str, list[Any]]:
     return dump(store_dir)
 
 
-def workbook(path: Path, rows: list[list[str]], dimension: str | None = None, pad: str = "") -> Path:
+def workbook(path: Path, rows: list[list[str]], dimension: str | None = None, pad: str = "",
+             extra_rows: str = "") -> Path:
     """Write a minimal XLSX by hand (inline strings), so a test can put in it what no spreadsheet would:
-    a lying ``dimension`` record, or ``pad`` (a huge string) in the shared strings part."""
+    a lying ``dimension`` record, ``pad`` (a huge string) in the shared strings part, or ``extra_rows``
+    (raw ``<row>`` XML) after the rows."""
     import zipfile
     from xml.sax.saxutils import escape
 
@@ -93,7 +95,7 @@ def workbook(path: Path, rows: list[list[str]], dimension: str | None = None, pa
         "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
         "xl/worksheets/sheet1.xml": f'<?xml version="1.0"?><worksheet xmlns="{main}">'
-        + (f'<dimension ref="{dimension}"/>' if dimension else "") + f"<sheetData>{sheet_rows}</sheetData></worksheet>",
+        + (f'<dimension ref="{dimension}"/>' if dimension else "") + f"<sheetData>{sheet_rows}{extra_rows}</sheetData></worksheet>",
     }
     if pad:
         parts["xl/sharedStrings.xml"] = f'<?xml version="1.0"?><sst xmlns="{main}"><si><t>{pad}</t></si></sst>'

@@ -66,6 +66,14 @@ def test_a_workbook_claiming_a_cell_at_xfd1048576_is_refused_before_reading(stor
             f"{MAX_SHEET_CELLS:,}")
 
 
+def test_a_workbook_of_unreferenced_cells_far_down_is_refused_before_reading(store_dir: Path, tmp_path: Path) -> None:
+    wide = '<row r="2">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 16_384 + "</row>"
+    far = '<row r="1048576"><c t="inlineStr"><is><t>x</t></is></c></row>'  # cells placed after the previous one
+    book = workbook(tmp_path / "loose.xlsx", [["case_ref", "person_id", "name", "note"]], extra_rows=wide + far)
+    assert book.stat().st_size < 100_000
+    refused(store_dir, tmp_path, book, "people-xlsx.yaml", f"claims {16384 * 1048576:,} cells")
+
+
 def test_a_workbook_part_that_unpacks_a_thousandfold_is_refused(store_dir: Path, tmp_path: Path) -> None:
     book = workbook(tmp_path / "bomb.xlsx", [["case_ref", "person_id", "name", "note"], ["C-1", "X1", "Ana", "ok"]],
                     pad="a" * (80 * 2**20))
