@@ -154,11 +154,13 @@ def _claimed_cells(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
             if refs:  # C-level passes: distinct columns are few, row numbers are compared as numbers once each
                 rows = max(rows, max(map(int, set(map(itemgetter(1), refs)))))
                 columns = max(columns, max(map(_column_number, set(map(itemgetter(0), refs)))))
-            pieces = _ROW_TAG.split(head)  # cells per row, a row's cells carried across blocks
-            row_tags += len(pieces) - 1
-            counts = [_cell_tags(piece) for piece in pieces]
-            counts[0] += carry
-            widest, carry = max(widest, *counts), counts[-1]
+            row_opens = head.count(b"<row") + head.count(b":row ") + head.count(b":row>")  # over-counts: safe
+            if _cell_tags(head) + row_opens > head.count(b' r="'):  # some cells or rows have no reference:
+                pieces = _ROW_TAG.split(head)  # count the cells of each row, carried across blocks
+                row_tags += len(pieces) - 1
+                counts = [_cell_tags(piece) for piece in pieces]
+                counts[0] += carry
+                widest, carry = max(widest, *counts), counts[-1]
             tail = block[-64:]
     return max(claimed, max(rows, row_tags) * max(columns, widest))
 
