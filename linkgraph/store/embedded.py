@@ -61,9 +61,10 @@ def prepare_directory(directory: Path, create: bool) -> None:
     if directory.exists() and not directory.is_dir():
         raise NotAStore(f"{directory} is a file, not a linkgraph store directory")
     if directory.is_dir():
-        _check_owner(directory, empty_ok=not marker.exists())
+        _check_owner(directory, writable_ok=not marker.exists())  # a new store's folder is made 0700 below
+        closed = not directory.stat().st_mode & 0o011  # then no one else reaches the files, whatever their modes
         for path in (marker, directory / "server.json"):
-            _check_owner(path)
+            _check_owner(path, writable_ok=closed)
         try:
             entries = [p.name for p in directory.iterdir()]
         except PermissionError:
@@ -86,10 +87,10 @@ def prepare_directory(directory: Path, create: bool) -> None:
     marker.write_text(json.dumps({"format": FORMAT, "backend": "falkordb", "created": time.time()}))
 
 
-def _check_owner(path: Path, empty_ok: bool = False) -> None:
-    """Refuse ``path`` (when it exists) unless this user owns it and nobody else may write to it: another
-    user could otherwise plant the data, or a server.json pointing at a socket of their choosing. A new
-    store's folder (``empty_ok``) may be writable by others: it is made 0700 before use."""
+def _check_owner(path: Path, writable_ok: bool = False) -> None:
+    """Refuse ``path`` (when it exists) unless this user owns it and, unless ``writable_ok``, nobody else
+    may write to it: another user could otherwise plant the data, or a server.json pointing at a socket
+    of their choosing."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -99,7 +100,7 @@ def _check_owner(path: Path, empty_ok: bool = False) -> None:
     if info.st_uid != os.geteuid():
         raise NotAStore(f"{path} belongs to another user (uid {info.st_uid}); a store must belong to the user "
                         "running linkgraph")
-    if info.st_mode & 0o022 and not empty_ok:
+    if info.st_mode & 0o022 and not writable_ok:
         raise NotAStore(f"{path} can be written by other users (mode {info.st_mode & 0o777:o}); "
                         f"run `chmod go-w {path}` if you trust what it holds")
 

@@ -56,3 +56,13 @@ def test_a_store_writable_by_others_is_refused_until_fixed(store_dir: Path, tmp_
     os.chmod(store_dir, 0o700)
     assert run("--store", str(store_dir), "status").returncode == 0
     assert dump(store_dir) == before
+
+
+def test_a_writable_file_inside_a_closed_store_folder_is_fine_and_refused_once_others_can_reach_it(
+        store_dir: Path, tmp_path: Path) -> None:
+    seed(store_dir, tmp_path)
+    marker = store_dir / "linkgraph-store.json"
+    os.chmod(marker, 0o666)  # as a umask of 000 would leave it: harmless while the folder is 0700
+    assert run("--store", str(store_dir), "status").returncode == 0
+    os.chmod(store_dir, 0o755)
+    one_line(run("--store", str(store_dir), "status"), 1, str(marker), "can be written by other users")
