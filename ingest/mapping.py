@@ -25,6 +25,7 @@ DATE_ORDERS = ("dmy", "mdy", "ymd")
 NAME_ORDERS = ("given_first", "surname_first", "auto")
 _TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # stored as is on both backends
 FIELD_KINDS = ("column", "const", "value", "template", "item", "position")
 READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region")
 TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description")
@@ -213,6 +214,10 @@ def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any]) -
     """Parse the ``properties:`` map of an entity or relationship into fields."""
     properties = {}
     for prop, value in (raw.get("properties") or {}).items():
+        if not _PROPERTY_NAME.match(str(prop)):
+            problems.add(raw["properties"].line_of(prop), f"property name {str(prop)!r} must be a plain name: ASCII "
+                         "letters, digits and _, not starting with a digit (e.g. birth_place)")
+            continue
         spec = _field(value, raw["properties"].line_of(prop), problems, constants)
         if spec:
             properties[str(prop)] = spec

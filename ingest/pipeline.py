@@ -38,6 +38,7 @@ from linkgraph.ingest.readers import Reader, SourceRow, open_reader
 from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
 from linkgraph.files import check_output, open_private
+from linkgraph.output import csv_row
 from linkgraph.runs import mark_interrupted, recorded_run
 from linkgraph.store.base import NodeId, Store
 
@@ -85,7 +86,8 @@ class _Rejects:
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REJECT_COLUMNS)
         raw = json.dumps(row.record, ensure_ascii=False, default=str)
-        self._writer.writerow([str(file), row.locator, field_name, reason, raw])
+        row_out = [str(file), row.locator, field_name, reason, raw]  # lone surrogates written as \udXXX, cells inert
+        self._writer.writerow(csv_row([c.encode("utf-8", "backslashreplace").decode("utf-8") for c in row_out]))
         self.count += 1
 
     def close(self) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import codecs
 import csv
 import json
+import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,9 +19,29 @@ from pathlib import Path
 from typing import Any
 
 from linkgraph.errors import InvalidData
+from linkgraph.ingest.limits import (MAX_DEPTH, MAX_FIELD_CHARS, check_workbook, json_line_suspect, text_problem,
+                                     value_problem)
 
 CHUNK = 1 << 20
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# UTF-32 first: its little-endian BOM begins with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+#: Decode errors handler of a file that mixes UTF-8 lines with Windows (cp1252) ones: bytes that are not
+#: UTF-8 are read as cp1252 (Latin-1 for the five bytes cp1252 leaves undefined), valid UTF-8 stays UTF-8.
+MIXED = "linkgraph-utf8-else-cp1252"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+log = logging.getLogger("linkgraph.ingest")
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    return "".join(bytes([b]).decode("cp1252", errors="replace") if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+                   else bytes([b]).decode("latin-1") for b in bad), error.end
+
+
+codecs.register_error(MIXED, _cp1252_fallback)
 
 
 @dataclass
@@ -32,11 +54,14 @@ class SourceRow:
     raw: str | None = None  # the row's text as read, when the format has one (fingerprints the record)
 
 
-def detect_encoding(path: Path, declared: str | None) -> str:
-    """Return the encoding to read ``path`` with, checking the whole file decodes; raise ``InvalidData`` if not.
+def detect_encoding(path: Path, declared: str | None) -> tuple[str, str]:
+    """Return the encoding and decode-errors handler to read ``path`` with, checking the whole file
+    decodes; raise ``InvalidData`` if not.
 
     Declared encodings are obeyed; otherwise a BOM decides, then strict UTF-8, then cp1252 (Windows
-    exports), then Latin-1 for the five bytes cp1252 leaves undefined.
+    exports), then Latin-1 for the five bytes cp1252 leaves undefined. A file with both valid UTF-8
+    (non-ASCII) lines and lines that are not UTF-8 is read line by line (``MIXED``), with a warning
+    naming the lines that were read as cp1252, so its good UTF-8 rows are not turned into mojibake.
     """
     with path.open("rb") as handle:
         head = handle.read(4)
@@ -52,13 +77,35 @@ def detect_encoding(path: Path, declared: str | None) -> str:
                 while chunk := handle.read(CHUNK):
                     line += decoder.decode(chunk).count("\n")
                 decoder.decode(b"", final=True)
-            return encoding
+            return encoding, "strict"
         except UnicodeDecodeError as error:
             line += error.object[: error.start].count(b"\n")
             if declared:
-                raise InvalidData(f"{path}: line {line}: bytes that are not {declared} "
-                                  f"({error.object[error.start:error.start + 4]!r}); nothing of this file was read") from None
+                raise InvalidData(f"{path}: line {line}: bytes that are not {declared} (byte 0x{error.object[error.start]:02x}); "
+                                  "nothing of this file was read") from None
+            if encoding in ("utf-8", "utf-8-sig") and _mixed(path):
+                return encoding, MIXED
     raise InvalidData(f"{path}: cannot tell the text encoding")  # latin-1 decodes anything; kept for clarity
+
+
+def _mixed(path: Path) -> bool:
+    """True when ``path`` has valid non-ASCII UTF-8 lines as well as lines that are not UTF-8 (then warn)."""
+    utf8, other = 0, []
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.isascii():
+                continue
+            try:
+                line.decode("utf-8")
+                utf8 += 1
+            except UnicodeDecodeError:
+                other.append(number)
+    if utf8 and other:
+        shown = ", ".join(map(str, other[:10])) + (f" and {len(other) - 10} more" if len(other) > 10 else "")
+        log.warning("%s: mixed encodings: line%s %s not UTF-8, read as Windows cp1252; the other lines as UTF-8",
+                    path, "s" if len(other) > 1 else "", shown + (" are" if len(other) > 1 else " is"))
+        return True
+    return False
 
 
 class Reader:
@@ -87,8 +134,8 @@ class CsvReader(Reader):
 
     def check(self) -> None:
         super().check()
-        self.encoding = detect_encoding(self.path, self.options.get("encoding"))
-        with self.path.open(encoding=self.encoding, newline="") as handle:
+        self.encoding, self.errors = detect_encoding(self.path, self.options.get("encoding"))
+        with self.path.open(encoding=self.encoding, errors=self.errors, newline="") as handle:
             sample = handle.read(64 * 1024)
         declared = self.options.get("delimiter") or ("\t" if self.options.get("format") == "tsv" else None)
         if declared:
@@ -98,26 +145,43 @@ class CsvReader(Reader):
                 self.delimiter = csv.Sniffer().sniff(sample.split("\n", 20)[0] if sample else sample, ",;\t|").delimiter
             except csv.Error:
                 self.delimiter = ","
+        controls = len(_CONTROL.findall(sample))
+        first = sample.split("\n", 1)[0]
+        if _CONTROL.search(first) or controls > max(16, len(sample) // 20):  # random bytes: about 1 in 9
+            raise InvalidData(f"{self.path}: not a text table ({controls:,} control characters in the first "
+                              f"{len(sample):,}, {'some' if _CONTROL.search(first) else 'none'} in the header "
+                              "line); is this a binary file?")
         header = next(csv.reader(sample.splitlines()[:1], delimiter=self.delimiter), [])
         self.columns = [h.strip() for h in header]
         if not any(self.columns):
             raise InvalidData(f"{self.path}: no header row")
 
     def rows(self) -> Iterator[SourceRow]:
-        with self.path.open(encoding=self.encoding, newline="") as handle:
+        with self.path.open(encoding=self.encoding, errors=self.errors, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
             next(reader, None)
             previous = reader.line_num
             width = len(self.columns or [])
-            for fields in reader:
+            while True:
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:  # a field over csv's own limit (MAX_FIELD_CHARS); the reader goes on after it
+                    start, previous = previous + 1, reader.line_num
+                    yield SourceRow(str(start), {"_fields": []}, f"unreadable row: {error}")
+                    continue
                 start, previous = previous + 1, reader.line_num
                 if not fields or all(not f.strip() for f in fields):
                     continue
-                record = dict(zip(self.columns or [], fields))
+                raw = "\x1f".join(fields)
                 problem = None if len(fields) == width else f"row has {len(fields)} fields, the header has {width}"
+                if problem is None and ("\x00" in raw or len(raw) > MAX_FIELD_CHARS):
+                    problem = next(filter(None, map(text_problem, fields)), None)
                 if problem:
-                    record = {"_fields": fields}
-                yield SourceRow(str(start), record, problem, "\x1f".join(fields))
+                    yield SourceRow(str(start), {"_fields": [f[:2000] for f in fields]}, problem, raw)
+                    continue
+                yield SourceRow(str(start), dict(zip(self.columns or [], fields)), None, raw)
 
 
 class NdjsonReader(Reader):
@@ -125,29 +189,37 @@ class NdjsonReader(Reader):
 
     def check(self) -> None:
         super().check()
-        self.encoding = detect_encoding(self.path, self.options.get("encoding"))
-        with self.path.open(encoding=self.encoding) as handle:
+        self.encoding, self.errors = detect_encoding(self.path, self.options.get("encoding"))
+        with self.path.open(encoding=self.encoding, errors=self.errors) as handle:
             for line in handle:
                 if line.strip():
                     try:
                         if not isinstance(json.loads(line), dict):
                             raise ValueError("not an object")
-                    except ValueError:
+                    except (ValueError, RecursionError):
                         raise InvalidData(f"{self.path}: line 1 is not a JSON object; is this file NDJSON?") from None
                     break
 
     def rows(self) -> Iterator[SourceRow]:
-        with self.path.open(encoding=self.encoding) as handle:
+        with self.path.open(encoding=self.encoding, errors=self.errors) as handle:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():
                     continue
+                text = {"_text": line.rstrip("\n")[:2000]}
                 try:
                     record = json.loads(line)
                 except ValueError as error:
-                    yield SourceRow(str(number), {"_text": line.rstrip("\n")[:2000]}, f"not valid JSON: {error.msg}")
+                    yield SourceRow(str(number), text, f"not valid JSON: {getattr(error, 'msg', error)}")
+                    continue
+                except RecursionError:
+                    yield SourceRow(str(number), text, f"nested deeper than {MAX_DEPTH} levels")
                     continue
                 if not isinstance(record, dict):
-                    yield SourceRow(str(number), {"_value": record}, "a line must hold a JSON object")
+                    yield SourceRow(str(number), text, "a line must hold a JSON object")
+                    continue
+                problem = value_problem(record) if json_line_suspect(line) else None
+                if problem:
+                    yield SourceRow(str(number), text, problem)
                     continue
                 yield SourceRow(str(number), record, None, line)
 
@@ -161,13 +233,13 @@ class JsonReader(Reader):
 
     def check(self) -> None:
         super().check()
-        self.encoding = detect_encoding(self.path, self.options.get("encoding"))
+        self.encoding, self.errors = detect_encoding(self.path, self.options.get("encoding"))
         for _ in self._elements():
             pass
 
     def _elements(self) -> Iterator[tuple[int, Any]]:
         decoder = json.JSONDecoder()
-        with self.path.open(encoding=self.encoding) as handle:
+        with self.path.open(encoding=self.encoding, errors=self.errors) as handle:
             buffer, position, line, started = "", 0, 1, False
             while True:
                 chunk = handle.read(CHUNK)
@@ -188,11 +260,14 @@ class JsonReader(Reader):
                         return
                     try:
                         element, end = decoder.raw_decode(buffer, position)
+                    except RecursionError:
+                        raise InvalidData(f"{self.path}: line {line}: a record nested deeper than Python can "
+                                          "read; nothing of this file was read") from None
                     except ValueError as error:
                         if chunk:  # maybe the element continues in the next chunk
                             break
                         raise InvalidData(f"{self.path}: line {line + buffer.count(chr(10), position, error.pos)}: "
-                                          f"not valid JSON ({error.msg})") from None
+                                          f"not valid JSON ({getattr(error, 'msg', error)})") from None
                     yield line, element
                     line += buffer.count("\n", position, end)
                     position = end
@@ -201,10 +276,12 @@ class JsonReader(Reader):
 
     def rows(self) -> Iterator[SourceRow]:
         for index, (line, element) in enumerate(self._elements(), start=1):
-            if isinstance(element, dict):
-                yield SourceRow(str(line), element)
+            if not isinstance(element, dict):
+                yield SourceRow(str(line), {"_value": str(element)[:2000]}, f"record {index} is not a JSON object")
+            elif problem := value_problem(element):
+                yield SourceRow(str(line), {"_value": f"record {index}"}, problem)
             else:
-                yield SourceRow(str(line), {"_value": element}, f"record {index} is not a JSON object")
+                yield SourceRow(str(line), element)
 
 
 class XlsxReader(Reader):
@@ -220,6 +297,7 @@ class XlsxReader(Reader):
         super().check()
         from python_calamine import CalamineWorkbook
 
+        check_workbook(self.path)
         try:
             self.workbook = CalamineWorkbook.from_path(str(self.path))
         except Exception as error:  # calamine's CalamineError, ZipError, XmlError... for a file that is no workbook
@@ -250,6 +328,14 @@ class XlsxReader(Reader):
         next(rows, None)
         for number, values in enumerate(rows, start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            # calamine's strings are valid Unicode: only their length and NUL characters need a look
+            texts = [v for v in values if type(v) is str]
+            joined = "".join(texts)
+            problem = (next(filter(None, map(text_problem, texts)), None)
+                       if "\x00" in joined or len(joined) > MAX_FIELD_CHARS else None)
+            if problem:
+                yield SourceRow(f"{self.sheet}:{number}", {"_cells": [str(v)[:2000] for v in values]}, problem)
                 continue
             yield SourceRow(f"{self.sheet}:{number}", dict(zip(self.columns or [], values)))
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from linkgraph.ingest.limits import MAX_FOREACH_ITEMS, MAX_ROW_PAIRS
 from linkgraph.ingest.mapping import EntitySpec, FieldSpec, Mapping, TableSpec
 from linkgraph.ingest.normalise import NORMALISERS, Invalid, Value
 from linkgraph.ingest.normalise.codes import text_of
@@ -287,6 +288,8 @@ class RowTransformer:
         if foreach.split is not None:
             text = text_of(_lookup((record,), foreach.path))
             items = [item.strip() for item in (text or "").split(foreach.split) if item.strip()]
+            if len(items) > MAX_FOREACH_ITEMS:
+                return Invalid(f"{foreach.path}: more than {MAX_FOREACH_ITEMS:,} elements in one row (the limit)")
             return [_Instance(((foreach.path, i),), (record, item)) for i, item in enumerate(items)]
         instances = [_Instance((), (record,))]
         walked = ""
@@ -307,6 +310,8 @@ class RowTransformer:
                 else:
                     nxt.append(_Instance(instance.position, instance.scopes + (value,)))
             instances = nxt
+            if len(instances) > MAX_FOREACH_ITEMS:
+                return Invalid(f"{foreach.path}: more than {MAX_FOREACH_ITEMS:,} elements in one row (the limit)")
         return instances
 
     def _properties(self, specs: dict[str, FieldSpec], instance: _Instance, problems: list[tuple[str, str]]) -> dict[str, Any]:
@@ -401,6 +406,10 @@ class RowTransformer:
         sources = instances.get(rel.source, [])
         targets = instances.get(rel.target, [])
         source_label, target_label = self.table.entities[rel.source].label, self.table.entities[rel.target].label
+        if len(sources) * len(targets) > MAX_ROW_PAIRS:
+            problems.append((rel.type, f"{len(sources):,} x {len(targets):,} {rel.type} pairings to check in one row "
+                                       f"(the limit is {MAX_ROW_PAIRS:,})"))
+            return
         distinct = self.distinct.get(rel.type)
         distinct_key = f"{distinct}_key"
         for a in sources:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from linkgraph.errors import LinkgraphError, UsageError
-from linkgraph.output import FORMATS
+from linkgraph.output import FORMATS, printable
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
@@ -37,7 +37,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except LinkgraphError as error:
-            raise LinkgraphFailure(str(error), error.exit_code) from None
+            # Messages can quote data (a file name, a header): never let its control bytes reach the terminal.
+            raise LinkgraphFailure(printable(str(error), keep_newlines=True), error.exit_code) from None
 
 
 class Context:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from linkgraph.cli.base import EXIT_REJECTED, Context, parse_params, pass_context
+from linkgraph.output import printable
 
 
 def _progress_bar():  # pragma: no cover - only on a terminal
@@ -31,9 +32,11 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 @click.option("--rejects", "rejects", type=click.Path(path_type=Path), default=None,
               help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv;"
                    " with --manifest, a directory for rejects-<source>.csv files.")
+@click.option("--allow-outside", is_flag=True,
+              help="With --manifest: also read entries outside the manifest's folder (../x, /abs/path, symlinks out).")
 @pass_context
 def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, manifest: Path | None, case_id: str | None,
-           source: str | None, constants: tuple[str, ...], rejects: Path | None) -> None:
+           source: str | None, constants: tuple[str, ...], rejects: Path | None, allow_outside: bool) -> None:
     """Ingest case FILES through a source MAPPING (or every file of a --manifest); bad rows go to a rejects file (exit 3)."""
     from linkgraph.ingest.manifest import ingest_manifest
     from linkgraph.ingest.mapping import load_mapping, with_overrides
@@ -47,7 +50,8 @@ def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, mani
         store, user = view.writer("ingest"), view.principal.name
         view.note(params={"files": [str(f) for f in files], "manifest": str(manifest) if manifest else None})
         if manifest is not None:
-            summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=user, progress=advance)
+            summaries = ingest_manifest(store, manifest, rejects_dir=rejects, user=user, progress=advance,
+                                        allow_outside=allow_outside)
         else:
             mapping = with_overrides(load_mapping(mapping_name or ""), source, parse_params(constants, typed=False))
             summaries = [ingest_files(store, list(files), mapping, case=case_id, rejects_path=rejects,
@@ -105,6 +109,6 @@ def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str
     click.echo(f"{sample}: {report.rows} rows tried, {report.entities} entities and {report.relationships} "
                f"relationships would be written, {len(report.rejected)} rows would be rejected")
     for locator, field_name, reason in report.rejected[:20]:
-        click.echo(f"  line {locator}: {field_name}: {reason}")
+        click.echo(printable(f"  line {locator}: {field_name}: {reason}"))
     if report.rejected:
         click.get_current_context().exit(EXIT_REJECTED)

@@ -30,8 +30,11 @@ from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_
 def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, include_rejected: bool,
             between: tuple[str, str] | None, retrain: bool, model_path: Path | None) -> None:
     """Propose SAME_AS links between persons of all cases; never merges anyone."""
+    from linkgraph.files import check_output
     from linkgraph.resolve.service import resolve as run_resolve
 
+    if pairs_out is not None:
+        check_output(pairs_out)  # a missing folder or a planted symlink: refused before any work
     statuses = (*PAIRS_OUT_STATUSES, "rejected") if include_rejected else PAIRS_OUT_STATUSES
     with ctx.view() as view, _progress() as progress:
         summary = run_resolve(view.writer("all"), threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,

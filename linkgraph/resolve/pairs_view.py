@@ -62,9 +62,12 @@ def count_proposed(store: Store, threshold: float) -> int:
 
 
 def write_pairs_csv(pairs: pd.DataFrame, path: Path) -> None:
-    """Write ``pairs`` (``PAIRS_CSV_COLUMNS``) to ``path`` as a private CSV file; evidence joined by ``; ``."""
+    """Write ``pairs`` (``PAIRS_CSV_COLUMNS``) to ``path`` as a private CSV file (0600, never through a
+    symlink), evidence joined by ``; ``, every text cell inert for spreadsheets."""
+    from linkgraph.output import csv_row
+
     with open_private(path) as fh:
-        writer = csv.writer(fh)
+        writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(PAIRS_CSV_COLUMNS)
         for left, right, probability, status, evidence in pairs[PAIRS_CSV_COLUMNS].itertuples(index=False):
-            writer.writerow([left, right, f"{float(probability):.4f}", status, "; ".join(evidence)])
+            writer.writerow(csv_row([str(left), str(right), f"{float(probability):.4f}", status, "; ".join(evidence)]))

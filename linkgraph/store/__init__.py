@@ -34,17 +34,21 @@ def __getattr__(name: str) -> Any:
 
 
 def describe_store(uri: str) -> tuple[str, str]:
-    """Return ``(backend, location)`` for a store URI without opening it; raise ``UsageError`` for an unknown scheme."""
+    """Return ``(backend, location)`` for a store URI without opening it; raise ``UsageError`` for an unknown
+    scheme or a URI that holds credentials (which the message does not repeat)."""
     match = _SCHEME.match(uri)
     if match is None:
         return "falkordb", str(Path(uri).expanduser().absolute())
     scheme = match.group(1).lower()
+    if "@" in uri[match.end():].split("/", 1)[0]:  # user[:password]@host: never repeated, not even in this error
+        raise UsageError(f"--store {scheme}://...: the store URI holds a user name or password; give the URI without "
+                         "them and set LINKGRAPH_NEO4J_USER and LINKGRAPH_NEO4J_PASSWORD instead")
     if scheme in NEO4J_SCHEMES:
         return "neo4j", uri
     if scheme == "file":
         return "falkordb", str(Path(uri[len("file://"):]).absolute())
     raise UsageError(
-        f"unknown store scheme {scheme!r} in {uri!r}: use a directory path for the embedded store "
+        f"unknown store scheme {scheme!r}: use a directory path for the embedded store "
         f"or one of {', '.join(s + '://' for s in NEO4J_SCHEMES)}"
     )
 

@@ -53,13 +53,18 @@ def _query_error(message: str) -> StoreError:
 def prepare_directory(directory: Path, create: bool) -> None:
     """Check that ``directory`` is a linkgraph store, creating it (0700) when ``create`` and it is absent or empty.
 
-    Raise ``NotAStore`` for a file, an unreadable directory, a directory of something else, or a
-    missing store when ``create`` is False.
+    Raise ``NotAStore`` for a file, an unreadable directory, a directory of something else, a directory
+    (or its marker or ``server.json``) owned by another user or writable by others, or a missing store
+    when ``create`` is False.
     """
     marker = directory / MARKER
     if directory.exists() and not directory.is_dir():
         raise NotAStore(f"{directory} is a file, not a linkgraph store directory")
     if directory.is_dir():
+        _check_owner(directory, writable_ok=not marker.exists())  # a new store's folder is made 0700 below
+        closed = not directory.stat().st_mode & 0o011  # then no one else reaches the files, whatever their modes
+        for path in (marker, directory / "server.json"):
+            _check_owner(path, writable_ok=closed)
         try:
             entries = [p.name for p in directory.iterdir()]
         except PermissionError:
@@ -82,6 +87,24 @@ def prepare_directory(directory: Path, create: bool) -> None:
     fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(json.dumps({"format": FORMAT, "backend": "falkordb", "created": time.time()}))
+
+
+def _check_owner(path: Path, writable_ok: bool = False) -> None:
+    """Refuse ``path`` (when it exists) unless this user owns it and, unless ``writable_ok``, nobody else
+    may write to it: another user could otherwise plant the data, or a server.json pointing at a socket
+    of their choosing."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise NotAStore(f"{path}: cannot be checked: {error.strerror}") from None
+    if info.st_uid != os.geteuid():
+        raise NotAStore(f"{path} belongs to another user (uid {info.st_uid}); a store must belong to the user "
+                        "running linkgraph")
+    if info.st_mode & 0o022 and not writable_ok:
+        raise NotAStore(f"{path} can be written by other users (mode {info.st_mode & 0o777:o}); "
+                        f"run `chmod go-w {path}` if you trust what it holds")
 
 
 class EmbeddedStore(Store):
