@@ -106,10 +106,24 @@ def read_server_file(directory: Path) -> dict[str, Any] | None:
     return info if isinstance(info, dict) and "pid" in info and "socket" in info else None
 
 
+def serves_this_directory(directory: Path, info: dict[str, Any]) -> bool:
+    """Whether ``server.json``'s server was started for this very directory, not for the one this was
+    copied from (a ``cp -a`` carries the original's ``server.json`` along, naming the original's socket).
+    The directory's inode and device, recorded at start, tell them apart; a moved directory keeps them."""
+    if "st_ino" not in info:  # written before the identity was recorded: only its socket can say
+        return str(info.get("socket", "")).startswith(str(directory) + os.sep)
+    stat = directory.stat()
+    return (info.get("st_ino"), info.get("st_dev")) == (stat.st_ino, stat.st_dev)
+
+
 def running_server(directory: Path) -> dict[str, Any] | None:
-    """Return ``server.json`` (``pid``, ``socket``, ...) of the server running for ``directory``, or None."""
+    """Return ``server.json`` (``pid``, ``socket``, ...) of the server running for ``directory``, or None.
+
+    A server started for another directory (this one is a copy of it) is never shared.
+    """
     info = read_server_file(directory)
-    if info is not None and pid_alive(int(info["pid"])) and _ping(info["socket"]):
+    if (info is not None and serves_this_directory(directory, info) and pid_alive(int(info["pid"]))
+            and _ping(info["socket"])):
         return info
     return None
 
@@ -155,8 +169,14 @@ def _wait_loaded(socket_path: str, pid_file: Path) -> bool:
 def _start(directory: Path, idle: float) -> dict[str, Any]:
     executable, _ = binaries()
     stale = read_server_file(directory)
-    if stale is not None:  # a server killed without cleaning up after itself
-        remove_socket_dir(stale)
+    if stale is not None and serves_this_directory(directory, stale):
+        if pid_alive(int(stale["pid"])) and _is_redis(int(stale["pid"])):
+            # this directory's own server, unreachable (the directory was moved under it): it still has
+            # the append-only file open, so it must be gone before a second server opens the same file
+            terminate(directory, stale)
+        remove_socket_dir(stale)  # a server killed without cleaning up after itself
+    elif stale is not None:  # a copy's server.json names the original's server: not ours, leave it
+        (directory / "server.json").unlink(missing_ok=True)
     socket_path = _socket_path(directory)
     config = write_config(directory, socket_path)
     with contextlib.suppress(FileNotFoundError):
@@ -401,6 +421,14 @@ def terminate(directory: Path | None, info: dict[str, Any]) -> None:
         if current is not None and int(current["pid"]) == pid:
             (directory / "server.json").unlink(missing_ok=True)
     remove_socket_dir(info)
+
+
+def _is_redis(pid: int) -> bool:
+    """Whether process ``pid`` is a redis server (a recycled pid may now be anything)."""
+    try:
+        return b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _wait_exit(pid: int, timeout: float = 60.0) -> bool:
