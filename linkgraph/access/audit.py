@@ -41,7 +41,8 @@ def default_audit_path(store: Store) -> Path:
     if os.environ.get("LINKGRAPH_AUDIT"):
         return Path(os.environ["LINKGRAPH_AUDIT"])
     digest = hashlib.sha256(store.location.encode()).hexdigest()[:12]
-    return Path.home() / ".local" / "state" / "linkgraph" / f"audit-{digest}.jsonl"
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return state / "linkgraph" / f"audit-{digest}.jsonl"
 
 
 def _digest(prev: str, body: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """Store selection: a directory path means the embedded FalkorDB store, a Bolt URI means Neo4j.
 
 ``--store`` / ``LINKGRAPH_STORE`` (default ``./linkgraph-data``). Neo4j credentials come from
-``LINKGRAPH_NEO4J_USER``, ``LINKGRAPH_NEO4J_PASSWORD`` and ``LINKGRAPH_NEO4J_DATABASE``, never the command line.
+``LINKGRAPH_NEO4J_USER``, ``LINKGRAPH_NEO4J_PASSWORD`` (or the file named by ``LINKGRAPH_NEO4J_PASSWORD_FILE``)
+and ``LINKGRAPH_NEO4J_DATABASE``, never the command line.
 """
 
 from __future__ import annotations
@@ -53,6 +54,21 @@ def describe_store(uri: str) -> tuple[str, str]:
     )
 
 
+def _neo4j_password() -> str:
+    """The Neo4j password: ``LINKGRAPH_NEO4J_PASSWORD``, else the first line of the file named by
+    ``LINKGRAPH_NEO4J_PASSWORD_FILE`` (a secret mounted by the service manager); never the command line."""
+    if os.environ.get("LINKGRAPH_NEO4J_PASSWORD"):
+        return os.environ["LINKGRAPH_NEO4J_PASSWORD"]
+    path = os.environ.get("LINKGRAPH_NEO4J_PASSWORD_FILE")
+    if not path:
+        return ""
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()[0] if Path(path).stat().st_size else ""
+    except (OSError, IndexError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read the Neo4j password file named by LINKGRAPH_NEO4J_PASSWORD_FILE: "
+                         f"{getattr(error, 'strerror', None) or type(error).__name__}") from None
+
+
 def open_store(uri: str | None = None, create: bool = False) -> Store:
     """Open the store named by ``uri`` (or ``LINKGRAPH_STORE``, or ``./linkgraph-data``).
 
@@ -68,7 +84,7 @@ def open_store(uri: str | None = None, create: bool = False) -> Store:
         return Neo4jStore(
             location,
             user=os.environ.get("LINKGRAPH_NEO4J_USER", "neo4j"),
-            password=os.environ.get("LINKGRAPH_NEO4J_PASSWORD", ""),
+            password=_neo4j_password(),
             database=os.environ.get("LINKGRAPH_NEO4J_DATABASE") or None,
         )
     from linkgraph.store.embedded import EmbeddedStore
