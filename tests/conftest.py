@@ -29,6 +29,7 @@ from linkgraph.store.server import kill_server
 os.environ["LINKGRAPH_IDLE"] = "0"
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/neo4j_server.py, stdlib only
+sys.path.insert(0, str(Path(__file__).parent / "hostile"))  # tests/hostile/hostile_support.py
 
 from neo4j_server import Neo4jTestServer, build_launcher, find_tools  # noqa: E402
 
