@@ -43,7 +43,7 @@ from linkgraph.store.base import NodeId, Store
 
 CHUNK_ROWS = 5_000
 CHUNK_ITEMS = 50_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
-REJECT_COLUMNS = ["file", "line", "field", "reason", "raw"]
+REJECT_COLUMNS = ["file", "line", "field", "reason", "action", "raw"]
 
 #: Answers a link table's question: of these keys per label, which does the store hold (with their handles)?
 _Lookup = Callable[[dict[str, set[str]]], dict[str, dict[str, NodeId]]]
@@ -58,6 +58,9 @@ class IngestSummary:
     source: str = ""
     rows_read: int = 0
     rows_rejected: int = 0
+    rows_blank: int = 0  # rows with no value at all (only separators), counted in rows_read
+    rows_filtered: int = 0  # rows a table's where: left out, counted in rows_read
+    values_quarantined: int = 0  # bad values of stored rows, kept raw or dropped (a rejects line each)
     entities_written: int = 0
     relationships_written: int = 0
     rejects_path: str | None = None
@@ -71,22 +74,29 @@ def new_run_id() -> str:
 
 
 class _Rejects:
-    """The rejects file, created on the first bad row only."""
+    """The rejects file, created on the first bad row or value only; also counts blank and filtered rows."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
+        self.values = 0
+        self.blank = 0
+        self.filtered = 0
         self._handle: Any = None
         self._writer: Any = None
 
-    def add(self, file: Path, row: SourceRow, field_name: str, reason: str) -> None:
+    def add(self, file: Path, row: SourceRow, field_name: str, reason: str, action: str = "reject_row") -> None:
+        """Write one line: a rejected row (``action`` reject_row), or a bad value of a stored row."""
         if self._writer is None:
             self._handle = open_private(self.path)
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REJECT_COLUMNS)
         raw = json.dumps(row.record, ensure_ascii=False, default=str)
-        self._writer.writerow([str(file), row.locator, field_name, reason, raw])
-        self.count += 1
+        self._writer.writerow([str(file), row.locator, field_name, reason, action, raw])
+        if action == "reject_row":
+            self.count += 1
+        else:
+            self.values += 1
 
     def close(self) -> None:
         if self._handle is not None:
@@ -165,9 +175,10 @@ def ingest_files(
         _write_prepared(store, summary, progress, functools.partial(
             _prepared_chunks, plans, mapping, case, run_id, rejects, chunk_rows),
             use_process=reader_process and fork_safe())
-        summary.rejects_path = str(rejects.path) if summary.rows_rejected else None
+        summary.rejects_path = str(rejects.path) if summary.rows_rejected or summary.values_quarantined else None
         summary.seconds = time.monotonic() - started
         final.update({"rows_read": summary.rows_read, "rows_rejected": summary.rows_rejected,
+                      "rows_blank": summary.rows_blank, "values_quarantined": summary.values_quarantined,
                       "rejects_file": summary.rejects_path or ""})
     return summary
 
@@ -199,6 +210,7 @@ class _Prepared:
     rows: int
     rejected: int
     link_table: bool
+    counts: tuple[int, int, int] = (0, 0, 0)  # blank rows, filtered rows, quarantined values so far
 
 
 def _write_prepared(store: Store, summary: IngestSummary, progress: Callable[[int], None] | None,
@@ -213,6 +225,7 @@ def _write_prepared(store: Store, summary: IngestSummary, progress: Callable[[in
             writer.put(prepared.chunk)
             summary.rows_read += prepared.rows
             summary.rows_rejected = prepared.rejected
+            summary.rows_blank, summary.rows_filtered, summary.values_quarantined = prepared.counts
             summary.per_file[prepared.file] = summary.per_file.get(prepared.file, 0) + prepared.rows
             if progress:
                 progress(prepared.rows)
@@ -254,7 +267,8 @@ def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run
             transformer = RowTransformer(mapping, plan.table, case)
             for read, good in _transformed(plan, transformer, rejects, chunk_rows):
                 chunk = _prepare_chunk(plan, mapping, good, rejects, run_id, lookup)
-                yield _Prepared(chunk, str(plan.file), read, rejects.count, plan.table.is_link_table)
+                yield _Prepared(chunk, str(plan.file), read, rejects.count, plan.table.is_link_table,
+                                (rejects.blank, rejects.filtered, rejects.values))
             transformer.close()
             if hasattr(plan.reader, "close"):
                 plan.reader.close()
@@ -327,13 +341,19 @@ def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects,
     read = items = 0
     for row in plan.reader.rows():
         read += 1
-        if row.problem:
+        if row.blank:
+            rejects.blank += 1
+        elif row.problem:
             rejects.add(plan.file, row, "(row)", row.problem)
         else:
             outcome = transformer.transform(row.record)
-            if isinstance(outcome, Rejection):
+            if outcome is None:
+                rejects.filtered += 1
+            elif isinstance(outcome, Rejection):
                 rejects.add(plan.file, row, outcome.field, outcome.reason)
             else:
+                for field_name, reason, action in outcome.notes:
+                    rejects.add(plan.file, row, field_name, reason, action)
                 good.append((row, outcome))
                 items += len(outcome.nodes) + len(outcome.rels)
         if read >= chunk_rows or items >= CHUNK_ITEMS:
@@ -393,7 +413,10 @@ class DryRun:
     rows: int = 0
     entities: int = 0
     relationships: int = 0
+    blank: int = 0
+    filtered: int = 0
     rejected: list[tuple[str, str, str]] = field(default_factory=list)
+    quarantined: list[tuple[str, str, str, str]] = field(default_factory=list)  # line, field, reason, action
 
 
 def dry_run(file: Path, mapping: Mapping, limit: int = 1000) -> DryRun:
@@ -408,10 +431,16 @@ def dry_run(file: Path, mapping: Mapping, limit: int = 1000) -> DryRun:
             if report.rows >= limit:
                 break
             report.rows += 1
+            if row.blank:
+                report.blank += 1
+                continue
             outcome = Rejection("(row)", row.problem) if row.problem else transformer.transform(row.record)
-            if isinstance(outcome, Rejection):
+            if outcome is None:
+                report.filtered += 1
+            elif isinstance(outcome, Rejection):
                 report.rejected.append((row.locator, outcome.field, outcome.reason))
             else:
                 report.entities += len(outcome.nodes)
                 report.relationships += len(outcome.rels)
+                report.quarantined.extend((row.locator, f, r, a) for f, r, a in outcome.notes)
     return report

@@ -30,6 +30,7 @@ class SourceRow:
     record: dict[str, Any]
     problem: str | None = None
     raw: str | None = None  # the row's text as read, when the format has one (fingerprints the record)
+    blank: bool = False  # a row with no value at all (only separators): counted, never transformed
 
 
 def detect_encoding(path: Path, declared: str | None) -> str:
@@ -112,6 +113,7 @@ class CsvReader(Reader):
             for fields in reader:
                 start, previous = previous + 1, reader.line_num
                 if not fields or all(not f.strip() for f in fields):
+                    yield SourceRow(str(start), {}, None, None, True)
                     continue
                 record = dict(zip(self.columns or [], fields))
                 problem = None if len(fields) == width else f"row has {len(fields)} fields, the header has {width}"
@@ -250,6 +252,7 @@ class XlsxReader(Reader):
         next(rows, None)
         for number, values in enumerate(rows, start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                yield SourceRow(f"{self.sheet}:{number}", {}, None, None, True)
                 continue
             yield SourceRow(f"{self.sheet}:{number}", dict(zip(self.columns or [], values)))
 

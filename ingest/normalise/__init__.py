@@ -56,12 +56,16 @@ class Normaliser:
     func:    the function, called as ``func(raw, **options)``.
     options: the keyword arguments ``func`` accepts beyond the raw value (``("region",)``).
     summary: one line for ``--help`` and mapping error messages.
+    parts:   the options that are parts of the value itself (a name's surname), not qualifiers of it:
+             the value is empty only when the field and every part are empty, so an empty given name
+             still leaves the surname.
     """
 
     name: str
     func: Callable[..., Result]
     options: tuple[str, ...]
     summary: str
+    parts: tuple[str, ...] = ()
 
 
 NORMALISERS: dict[str, Normaliser] = {
@@ -80,7 +84,7 @@ NORMALISERS: dict[str, Normaliser] = {
         Normaliser("sex", normalise_sex, (), "sex word or letter (en/fr/es/de) to M, F or X"),
         Normaliser("role", normalise_role, (), "role in a case: suspect, victim, witness or facilitator"),
         Normaliser("name_parts", lambda given, surname=None: normalise_name_parts(given, surname), ("surname",),
-                   "person name from separate given-name and surname columns"),
+                   "person name from separate given-name and surname columns", parts=("surname",)),
         Normaliser("place", normalise_place, ("country",), "place name with its country to ISO3|place"),
         Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
     )

@@ -1,0 +1,83 @@
+"""Events, relationship keys from the source and the person-to-person relationships, on a real store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linkgraph.ingest.mapping import load_mapping
+from linkgraph.ingest.pipeline import ingest_files
+from linkgraph.store.embedded import EmbeddedStore
+
+CALLS = """\
+call_id,caller,callee,start,seconds,cell
+C1,+34 612 345 678,+34 699 000 111,2024-02-01 08:10,30,Madrid
+C2,+34 612 345 678,+34 699 000 111,2024-02-01 21:45,95,Madrid
+C3,+34 699 000 111,+34 612 345 678,2024-02-02 09:00,12,
+"""
+CALLS_MAPPING = """
+source: telco
+reader: {format: csv, date_order: ymd}
+constants: {country: ESP}
+entities:
+  call:
+    type: Event
+    id: {template: "call/{call_id}"}
+    properties:
+      kind: {value: call}
+      time: start
+      duration: {column: seconds}
+  caller: {type: Phone, key: {column: caller, normalise: phone}}
+  callee: {type: Phone, key: {column: callee, normalise: phone}}
+  cell:
+    type: Location
+    optional: true
+    key: {column: cell, normalise: place, options: {country: {const: country}}}
+relationships:
+  - {type: TOOK_PART_IN, from: caller, to: call, properties: {role: {value: caller}}}
+  - {type: TOOK_PART_IN, from: callee, to: call, properties: {role: {value: callee}}}
+  - {type: AT, from: call, to: cell}
+  - {type: CONTACTED, from: caller, to: callee, key: call_id, properties: {date: {column: start, normalise: date}, duration: seconds}}
+"""
+
+
+def test_two_calls_on_one_day_stay_two_events_and_two_contacts(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "calls.csv").write_text(CALLS)
+    (tmp_path / "m.yaml").write_text(CALLS_MAPPING)
+    with EmbeddedStore(store_dir) as store:
+        summary = ingest_files(store, [tmp_path / "calls.csv"], load_mapping(str(tmp_path / "m.yaml")),
+                               rejects_path=tmp_path / "r.csv")
+        events = store.read("MATCH (e:Event) RETURN e.source_id, e.kind, e.duration ORDER BY e.source_id").rows
+        parties = store.read("MATCH (p:Phone)-[t:TOOK_PART_IN]->(e:Event {source_id: 'call/C1'}) "
+                             "RETURN t.role, p.key ORDER BY t.role").rows
+        contacts = store.read("MATCH (:Phone {key: '+34612345678'})-[c:CONTACTED]->(:Phone {key: '+34699000111'}) "
+                              "RETURN c.source_id, c.duration ORDER BY c.source_id").rows
+        places = store.read("MATCH (e:Event)-[:AT]->(l:Location) RETURN e.source_id ORDER BY e.source_id").rows
+    assert summary.rows_rejected == 0
+    assert events == [["call/C1", "call", "30"], ["call/C2", "call", "95"], ["call/C3", "call", "12"]]
+    assert parties == [["callee", "+34699000111"], ["caller", "+34612345678"]]
+    assert contacts == [["C1", "30"], ["C2", "95"]]  # same day, same phones: the earlier duration is kept
+    assert places == [["call/C1"], ["call/C2"]]
+
+
+def test_family_knows_lives_at_and_owns_are_in_the_model(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("pid,relative,kind,town,plate\nP1,P2,sibling,Lyon,AB-123-CD\nP1,P3,cousin,,\n")
+    (tmp_path / "m.yaml").write_text("""
+source: fam
+reader: {format: csv}
+entities:
+  person: {type: Person, id: pid}
+  relative: {type: Person, id: relative}
+  home: {type: Location, optional: true, key: {column: town, normalise: place, options: {country: FR}}}
+  car: {type: Vehicle, optional: true, key: plate}
+relationships:
+  - {type: FAMILY_OF, from: person, to: relative, properties: {kind: kind}}
+  - {type: KNOWS, from: person, to: relative}
+  - {type: LIVES_AT, from: person, to: home}
+  - {type: OWNS, from: person, to: car}
+""")
+    with EmbeddedStore(store_dir) as store:
+        ingest_files(store, [tmp_path / "p.csv"], load_mapping(str(tmp_path / "m.yaml")), rejects_path=tmp_path / "r.csv")
+        rels = store.read("MATCH (a)-[r]->(b) WHERE NOT b:Record RETURN type(r), r.kind, b.key ORDER BY type(r), b.key").rows
+    assert rels == [["FAMILY_OF", "sibling", "fam:P2"], ["FAMILY_OF", "cousin", "fam:P3"],
+                    ["KNOWS", None, "fam:P2"], ["KNOWS", None, "fam:P3"],
+                    ["LIVES_AT", None, "FRA|lyon"], ["OWNS", None, "AB-123-CD"]]
