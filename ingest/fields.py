@@ -12,8 +12,9 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
-from linkgraph.ingest.normalise import NORMALISERS
+from linkgraph.ingest.normalise import NORMALISERS, Invalid
 from linkgraph.ingest.normalise.codes import fold
+from linkgraph.model import PROPERTY_TYPES, PropertyType
 from linkgraph.yamlines import LineDict
 
 FIELD_KINDS = ("column", "const", "value", "template", "item", "position")
@@ -207,3 +208,32 @@ def parse_field(raw: Any, line: int, add: Any, constants: dict[str, Any]) -> Fie
                                   "to make one entity per part, use foreach: {column: ..., split: ...}")
     return FieldSpec(kind, raw[kind], raw.line, normaliser, options, bool(raw.get("required", False)),
                      split, pick, _value_map(raw, add), raw.get("default"), on_error)
+
+
+def property_problem(owner: str, name: str, spec: FieldSpec, declared: dict[str, PropertyType],
+                     constants: dict[str, Any]) -> str | None:
+    """What is wrong with a mapping writing property ``name`` of ``owner`` (a label or relationship
+    type) from ``spec``, by the model's typed properties ``declared``; None when nothing is.
+
+    A name the model does not declare is an untyped extra, unless it is an alias of a declared one or
+    nearly the same (a slip: ``dob`` for ``birth_date``, ``nationalty``). A typed property must go
+    through its normaliser; a literal (``value:``, ``const:``) must be one the normaliser reads.
+    """
+    prop = declared.get(name)
+    if prop is None:
+        for other in declared.values():
+            if name in other.aliases:
+                return f"{owner} has no property {name!r}: the model calls it {other.name!r}"
+        close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.8)
+        if close:
+            return (f"{owner} has no property {name!r} (did you mean {close[0]!r}? an extra property "
+                    "this close to a declared one is taken for a slip; declare it in a model extension)")
+        return None
+    allowed = PROPERTY_TYPES[prop.type]
+    if not allowed or spec.normaliser in allowed:
+        return None
+    if spec.kind in ("value", "const") and spec.normaliser is None:
+        checked = NORMALISERS[allowed[0]].func(spec.ref if spec.kind == "value" else constants.get(spec.ref))
+        return f"{owner}.{name} is a {prop.type}: {checked.reason}" if isinstance(checked, Invalid) else None
+    return (f"{owner}.{name} is a {prop.type}: give it normalise: {' or '.join(allowed)}"
+            + (f", not {spec.normaliser}" if spec.normaliser else ""))

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from linkgraph.ingest.fields import DEFAULT_ON_ERROR, ON_ERROR, FieldSpec, parse_field, suggest
+from linkgraph.ingest.fields import DEFAULT_ON_ERROR, ON_ERROR, FieldSpec, parse_field, property_problem, suggest
 from linkgraph.yamlines import LineDict, LineList, load_with_lines
 from linkgraph.errors import InvalidMapping
 from linkgraph.model import load_model
@@ -156,7 +156,7 @@ def _field(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) 
 
 
 def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any], on_error: str,
-                identifying: str | None = None) -> dict[str, FieldSpec]:
+                owner: str, declared: dict[str, Any], identifying: str | None = None) -> dict[str, FieldSpec]:
     """Parse the ``properties:`` map of an entity or relationship into fields, each with its ``on_error``.
 
     A required property, and the ``identifying`` one (the property that tells two relationships apart),
@@ -165,6 +165,9 @@ def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any], o
     properties = {}
     for prop, value in (raw.get("properties") or {}).items():
         spec = _field(value, raw["properties"].line_of(prop), problems, constants)
+        problem = spec and property_problem(owner, str(prop), spec, declared, constants)
+        if problem:
+            problems.add(raw["properties"].line_of(prop), problem)
         if spec:
             default = "reject_row" if spec.required or prop == identifying else on_error
             properties[str(prop)] = replace(spec, on_error=spec.on_error or default)
@@ -217,7 +220,7 @@ def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict
     if mode == "ref" and raw.get("properties"):
         problems.add(raw.line_of("properties"), f"entity {name!r}: a ref: names an entity another table defines "
                      "and writes nothing to it, so its properties would be lost; set them in the table that defines it")
-    properties = _properties(raw, problems, constants, on_error)
+    properties = _properties(raw, problems, constants, on_error, label, model.entity(label).properties)
     if ident is None:
         return None
     optional = bool(raw.get("optional", False))
@@ -251,7 +254,7 @@ def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems
         key = _field(raw["key"], raw.line_of("key"), problems, constants)
         key = key and _identity(key, f"{rel_type} key", False, problems)
     return RelationshipSpec(rel_type, ends[0], ends[1], raw.line,
-                            _properties(raw, problems, constants, on_error, rel.distinct_by), key)
+                            _properties(raw, problems, constants, on_error, rel_type, rel.properties, rel.distinct_by), key)
 
 
 def _where(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> RowFilter | None:

@@ -82,21 +82,21 @@ def test_a_required_property_rejects_its_row_unless_told_otherwise(tmp_path: Pat
 
 def test_a_field_that_identifies_an_entity_always_rejects_the_row(tmp_path: Path) -> None:
     with pytest.raises(InvalidMapping, match="identifies an entity rejects the row"):
-        mapping_of(tmp_path, "name: name", entities="""
+        mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
           phone: {type: Phone, key: {column: tel, normalise: phone, on_error: keep_raw}}
         """)
     with pytest.raises(InvalidMapping, match="only for an optional: true entity"):
-        mapping_of(tmp_path, "name: name", entities="""
+        mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
           phone: {type: Phone, key: {column: tel, normalise: phone, on_error: drop_field}}
         """)
-    mapping = mapping_of(tmp_path, "name: name", entities="""
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
       phone: {type: Phone, key: {column: tel, normalise: phone, options: {region: FR}}}
     """)
     assert isinstance(transform(mapping, {"pid": "1", "name": "A", "tel": "07 00"}), Rejection)
 
 
 def test_an_optional_entity_with_a_bad_key_can_be_dropped_and_the_witness_kept(tmp_path: Path) -> None:
-    mapping = mapping_of(tmp_path, "name: name", entities="""
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
       phone:
         type: Phone
         optional: true
@@ -199,7 +199,7 @@ def test_a_year_last_date_in_a_year_first_source_says_so(tmp_path: Path) -> None
 
 
 def test_mapping_check_counts_rows_of_only_separators_as_blank(tmp_path: Path) -> None:
-    mapping = mapping_of(tmp_path, "name: name")
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}")
     sample = tmp_path / "s.csv"
     sample.write_text("pid;name\n1;Ana\n;;\n;\n2;Bea\n")
     report = dry_run(sample, mapping)
@@ -221,7 +221,7 @@ relationships:
 
 
 def test_a_value_map_ignores_case_and_accents_and_feeds_the_normaliser(tmp_path: Path) -> None:
-    mapping = mapping_of(tmp_path, "name: name", entities=ROLE_MAP, more=ROLE_REL)
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}", entities=ROLE_MAP, more=ROLE_REL)
     roles = []
     for word in ("INDAGATO", "Vittima", "testimone", "Vìttima"):
         out = transform(mapping, {"pid": "1", "name": "A", "case": "c", "ruolo": word})
@@ -230,7 +230,7 @@ def test_a_value_map_ignores_case_and_accents_and_feeds_the_normaliser(tmp_path:
 
 
 def test_a_word_the_map_does_not_hold_is_named_and_rejects_an_identifying_property(tmp_path: Path) -> None:
-    mapping = mapping_of(tmp_path, "name: name", entities=ROLE_MAP, more=ROLE_REL)
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}", entities=ROLE_MAP, more=ROLE_REL)
     out = transform(mapping, {"pid": "1", "name": "A", "case": "c", "ruolo": "complice"})
     assert isinstance(out, Rejection)
     assert "'complice' is not in the value map" in out.reason and "suspect" in out.reason
@@ -300,12 +300,12 @@ def test_pick_takes_the_first_last_or_a_fixed_element_of_a_list_or_a_split_value
     mapping = mapping_of(tmp_path, """
       first_alias: {column: aliases, pick: first}
       last_alias: {column: aliases, pick: last}
-      town: {column: address, split: ",", pick: 2}
+      locality: {column: address, split: ",", pick: 2}
       country: {column: address, split: ",", pick: -1, normalise: country}
     """)
     props = person(transform(mapping, {"pid": "1", "aliases": ["", "Abu X", "El Y"], "address": "Rue 1, Lyon, France"}))
-    assert (props["first_alias"], props["last_alias"], props["town"], props["country_key"]) == ("Abu X", "El Y", "Lyon", "FRA")
-    assert "town" not in person(transform(mapping, {"pid": "1", "aliases": [], "address": "nowhere"}))
+    assert (props["first_alias"], props["last_alias"], props["locality"], props["country_key"]) == ("Abu X", "El Y", "Lyon", "FRA")
+    assert "locality" not in person(transform(mapping, {"pid": "1", "aliases": [], "address": "nowhere"}))
 
 
 def test_pick_must_be_first_last_or_a_position_and_split_needs_pick(tmp_path: Path) -> None:
@@ -317,23 +317,23 @@ def test_pick_must_be_first_last_or_a_position_and_split_needs_pick(tmp_path: Pa
 
 def test_a_ref_entity_with_properties_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidMapping, match="a ref: names an entity another table defines"):
-        mapping_of(tmp_path, "name: name", entities="""
+        mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
           other: {type: Person, ref: other_id, properties: {name: other_name}}
         """)
 
 
 def test_where_keeps_only_the_rows_of_its_kind(tmp_path: Path) -> None:
-    mapping = mapping_of(tmp_path, "name: name", top="where: {column: kind, in: [node, person]}")
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}", top="where: {column: kind, in: [node, person]}")
     sample = tmp_path / "s.csv"
     sample.write_text("kind;pid;name\nnode;1;Ana\nedge;1;2\nperson;2;Bea\n")
     report = dry_run(sample, mapping)
     assert (report.rows, report.filtered, report.entities, len(report.rejected)) == (3, 1, 2, 0)
     with pytest.raises(InvalidMapping, match="where needs exactly one of"):
-        mapping_of(tmp_path, "name: name", top="where: {column: kind}")
+        mapping_of(tmp_path, "name: {column: name, normalise: name}", top="where: {column: kind}")
 
 
 def test_a_relationship_key_from_the_source_keeps_two_same_day_calls_apart(tmp_path: Path) -> None:
-    mapping = mapping_of(tmp_path, "name: name", entities="""
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
       other: {type: Person, id: other}
     """, more="""
     relationships:
