@@ -19,11 +19,12 @@ from linkgraph.yamlines import LineDict, LineList, load_with_lines
 from linkgraph.errors import InvalidMapping
 from linkgraph.model import load_model
 
-FORMATS = ("csv", "tsv", "json", "ndjson", "xlsx")
+FORMATS = ("csv", "tsv", "json", "ndjson", "xlsx", "matrix")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 NAME_ORDERS = ("given_first", "surname_first", "auto")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region")
+READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region",
+               "skip_lines", "comment")
 TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description",
               "on_error", "where")
 TOP_KEYS = ("source", "description", "reader", "constants", "tables") + TABLE_KEYS
@@ -324,6 +325,14 @@ def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
                      + (_suggest(str(reader.get('format')), FORMATS) if reader.get("format") else ""))
     if reader.get("date_order", "dmy") not in DATE_ORDERS:
         problems.add(reader.line_of("date_order"), f"date_order must be one of {', '.join(DATE_ORDERS)}")
+    skip = reader.get("skip_lines", 0)
+    if not isinstance(skip, int) or isinstance(skip, bool) or skip < 0:
+        problems.add(reader.line_of("skip_lines"), f"skip_lines is a number of lines (0 or more), not {skip!r}")
+    if "comment" in reader and (not isinstance(reader["comment"], str) or not reader["comment"]):
+        problems.add(reader.line_of("comment"), "comment is the text comment lines start with, e.g. '#'")
+    if (reader.get("skip_lines") or reader.get("comment")) and reader.get("format") not in ("csv", "tsv", "matrix"):
+        problems.add(reader.line_of("skip_lines" if "skip_lines" in reader else "comment"),
+                     "skip_lines and comment are for csv and tsv files")
     if reader.get("name_order", "given_first") not in NAME_ORDERS:
         problems.add(reader.line_of("name_order"), f"name_order must be one of {', '.join(NAME_ORDERS)}")
     return dict(reader)

@@ -34,7 +34,8 @@ from typing import Any
 from linkgraph.ingest.chunk import Chunk
 from linkgraph.ingest.mapping import Mapping, TableSpec, check_columns
 from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
-from linkgraph.ingest.readers import Reader, SourceRow, open_reader
+from linkgraph.ingest.matrix import open_source
+from linkgraph.ingest.readers import Reader, SourceRow
 from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
 from linkgraph.files import check_output, open_private
@@ -129,7 +130,7 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
             options = dict(table.reader)
             if table.sheet:
                 options["sheet"] = table.sheet
-            reader = open_reader(file, options)
+            reader = open_source(file, options)
             if reader.columns is not None:
                 check_columns(mapping, table, reader.columns, file)
             plans.append(_Plan(file, table, reader))

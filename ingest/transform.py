@@ -22,6 +22,7 @@ from linkgraph.ingest.normalise.codes import text_of
 from linkgraph.model import load_model
 
 _CACHE_LIMIT = 200_000
+_NO_KEY = frozenset({"number"})  # normalisers whose value is its own key (no ``<property>_key``)
 
 #: Which parts of a normalised value become properties (``birth_date_year``...). Every stored property
 #: costs write time on every node, so only what resolution, search or display use is kept; a normaliser
@@ -169,7 +170,8 @@ class RowTransformer:
         plan = self._plans.get(id(specs))
         if plan is None:
             plan = self._plans[id(specs)] = [
-                _PropertyPlan(name, spec, self._evaluator(spec, True), f"{name}_key" if spec.normaliser else None,
+                _PropertyPlan(name, spec, self._evaluator(spec, True),
+                              f"{name}_key" if spec.normaliser and spec.normaliser not in _NO_KEY else None,
                               STORED_PARTS.get(spec.normaliser) if spec.normaliser else (), self._getter(spec, True))
                 for name, spec in specs.items()]
         return plan

@@ -29,7 +29,7 @@ _PROPERTY = re.compile(r"^[a-z][a-z0-9_]*$")
 IDENTITIES = ("strong", "local", "case")
 #: Property types, and the normalisers a mapping may fill each with (None: any, or none).
 PROPERTY_TYPES: dict[str, tuple[str, ...] | None] = {
-    "text": None, "number": None, "datetime": None,
+    "text": None, "number": ("number",), "datetime": None,
     "name": ("name", "name_parts"), "date": ("date",), "country": ("country",), "sex": ("sex",),
     "role": ("role",), "place": ("place",), "code": ("handling_code",),
 }

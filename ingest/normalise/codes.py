@@ -217,3 +217,34 @@ def normalise_handling_code(raw: object) -> Result:
         return Invalid(f"not a handling code (expected H0, H1, H2 or H3): {text!r}")
     code = f"H{match.group(1)}"
     return Value(key=code, display=code)
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?")
+
+
+def normalise_number(raw: object) -> Result:
+    """Read a number (a typed header's ``age:int``, a weight, a duration) as an int or a float.
+
+    Parameters
+    ----------
+    raw : object
+        ``"42"``, ``"0.75"``, ``"0,75"`` (decimal comma), ``"1e3"``, or a number from a spreadsheet.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key="42", display=42)``: ``display`` is the int or float stored; ``Invalid`` for
+        anything else (``"12 years"``, ``"1.000,5"``).
+    """
+    if isinstance(raw, bool):
+        return Invalid(f"not a number: {raw!r}")
+    if isinstance(raw, (int, float)) and raw == raw:
+        return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
+    text = text_of(raw)
+    if text is None:
+        return Invalid("empty value")
+    if not _NUMBER.fullmatch(text.lower()):
+        return Invalid(f"not a number: {text!r}")
+    plain = text.replace(",", ".")
+    number: int | float = int(plain) if plain.lstrip("+-").isdigit() else float(plain)
+    return Value(key=str(number), display=number)  # type: ignore[arg-type]

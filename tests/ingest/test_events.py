@@ -25,7 +25,7 @@ entities:
     properties:
       kind: {value: call}
       time: start
-      duration: {column: seconds}
+      duration: {column: seconds, normalise: number}
   caller: {type: Phone, key: {column: caller, normalise: phone}}
   callee: {type: Phone, key: {column: callee, normalise: phone}}
   cell:
@@ -53,7 +53,7 @@ def test_two_calls_on_one_day_stay_two_events_and_two_contacts(store_dir: Path, 
                               "RETURN c.source_id, c.duration ORDER BY c.source_id").rows
         places = store.read("MATCH (e:Event)-[:AT]->(l:Location) RETURN e.source_id ORDER BY e.source_id").rows
     assert summary.rows_rejected == 0
-    assert events == [["call/C1", "call", "30"], ["call/C2", "call", "95"], ["call/C3", "call", "12"]]
+    assert events == [["call/C1", "call", 30], ["call/C2", "call", 95], ["call/C3", "call", 12]]
     assert parties == [["callee", "+34699000111"], ["caller", "+34612345678"]]
     assert contacts == [["C1", "30"], ["C2", "95"]]  # same day, same phones: the earlier duration is kept
     assert places == [["call/C1"], ["call/C2"]]
@@ -81,3 +81,67 @@ relationships:
     assert rels == [["FAMILY_OF", "sibling", "fam:P2"], ["FAMILY_OF", "cousin", "fam:P3"],
                     ["KNOWS", None, "fam:P2"], ["KNOWS", None, "fam:P3"],
                     ["LIVES_AT", None, "FRA|lyon"], ["OWNS", None, "AB-123-CD"]]
+
+
+def test_an_adjacency_matrix_becomes_weighted_links_with_the_cell_as_provenance(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "phase1.csv").write_text(",N1,N2,N3\nN1,0,2,0\nN2,2,0,1\nN3,0,1,0\nN9,1,0,0\n")
+    (tmp_path / "m.yaml").write_text("""
+source: crimenet
+reader: {format: matrix}
+case: file
+entities:
+  a: {type: Person, id: row}
+  b: {type: Person, id: column}
+relationships:
+  - {type: KNOWS, from: a, to: b, properties: {weight: {column: weight, normalise: number}}}
+""")
+    with EmbeddedStore(store_dir) as store:
+        summary = ingest_files(store, [tmp_path / "phase1.csv"], load_mapping(str(tmp_path / "m.yaml")),
+                               rejects_path=tmp_path / "r.csv")
+        links = store.read("MATCH (a:Person)-[k:KNOWS]->(b:Person) RETURN a.source_id, b.source_id, k.weight "
+                           "ORDER BY a.source_id, b.source_id").rows
+        cell = store.query("provenance", {"key": "crimenet:N3"}).records()
+    assert links == [["N1", "N2", 2], ["N2", "N1", 2], ["N2", "N3", 1], ["N3", "N2", 1]]
+    assert summary.rows_rejected == 1  # N9 is not a column: the matrix is not square there
+    assert "N9" in (tmp_path / "r.csv").read_text()
+    assert {(c["line"], c["case_id"]) for c in cell} >= {("3:4", "phase1")}
+
+
+NEO4J_NODES = "personId:ID(Person),name,age:int,:LABEL\np1,Ana Ruiz,34,Person\np2,Bo Lind,41,Person;Suspect\n"
+NEO4J_RELS = "# neo4j-admin relationship file\n:START_ID(Person),:END_ID(Person),:TYPE,since:int\np1,p2,KNOWS,2019\np2,p1,FAMILY_OF,\np1,p7,KNOWS,2020\n"
+
+
+def test_the_neo4j_admin_import_layout_maps_without_conversion_code(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "persons.csv").write_text(NEO4J_NODES)
+    (tmp_path / "rels.csv").write_text(NEO4J_RELS)
+    (tmp_path / "m.yaml").write_text("""
+source: n4j
+reader: {format: csv, delimiter: ",", comment: "#"}
+tables:
+  persons:
+    file: "persons*.csv"
+    entities:
+      person:
+        type: Person
+        id: "personId:ID(Person)"
+        properties:
+          name: {column: name, normalise: name}
+          age: {column: "age:int", normalise: number}
+          labels: ":LABEL"
+  knows:
+    file: "rels*.csv"
+    where: {column: ":TYPE", equals: KNOWS}
+    entities:
+      a: {type: Person, ref: ":START_ID(Person)"}
+      b: {type: Person, ref: ":END_ID(Person)"}
+    relationships:
+      - {type: KNOWS, from: a, to: b, properties: {since: {column: "since:int", normalise: number}}}
+""")
+    with EmbeddedStore(store_dir) as store:
+        summary = ingest_files(store, [tmp_path / "rels.csv", tmp_path / "persons.csv"],
+                               load_mapping(str(tmp_path / "m.yaml")), rejects_path=tmp_path / "r.csv")
+        people = store.read("MATCH (p:Person) RETURN p.source_id, p.age ORDER BY p.source_id").rows
+        knows = store.read("MATCH (a)-[k:KNOWS]->(b) RETURN a.source_id, b.source_id, k.since").rows
+    assert people == [["p1", 34], ["p2", 41]]
+    assert knows == [["p1", "p2", 2019]]
+    assert (summary.rows_read, summary.rows_filtered, summary.rows_rejected) == (5, 1, 1)  # p7 is defined nowhere

@@ -348,3 +348,26 @@ def test_a_relationship_key_from_the_source_keeps_two_same_day_calls_apart(tmp_p
     keys = [out.rels[0].key for out in calls]
     assert keys[0] != keys[1] and all(k.startswith(("c1|", "c2|")) for k in keys)
     assert [out.rels[0].props["duration"] for out in calls] == ["30", "95"]
+
+
+def test_skip_lines_and_comment_leave_out_titles_and_comment_lines_keeping_line_numbers(tmp_path: Path) -> None:
+    mapping = mapping_of(tmp_path, "name: {column: name, normalise: name}")
+    mapping.tables[0].reader.update({"skip_lines": 2, "comment": "#"})
+    sample = tmp_path / "s.csv"
+    sample.write_text("Export of 2024-02-01\nsecond title line\n# header follows\npid;name\n1;Ana\n# a note\n;\n2;31/02\n")
+    report = dry_run(sample, mapping)
+    assert (report.rows, report.blank, report.entities) == (3, 1, 2)
+    assert report.quarantined[0][0] == "8"  # the name '31/02' of line 8 has no letter: kept raw
+
+
+def test_skip_lines_and_comment_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(InvalidMapping, match="skip_lines is a number of lines"):
+        load_mapping(str(_write(tmp_path, 'source: t\nreader: {format: csv, skip_lines: two}\nentities: {p: {type: Person, id: pid}}\n')))
+    with pytest.raises(InvalidMapping, match="for csv and tsv files"):
+        load_mapping(str(_write(tmp_path, 'source: t\nreader: {format: ndjson, comment: "#"}\nentities: {p: {type: Person, id: pid}}\n')))
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "raw.yaml"
+    path.write_text(text)
+    return path
