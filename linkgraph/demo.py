@@ -34,6 +34,7 @@ class DemoResult:
     rejects: list[str]
     resolution: ResolveSummary
     status: dict[str, Any]
+    quarantined: int = 0  # bad values of stored rows (an impossible birth date), kept raw
 
 
 def run_demo(out_dir: Path, user: str = "demo") -> DemoResult:
@@ -50,7 +51,7 @@ def run_demo(out_dir: Path, user: str = "demo") -> DemoResult:
         status = status_report(store)
     return DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
                       sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
-                      resolution, status)
+                      resolution, status, sum(s.values_quarantined for s in summaries))
 
 
 def cross_case_matches(store_dir: Path, limit: int = 5) -> list:

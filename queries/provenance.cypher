@@ -1,8 +1,9 @@
 // description: Where an entity came from: every source record that asserted it (source, file, line, record id, case, run, time).
 // param key: str - the entity key, e.g. passport|ESP|X1234567 or es-cnp:P00017
+// param label: str? - only the entity of this label (keys are unique per label: a person and an offence of one source may share a key), e.g. Person
 // example: linkgraph query provenance -p key=passport|ESP|X1234567
 MATCH (n {key: $key})
-WHERE NOT n:Record
+WHERE NOT n:Record AND ($label IS NULL OR $label IN labels(n))
 UNWIND n.records AS record_key
 MATCH (r:Record {key: record_key})
 OPTIONAL MATCH (run:IngestRun {key: r.run})

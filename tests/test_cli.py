@@ -29,7 +29,7 @@ def test_ingest_with_rejected_rows_exits_3_and_status_counts_what_was_stored(pyt
     done = run(python, "--store", str(store_dir), "ingest", str(FIXTURES / "persons.csv"),
                "--mapping", str(FIXTURES / "persons.yaml"), "--rejects", str(rejects))
     assert done.returncode == 3
-    assert "5 rows read" in done.stdout and "2 rejected, 1 bad values kept raw or dropped" in done.stdout
+    assert "5 rows read" in done.stdout and "2 rejected, 1 bad value kept raw or dropped" in done.stdout
     assert str(rejects) in done.stderr
     assert "Traceback" not in done.stderr
     report = json.loads(run(python, "--store", str(store_dir), "status", "--json").stdout)

@@ -29,7 +29,7 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 @click.option("--source", "source", default=None, help="Source name instead of the mapping's (one mapping, several systems).")
 @click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
 @click.option("--rejects", "rejects", type=click.Path(path_type=Path), default=None,
-              help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv;"
+              help="Where bad rows and values go (CSV: file, line, field, reason, action, raw). Default: linkgraph-rejects-<run>.csv;"
                    " with --manifest, a directory for rejects-<source>.csv files.")
 @pass_context
 def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, manifest: Path | None, case_id: str | None,
@@ -57,7 +57,8 @@ def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, mani
         click.echo(f"ingested {count} file{'s' if count != 1 else ''} with {summary.source}: "
                    f"{summary.rows_read:,} rows read, {summary.entities_written:,} entities and "
                    f"{summary.relationships_written:,} relationships written, {summary.rows_rejected:,} rejected"
-                   + (f", {summary.values_quarantined:,} bad values kept raw or dropped" if summary.values_quarantined else "")
+                   + (f", {summary.values_quarantined:,} bad value{'s' if summary.values_quarantined != 1 else ''} kept raw or dropped"
+                      if summary.values_quarantined else "")
                    + (f", {summary.rows_blank:,} blank" if summary.rows_blank else "")
                    + (f", {summary.rows_filtered:,} left out by where:" if summary.rows_filtered else "")
                    + f" ({summary.seconds:.1f} s, {rate:,.0f} rows/s, run {summary.run_id})")

@@ -145,3 +145,63 @@ tables:
     assert people == [["p1", 34], ["p2", 41]]
     assert knows == [["p1", "p2", 2019]]
     assert (summary.rows_read, summary.rows_filtered, summary.rows_rejected) == (5, 1, 1)  # p7 is defined nowhere
+
+
+def test_a_key_two_labels_share_is_told_apart_by_the_label_parameter(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "rows.csv").write_text("id,name,kind\n275,Ana Ruiz,theft\n")
+    (tmp_path / "m.yaml").write_text("""
+source: src
+reader: {format: csv}
+entities:
+  person: {type: Person, id: id, properties: {name: {column: name, normalise: name}}}
+  offence: {type: Offence, id: id, properties: {offence_type: kind}}
+relationships:
+  - {type: INVOLVED_IN, from: person, to: offence, properties: {role: {value: suspect}}}
+""")
+    with EmbeddedStore(store_dir) as store:
+        ingest_files(store, [tmp_path / "rows.csv"], load_mapping(str(tmp_path / "m.yaml")), rejects_path=tmp_path / "r.csv")
+        both = store.query("provenance", {"key": "src:275"}).records()
+        person = store.query("provenance", {"key": "src:275", "label": "Person"}).records()
+        links = store.query("relationship_provenance", {"key": "src:275", "label": "Offence"}).records()
+    assert sorted(r["label"] for r in both) == ["Offence", "Person"]
+    assert [r["label"] for r in person] == ["Person"] and person[0]["line"] == "2"
+    assert [(r["relationship"], r["other"]) for r in links] == [("INVOLVED_IN", "src:275")]
+
+
+def test_a_call_in_one_file_and_its_two_ends_in_two_others_make_one_event(store_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "calls.csv").write_text("call_id,start,seconds\nK1,2024-02-01 08:10,30\nK2,2024-02-01 09:00,5\n")
+    (tmp_path / "callers.csv").write_text("call_id,number\nK1,+34 612 345 678\nK2,+34 612 345 678\nK9,+34 600 000 000\n")
+    (tmp_path / "callees.csv").write_text("call_id,number\nK1,+34 699 000 111\nK2,+34 655 000 222\n")
+    (tmp_path / "m.yaml").write_text("""
+source: telco
+reader: {format: csv}
+tables:
+  calls:
+    file: "calls.csv"
+    entities:
+      call:
+        type: Event
+        id: call_id
+        properties: {kind: {value: call}, time: start, duration: {column: seconds, normalise: number}}
+  callers:
+    file: "callers.csv"
+    entities:
+      call: {type: Event, ref: call_id}
+      phone: {type: Phone, key: {column: number, normalise: phone}}
+    relationships:
+      - {type: TOOK_PART_IN, from: phone, to: call, properties: {role: {value: caller}}}
+  callees:
+    file: "callees.csv"
+    entities:
+      call: {type: Event, ref: call_id}
+      phone: {type: Phone, key: {column: number, normalise: phone}}
+    relationships:
+      - {type: TOOK_PART_IN, from: phone, to: call, properties: {role: {value: callee}}}
+""")
+    files = [tmp_path / name for name in ("callees.csv", "callers.csv", "calls.csv")]
+    with EmbeddedStore(store_dir) as store:
+        summary = ingest_files(store, files, load_mapping(str(tmp_path / "m.yaml")), rejects_path=tmp_path / "r.csv")
+        calls = store.read("MATCH (a:Phone)-[:TOOK_PART_IN {role: 'caller'}]->(e:Event)<-[:TOOK_PART_IN {role: 'callee'}]-(b:Phone) "
+                           "RETURN e.source_id, e.duration, a.key, b.key ORDER BY e.source_id").rows
+    assert calls == [["K1", 30, "+34612345678", "+34699000111"], ["K2", 5, "+34612345678", "+34655000222"]]
+    assert summary.rows_rejected == 1  # K9: no such call
