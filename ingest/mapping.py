@@ -176,13 +176,13 @@ def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any], o
 
 
 def _identity(spec: FieldSpec, what: str, optional: bool, problems: _Problems) -> FieldSpec:
-    """An identifying field rejects its row on a bad value; an optional entity may instead be dropped."""
+    """An identifying field rejects its row on a bad value; an optional or foreach entity may instead be dropped."""
     if spec.on_error in (None, "reject_row"):
         return replace(spec, on_error="reject_row")
     if spec.on_error == "drop_field" and optional:
         return spec
     problems.add(spec.line, f"{what}: a bad value in a field that identifies an entity rejects the row"
-                 + ("" if optional else "; on_error: drop_field is only for an optional: true entity")
+                 + ("" if optional else "; on_error: drop_field is only for an optional: true or foreach entity")
                  + f", so on_error: {spec.on_error} cannot be used here")
     return replace(spec, on_error="reject_row")
 
@@ -225,7 +225,7 @@ def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict
     if ident is None:
         return None
     optional = bool(raw.get("optional", False))
-    ident = _identity(ident, f"entity {name!r} {mode}", optional, problems)
+    ident = _identity(ident, f"entity {name!r} {mode}", optional or foreach is not None, problems)
     return EntitySpec(name, label, mode, ident, raw.line, foreach, optional, properties)
 
 

@@ -34,7 +34,7 @@ class DemoResult:
     rejects: list[str]
     resolution: ResolveSummary
     status: dict[str, Any]
-    quarantined: int = 0  # bad values of stored rows (an impossible birth date), kept raw
+    quarantined: int = 0  # bad values of stored rows (an impossible birth date, a bad phone), kept raw or dropped
 
 
 def run_demo(out_dir: Path, user: str = "demo") -> DemoResult:

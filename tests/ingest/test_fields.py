@@ -85,7 +85,7 @@ def test_a_field_that_identifies_an_entity_always_rejects_the_row(tmp_path: Path
         mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
           phone: {type: Phone, key: {column: tel, normalise: phone, on_error: keep_raw}}
         """)
-    with pytest.raises(InvalidMapping, match="only for an optional: true entity"):
+    with pytest.raises(InvalidMapping, match="only for an optional: true or foreach entity"):
         mapping_of(tmp_path, "name: {column: name, normalise: name}", entities="""
           phone: {type: Phone, key: {column: tel, normalise: phone, on_error: drop_field}}
         """)
