@@ -98,7 +98,7 @@ def mapping() -> None:
 def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str | None, constants: tuple[str, ...]) -> None:
     """Validate MAPPING, and try it on the first rows of SAMPLE without writing anything."""
     from linkgraph.ingest.mapping import load_mapping, with_overrides
-    from linkgraph.ingest.pipeline import dry_run
+    from linkgraph.ingest.dry_run import dry_run
 
     loaded = with_overrides(load_mapping(mapping_name), source, parse_params(constants, typed=False))
     tables = ", ".join(t.name for t in loaded.tables)

@@ -10,7 +10,8 @@ import pytest
 
 from linkgraph.errors import InvalidMapping
 from linkgraph.ingest.mapping import load_mapping
-from linkgraph.ingest.pipeline import dry_run, ingest_files
+from linkgraph.ingest.dry_run import dry_run
+from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.store.embedded import EmbeddedStore
 
