@@ -100,7 +100,7 @@ def run_baseline(manifest: Path, backends: Backends, backend: str, in_transactio
                 nodes, rels, count = defaultdict(list), defaultdict(list), 0
                 for row in plan.reader.rows():
                     rows_done += 1
-                    out = None if row.problem else transformer.transform(row.record)
+                    out = None if row.problem or row.blank else transformer.transform(row.record)
                     if out is None or isinstance(out, Rejection):
                         continue
                     for n in out.nodes:

@@ -18,7 +18,6 @@ from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
 from linkgraph.store.base import NodeId, Store
 
-REFERENCE_LABELS = frozenset(e.label for e in load_model().entities.values() if e.reference)
 PROVENANCE_LISTS = ("records", "cases")
 _CREATE_ATTEMPTS = 3
 
@@ -30,6 +29,8 @@ class Chunk:
     references of link-table rows, and the handles of the stored entities those rows name."""
 
     def __init__(self) -> None:
+        # labels without provenance lists: the model's ``reference`` (a model extension may add some)
+        self.reference = frozenset(e.label for e in load_model().entities.values() if e.reference)
         self.nodes: dict[NodeRef, dict[str, Any]] = {}
         self.rels: dict[tuple[str, str, str, str, str, str], dict[str, Any]] = {}
         self.records: list[dict[str, Any]] = []
@@ -44,12 +45,12 @@ class Chunk:
                 known = self.case_refs.setdefault((label, key), [])
                 if case not in known:
                     known.append(case)
-        nodes = self.nodes
+        nodes, reference = self.nodes, self.reference
         for node in output.nodes:
             ident = (node.label, node.key)
             entry = nodes.get(ident)
             if entry is None:
-                if node.label in REFERENCE_LABELS:  # no provenance lists: see the model's ``reference``
+                if node.label in reference:  # no provenance lists: see the model's ``reference``
                     nodes[ident] = {"key": node.key, "props": node.props}
                 else:
                     nodes[ident] = {"key": node.key, "props": node.props, "records": [record_key],
@@ -81,7 +82,7 @@ class Chunk:
         for (label, _), entry in self.nodes.items():
             by_label[label].append(entry)
         for label, entries in by_label.items():
-            lists = () if label in REFERENCE_LABELS else PROVENANCE_LISTS
+            lists = () if label in self.reference else PROVENANCE_LISTS
             write_label(store, label, [_flat(entry, lists) for entry in entries], lists, handles, created)
         self._write_relationships(store, handles, created)
         store.add_cases_by_id([[handles[ident], cases] for ident, cases in self.case_refs.items() if ident in handles])

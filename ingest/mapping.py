@@ -8,66 +8,30 @@ documented in ``docs/mapping.md``; ``mappings/`` holds the shipped ones.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from linkgraph.ingest.normalise import NORMALISERS
+from linkgraph.ingest.fields import DEFAULT_ON_ERROR, ON_ERROR, FieldSpec, parse_field, property_problem, suggest
 from linkgraph.yamlines import LineDict, LineList, load_with_lines
 from linkgraph.errors import InvalidMapping
 from linkgraph.model import load_model
 
-FORMATS = ("csv", "tsv", "json", "ndjson", "xlsx")
+FORMATS = ("csv", "tsv", "json", "ndjson", "xlsx", "matrix")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 NAME_ORDERS = ("given_first", "surname_first", "auto")
-_TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # stored as is on both backends
-FIELD_KINDS = ("column", "const", "value", "template", "item", "position")
-READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region")
-TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description")
+READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region",
+               "skip_lines", "comment")
+TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description",
+              "on_error", "where")
 TOP_KEYS = ("source", "description", "reader", "constants", "tables") + TABLE_KEYS
 ENTITY_KEYS = ("type", "id", "key", "ref", "foreach", "optional", "properties")
-RELATIONSHIP_KEYS = ("type", "from", "to", "properties")
-FIELD_KEYS = FIELD_KINDS + ("normalise", "options", "required", "split")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """Where a value comes from (one of column, const, value, template, item, position) and how it is cleaned."""
-
-    kind: str
-    ref: Any
-    line: int
-    normaliser: str | None = None
-    options: dict[str, Any] = field(default_factory=dict)  # option name -> literal or FieldSpec
-    required: bool = False
-
-    def columns(self) -> list[str]:
-        """Columns this field (and its options) read."""
-        found = []
-        if self.kind == "column":
-            found.append(self.ref)
-        elif self.kind == "template":
-            found.extend(_TEMPLATE_FIELD.findall(self.ref))
-        for option in self.options.values():
-            if isinstance(option, FieldSpec):
-                found.extend(option.columns())
-        return found
-
-    @property
-    def label(self) -> str:
-        """How the rejects file names this field: its column, or a description of the constant."""
-        if self.kind == "column":
-            return str(self.ref)
-        if self.kind == "template":
-            return ",".join(_TEMPLATE_FIELD.findall(self.ref)) or "template"
-        if self.kind == "item":
-            return "(list item)"
-        return f"{self.kind}:{self.ref}"
+RELATIONSHIP_KEYS = ("type", "from", "to", "key", "properties")
+WHERE_KEYS = ("column", "equals", "in", "not_equals")
 
 
 @dataclass(frozen=True)
@@ -102,6 +66,16 @@ class RelationshipSpec:
     target: str
     line: int
     properties: dict[str, FieldSpec] = field(default_factory=dict)
+    key: FieldSpec | None = None  # the source's id of this relationship (a call id): two ids, two relationships
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Which rows of a file a table takes: those whose ``column`` is (or, with ``negate``, is not) one of ``values``."""
+
+    column: FieldSpec
+    values: frozenset[str]
+    negate: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +90,7 @@ class TableSpec:
     case: FieldSpec | None
     entities: dict[str, EntitySpec]
     relationships: list[RelationshipSpec]
+    where: RowFilter | None = None
 
     @property
     def is_link_table(self) -> bool:
@@ -125,7 +100,7 @@ class TableSpec:
     def columns(self) -> dict[str, int]:
         """Every column the table reads, with the mapping line that reads it."""
         found: dict[str, int] = {}
-        specs: list[FieldSpec] = [s for s in (self.record_id, self.case) if s]
+        specs: list[FieldSpec] = [s for s in (self.record_id, self.case, self.where and self.where.column) if s]
         for entity in self.entities.values():
             if entity.foreach and entity.foreach.split is not None:
                 found.setdefault(entity.foreach.path, entity.foreach.line)
@@ -133,6 +108,8 @@ class TableSpec:
             specs.extend(entity.properties.values())
         for relationship in self.relationships:
             specs.extend(relationship.properties.values())
+            if relationship.key is not None:
+                specs.append(relationship.key)
         for spec in specs:
             for column in spec.columns():
                 if not column.startswith("$."):
@@ -173,45 +150,20 @@ class _Problems:
 
 
 def _suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else f" (expected one of: {', '.join(map(str, choices))})"
+    return suggest(word, choices)
 
 
 def _field(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> FieldSpec | None:
-    if isinstance(raw, str):
-        return FieldSpec("column", raw, line)
-    if not isinstance(raw, LineDict):
-        problems.add(line, f"a field must be a column name or a map with one of {FIELD_KINDS}, not {raw!r}")
-        return None
-    problems.unknown_keys(raw, FIELD_KEYS, "field")
-    kinds = [k for k in FIELD_KINDS if k in raw]
-    if len(kinds) != 1:
-        problems.add(raw.line, f"a field needs exactly one of {', '.join(FIELD_KINDS)}; found {kinds or 'none'}")
-        return None
-    kind = kinds[0]
-    if kind == "const" and raw[kind] not in constants and raw[kind] != "case_id":
-        problems.add(raw.line_of(kind), f"unknown constant {raw[kind]!r}{_suggest(str(raw[kind]), list(constants) or ['case_id'])}")
-    normaliser = raw.get("normalise")
-    options: dict[str, Any] = {}
-    if normaliser is not None:
-        if normaliser not in NORMALISERS:
-            problems.add(raw.line_of("normalise"), f"unknown normaliser {normaliser!r}{_suggest(str(normaliser), NORMALISERS)}")
-        else:
-            allowed = NORMALISERS[normaliser].options
-            for name, value in (raw.get("options") or {}).items():
-                if name not in allowed:
-                    problems.add(raw["options"].line_of(name), f"normaliser {normaliser!r} has no option {name!r}"
-                                 + (_suggest(name, allowed) if allowed else " (it takes none)"))
-                    continue
-                options[name] = (_field(value, raw["options"].line_of(name), problems, constants)
-                                 if isinstance(value, LineDict) else value)
-    elif "options" in raw:
-        problems.add(raw.line_of("options"), "options are given without a normaliser")
-    return FieldSpec(kind, raw[kind], raw.line, normaliser, options, bool(raw.get("required", False)))
+    return parse_field(raw, line, problems.add, constants)
 
 
-def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any]) -> dict[str, FieldSpec]:
-    """Parse the ``properties:`` map of an entity or relationship into fields."""
+def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any], on_error: str,
+                owner: str, declared: dict[str, Any], identifying: str | None = None) -> dict[str, FieldSpec]:
+    """Parse the ``properties:`` map of an entity or relationship into fields, each with its ``on_error``.
+
+    A required property, and the ``identifying`` one (the property that tells two relationships apart),
+    reject the row on a bad value unless the field says otherwise; the others follow ``on_error``.
+    """
     properties = {}
     for prop, value in (raw.get("properties") or {}).items():
         if not _PROPERTY_NAME.match(str(prop)):
@@ -219,12 +171,29 @@ def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any]) -
                          "letters, digits and _, not starting with a digit (e.g. birth_place)")
             continue
         spec = _field(value, raw["properties"].line_of(prop), problems, constants)
+        problem = spec and property_problem(owner, str(prop), spec, declared, constants)
+        if problem:
+            problems.add(raw["properties"].line_of(prop), problem)
         if spec:
-            properties[str(prop)] = spec
+            default = "reject_row" if spec.required or prop == identifying else on_error
+            properties[str(prop)] = replace(spec, on_error=spec.on_error or default)
     return properties
 
 
-def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> EntitySpec | None:
+def _identity(spec: FieldSpec, what: str, optional: bool, problems: _Problems) -> FieldSpec:
+    """An identifying field rejects its row on a bad value; an optional or foreach entity may instead be dropped."""
+    if spec.on_error in (None, "reject_row"):
+        return replace(spec, on_error="reject_row")
+    if spec.on_error == "drop_field" and optional:
+        return spec
+    problems.add(spec.line, f"{what}: a bad value in a field that identifies an entity rejects the row"
+                 + ("" if optional else "; on_error: drop_field is only for an optional: true or foreach entity")
+                 + f", so on_error: {spec.on_error} cannot be used here")
+    return replace(spec, on_error="reject_row")
+
+
+def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict[str, Any],
+            on_error: str) -> EntitySpec | None:
     model = load_model()
     if not isinstance(raw, LineDict):
         problems.add(line, f"entity {name!r} must be a map with type and id, key or ref")
@@ -254,14 +223,19 @@ def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict
             foreach = Foreach(spec["column"], str(spec.get("split", "|")), spec.line)
         else:
             problems.add(raw.line_of("foreach"), "foreach is a JSON array path (suspects[]) or {column: X, split: '|'}")
-    properties = _properties(raw, problems, constants)
+    if mode == "ref" and raw.get("properties"):
+        problems.add(raw.line_of("properties"), f"entity {name!r}: a ref: names an entity another table defines "
+                     "and writes nothing to it, so its properties would be lost; set them in the table that defines it")
+    properties = _properties(raw, problems, constants, on_error, label, model.entity(label).properties)
     if ident is None:
         return None
-    return EntitySpec(name, label, mode, ident, raw.line, foreach, bool(raw.get("optional", False)), properties)
+    optional = bool(raw.get("optional", False))
+    ident = _identity(ident, f"entity {name!r} {mode}", optional or foreach is not None, problems)
+    return EntitySpec(name, label, mode, ident, raw.line, foreach, optional, properties)
 
 
 def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems: _Problems,
-                  constants: dict[str, Any]) -> RelationshipSpec | None:
+                  constants: dict[str, Any], on_error: str) -> RelationshipSpec | None:
     model = load_model()
     if not isinstance(raw, LineDict):
         problems.add(line, "a relationship must be a map with type, from and to")
@@ -281,11 +255,42 @@ def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems
         if entities[name].label not in allowed:
             problems.add(raw.line_of(end), f"{rel_type} cannot go {end} a {entities[name].label} (allowed: {', '.join(allowed)})")
         ends.append(name)
-    return RelationshipSpec(rel_type, ends[0], ends[1], raw.line, _properties(raw, problems, constants))
+    key = None
+    if "key" in raw:
+        key = _field(raw["key"], raw.line_of("key"), problems, constants)
+        key = key and _identity(key, f"{rel_type} key", False, problems)
+    return RelationshipSpec(rel_type, ends[0], ends[1], raw.line,
+                            _properties(raw, problems, constants, on_error, rel_type, rel.properties, rel.distinct_by), key)
+
+
+def _where(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> RowFilter | None:
+    """Parse ``where: {column: kind, equals: edge}`` (or ``in: [...]``, ``not_equals: ...``)."""
+    if not isinstance(raw, LineDict) or "column" not in raw:
+        problems.add(line, "where is a map such as {column: kind, equals: edge} (or in: [a, b], not_equals: x)")
+        return None
+    problems.unknown_keys(raw, WHERE_KEYS, "where")
+    tests = [k for k in ("equals", "in", "not_equals") if k in raw]
+    if len(tests) != 1:
+        problems.add(raw.line, "where needs exactly one of equals, in, not_equals")
+        return None
+    column = _field(raw["column"], raw.line_of("column"), problems, constants)
+    values = raw[tests[0]] if tests[0] == "in" else [raw[tests[0]]]
+    if not isinstance(values, list) or not values:
+        problems.add(raw.line_of(tests[0]), "in: is a list of values, e.g. [edge, link]")
+        return None
+    return column and RowFilter(column, frozenset(str(v) for v in values), tests[0] == "not_equals")
+
+
+def _on_error(raw: LineDict, problems: _Problems, default: str) -> str:
+    value = raw.get("on_error", default)
+    if value not in ON_ERROR:
+        problems.add(raw.line_of("on_error"), f"on_error must be one of {', '.join(ON_ERROR)}{_suggest(str(value), ON_ERROR)}")
+        return default
+    return value
 
 
 def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems,
-           constants: dict[str, Any]) -> TableSpec:
+           constants: dict[str, Any], on_error: str) -> TableSpec:
     merged_reader = {**reader, **(raw.get("reader") or {})}
     if isinstance(raw.get("reader"), LineDict):
         problems.unknown_keys(raw["reader"], READER_KEYS, "reader")
@@ -295,20 +300,24 @@ def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems
         problems.add(raw.line_of("entities"), f"table {name!r} needs an entities: map")
         raw_entities = LineDict()
         raw_entities.key_lines = {}
+    on_error = _on_error(raw, problems, on_error)
     for entity_name, spec in raw_entities.items():
-        entity = _entity(str(entity_name), spec, raw_entities.line_of(entity_name), problems, constants)
+        entity = _entity(str(entity_name), spec, raw_entities.line_of(entity_name), problems, constants, on_error)
         if entity:
             entities[str(entity_name)] = entity
     relationships = []
     raw_rels = raw.get("relationships") or LineList()
     for index, spec in enumerate(raw_rels):
-        rel = _relationship(spec, raw_rels.item_lines[index], entities, problems, constants)
+        rel = _relationship(spec, raw_rels.item_lines[index], entities, problems, constants, on_error)
         if rel:
             relationships.append(rel)
     record_id = _field(raw["record_id"], raw.line_of("record_id"), problems, constants) if "record_id" in raw else None
     case = _field(raw["case"], raw.line_of("case"), problems, constants) if "case" in raw else None
+    record_id = record_id and _identity(record_id, "record_id", False, problems)
+    case = case and _identity(case, "case", False, problems)
+    where = _where(raw["where"], raw.line_of("where"), problems, constants) if "where" in raw else None
     return TableSpec(name, raw.get("file"), raw.get("sheet") or merged_reader.get("sheet"), merged_reader,
-                     record_id, case, entities, relationships)
+                     record_id, case, entities, relationships, where)
 
 
 def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
@@ -321,6 +330,14 @@ def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
                      + (_suggest(str(reader.get('format')), FORMATS) if reader.get("format") else ""))
     if reader.get("date_order", "dmy") not in DATE_ORDERS:
         problems.add(reader.line_of("date_order"), f"date_order must be one of {', '.join(DATE_ORDERS)}")
+    skip = reader.get("skip_lines", 0)
+    if not isinstance(skip, int) or isinstance(skip, bool) or skip < 0:
+        problems.add(reader.line_of("skip_lines"), f"skip_lines is a number of lines (0 or more), not {skip!r}")
+    if "comment" in reader and (not isinstance(reader["comment"], str) or not reader["comment"]):
+        problems.add(reader.line_of("comment"), "comment is the text comment lines start with, e.g. '#'")
+    if (reader.get("skip_lines") or reader.get("comment")) and reader.get("format") not in ("csv", "tsv", "matrix"):
+        problems.add(reader.line_of("skip_lines" if "skip_lines" in reader else "comment"),
+                     "skip_lines and comment are for csv and tsv files")
     if reader.get("name_order", "given_first") not in NAME_ORDERS:
         problems.add(reader.line_of("name_order"), f"name_order must be one of {', '.join(NAME_ORDERS)}")
     return dict(reader)
@@ -352,6 +369,7 @@ def load_mapping(name_or_path: str) -> Mapping:
         problems.add(raw.line_of("source"), "source must be a short lower-case name such as es-cnp (letters, digits, - _ .)")
     constants = dict(raw.get("constants") or {})
     reader = _check_reader(raw.get("reader"), problems)
+    on_error = _on_error(raw, problems, DEFAULT_ON_ERROR)
     tables = []
     if "tables" in raw:
         for name, spec in (raw["tables"] or {}).items():
@@ -361,9 +379,9 @@ def load_mapping(name_or_path: str) -> Mapping:
             problems.unknown_keys(spec, TABLE_KEYS, "table")
             if "file" not in spec and "sheet" not in spec:
                 problems.add(spec.line, f"table {name!r} needs file: (a name pattern) or sheet:")
-            tables.append(_table(str(name), spec, reader, problems, constants))
+            tables.append(_table(str(name), spec, reader, problems, constants, on_error))
     else:
-        tables.append(_table("rows", raw, reader, problems, constants))
+        tables.append(_table("rows", raw, reader, problems, constants, on_error))
     problems.raise_if_any()
     return Mapping(source, path, constants, tables)
 

@@ -34,7 +34,8 @@ from typing import Any
 from linkgraph.ingest.chunk import Chunk
 from linkgraph.ingest.mapping import Mapping, TableSpec, check_columns
 from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
-from linkgraph.ingest.readers import Reader, SourceRow, open_reader
+from linkgraph.ingest.matrix import open_source
+from linkgraph.ingest.readers import Reader, SourceRow
 from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
 from linkgraph.files import check_output, open_private
@@ -44,7 +45,7 @@ from linkgraph.store.base import NodeId, Store
 
 CHUNK_ROWS = 5_000
 CHUNK_ITEMS = 50_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
-REJECT_COLUMNS = ["file", "line", "field", "reason", "raw"]
+REJECT_COLUMNS = ["file", "line", "field", "reason", "action", "raw"]
 
 #: Answers a link table's question: of these keys per label, which does the store hold (with their handles)?
 _Lookup = Callable[[dict[str, set[str]]], dict[str, dict[str, NodeId]]]
@@ -59,6 +60,9 @@ class IngestSummary:
     source: str = ""
     rows_read: int = 0
     rows_rejected: int = 0
+    rows_blank: int = 0  # rows with no value at all (only separators), counted in rows_read
+    rows_filtered: int = 0  # rows a table's where: left out, counted in rows_read
+    values_quarantined: int = 0  # bad values of stored rows, kept raw or dropped (a rejects line each)
     entities_written: int = 0
     relationships_written: int = 0
     rejects_path: str | None = None
@@ -72,23 +76,30 @@ def new_run_id() -> str:
 
 
 class _Rejects:
-    """The rejects file, created on the first bad row only."""
+    """The rejects file, created on the first bad row or value only; also counts blank and filtered rows."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.count = 0
+        self.values = 0
+        self.blank = 0
+        self.filtered = 0
         self._handle: Any = None
         self._writer: Any = None
 
-    def add(self, file: Path, row: SourceRow, field_name: str, reason: str) -> None:
+    def add(self, file: Path, row: SourceRow, field_name: str, reason: str, action: str = "reject_row") -> None:
+        """Write one line: a rejected row (``action`` reject_row), or a bad value of a stored row."""
         if self._writer is None:
             self._handle = open_private(self.path)
             self._writer = csv.writer(self._handle)
             self._writer.writerow(REJECT_COLUMNS)
         raw = json.dumps(row.record, ensure_ascii=False, default=str)
-        row_out = [str(file), row.locator, field_name, reason, raw]  # lone surrogates written as \udXXX, cells inert
+        row_out = [str(file), row.locator, field_name, reason, action, raw]  # lone surrogates written as \udXXX, cells inert
         self._writer.writerow(csv_row([c.encode("utf-8", "backslashreplace").decode("utf-8") for c in row_out]))
-        self.count += 1
+        if action == "reject_row":
+            self.count += 1
+        else:
+            self.values += 1
 
     def close(self) -> None:
         if self._handle is not None:
@@ -121,7 +132,7 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
             options = dict(table.reader)
             if table.sheet:
                 options["sheet"] = table.sheet
-            reader = open_reader(file, options)
+            reader = open_source(file, options)
             if reader.columns is not None:
                 check_columns(mapping, table, reader.columns, file)
             plans.append(_Plan(file, table, reader))
@@ -167,9 +178,10 @@ def ingest_files(
         _write_prepared(store, summary, progress, functools.partial(
             _prepared_chunks, plans, mapping, case, run_id, rejects, chunk_rows),
             use_process=reader_process and fork_safe())
-        summary.rejects_path = str(rejects.path) if summary.rows_rejected else None
+        summary.rejects_path = str(rejects.path) if summary.rows_rejected or summary.values_quarantined else None
         summary.seconds = time.monotonic() - started
         final.update({"rows_read": summary.rows_read, "rows_rejected": summary.rows_rejected,
+                      "rows_blank": summary.rows_blank, "values_quarantined": summary.values_quarantined,
                       "rejects_file": summary.rejects_path or ""})
     return summary
 
@@ -201,6 +213,7 @@ class _Prepared:
     rows: int
     rejected: int
     link_table: bool
+    counts: tuple[int, int, int] = (0, 0, 0)  # blank rows, filtered rows, quarantined values so far
 
 
 def _write_prepared(store: Store, summary: IngestSummary, progress: Callable[[int], None] | None,
@@ -215,6 +228,7 @@ def _write_prepared(store: Store, summary: IngestSummary, progress: Callable[[in
             writer.put(prepared.chunk)
             summary.rows_read += prepared.rows
             summary.rows_rejected = prepared.rejected
+            summary.rows_blank, summary.rows_filtered, summary.values_quarantined = prepared.counts
             summary.per_file[prepared.file] = summary.per_file.get(prepared.file, 0) + prepared.rows
             if progress:
                 progress(prepared.rows)
@@ -256,7 +270,8 @@ def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run
             transformer = RowTransformer(mapping, plan.table, case)
             for read, good in _transformed(plan, transformer, rejects, chunk_rows):
                 chunk = _prepare_chunk(plan, mapping, good, rejects, run_id, lookup)
-                yield _Prepared(chunk, str(plan.file), read, rejects.count, plan.table.is_link_table)
+                yield _Prepared(chunk, str(plan.file), read, rejects.count, plan.table.is_link_table,
+                                (rejects.blank, rejects.filtered, rejects.values))
             transformer.close()
             if hasattr(plan.reader, "close"):
                 plan.reader.close()
@@ -329,13 +344,19 @@ def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects,
     read = items = 0
     for row in plan.reader.rows():
         read += 1
-        if row.problem:
+        if row.blank:
+            rejects.blank += 1
+        elif row.problem:
             rejects.add(plan.file, row, "(row)", row.problem)
         else:
             outcome = transformer.transform(row.record)
-            if isinstance(outcome, Rejection):
+            if outcome is None:
+                rejects.filtered += 1
+            elif isinstance(outcome, Rejection):
                 rejects.add(plan.file, row, outcome.field, outcome.reason)
             else:
+                for field_name, reason, action in outcome.notes:
+                    rejects.add(plan.file, row, field_name, reason, action)
                 good.append((row, outcome))
                 items += len(outcome.nodes) + len(outcome.rels)
         if read >= chunk_rows or items >= CHUNK_ITEMS:
@@ -386,34 +407,3 @@ def _check_references(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow,
         for label, key, _ in output.refs:
             handles[(label, key)] = known[label][key]
     return kept
-
-
-@dataclass
-class DryRun:
-    """What a mapping would do with a sample: counts and the rows it would reject."""
-
-    rows: int = 0
-    entities: int = 0
-    relationships: int = 0
-    rejected: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def dry_run(file: Path, mapping: Mapping, limit: int = 1000) -> DryRun:
-    """Read and transform up to ``limit`` rows of ``file`` through ``mapping``; write nothing.
-
-    References to other tables cannot be checked without a store and are not reported.
-    """
-    report = DryRun()
-    for plan in plan_ingest([file], mapping):
-        transformer = RowTransformer(mapping, plan.table)
-        for row in plan.reader.rows():
-            if report.rows >= limit:
-                break
-            report.rows += 1
-            outcome = Rejection("(row)", row.problem) if row.problem else transformer.transform(row.record)
-            if isinstance(outcome, Rejection):
-                report.rejected.append((row.locator, outcome.field, outcome.reason))
-            else:
-                report.entities += len(outcome.nodes)
-                report.relationships += len(outcome.rels)
-    return report

@@ -52,6 +52,7 @@ class SourceRow:
     record: dict[str, Any]
     problem: str | None = None
     raw: str | None = None  # the row's text as read, when the format has one (fingerprints the record)
+    blank: bool = False  # a row with no value at all (only separators): counted, never transformed
 
 
 def detect_encoding(path: Path, declared: str | None) -> tuple[str, str]:
@@ -129,14 +130,45 @@ class Reader:
         raise NotImplementedError
 
 
+class _Lines:
+    """The lines of a text file, with the first ``skip`` lines and lines starting with ``comment`` blanked.
+
+    Blanked lines are handed on as empty lines (so the csv module's line numbers stay those of the
+    file) and remembered in ``dropped``, so the reader leaves them out instead of counting them blank.
+    """
+
+    def __init__(self, handle: Any, skip: int, comment: str | None) -> None:
+        self.handle, self.skip, self.comment = handle, skip, comment
+        self.dropped: set[int] = set()
+        self.number = 0
+        self.active = bool(skip or comment)  # else read the file itself (no per-line step in Python)
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.handle:
+            self.number += 1
+            if self.number <= self.skip or (self.comment and line.lstrip().startswith(self.comment)):
+                self.dropped.add(self.number)
+                yield "\n"
+            else:
+                yield line
+
+
 class CsvReader(Reader):
-    """Delimited text: delimiter declared or sniffed among , ; tab |; the first row is the header."""
+    """Delimited text: delimiter declared or sniffed among , ; tab |; the first row is the header.
+
+    ``skip_lines: N`` leaves out the first N lines (a title above the header); ``comment: "#"`` leaves
+    out lines that start with it, wherever they are.
+    """
+
+    def _lines(self, handle: Any) -> _Lines:
+        return _Lines(handle, int(self.options.get("skip_lines") or 0), self.options.get("comment") or None)
 
     def check(self) -> None:
         super().check()
         self.encoding, self.errors = detect_encoding(self.path, self.options.get("encoding"))
         with self.path.open(encoding=self.encoding, errors=self.errors, newline="") as handle:
-            sample = handle.read(64 * 1024)
+            lines = self._lines(handle)
+            sample = "".join(line for line, _ in zip(lines, range(2000)) if lines.number not in lines.dropped)
         declared = self.options.get("delimiter") or ("\t" if self.options.get("format") == "tsv" else None)
         if declared:
             self.delimiter = declared
@@ -158,8 +190,11 @@ class CsvReader(Reader):
 
     def rows(self) -> Iterator[SourceRow]:
         with self.path.open(encoding=self.encoding, errors=self.errors, newline="") as handle:
-            reader = csv.reader(handle, delimiter=self.delimiter)
-            next(reader, None)
+            lines = self._lines(handle)
+            reader = csv.reader(lines if lines.active else handle, delimiter=self.delimiter)
+            header = next(reader, None)
+            while header == [] and reader.line_num in lines.dropped:  # skipped lines above the header
+                header = next(reader, None)
             previous = reader.line_num
             width = len(self.columns or [])
             while True:
@@ -172,7 +207,10 @@ class CsvReader(Reader):
                     yield SourceRow(str(start), {"_fields": []}, f"unreadable row: {error}")
                     continue
                 start, previous = previous + 1, reader.line_num
+                if not fields and start in lines.dropped:
+                    continue
                 if not fields or all(not f.strip() for f in fields):
+                    yield SourceRow(str(start), {}, None, None, True)
                     continue
                 raw = "\x1f".join(fields)
                 problem = None if len(fields) == width else f"row has {len(fields)} fields, the header has {width}"
@@ -328,6 +366,7 @@ class XlsxReader(Reader):
         next(rows, None)
         for number, values in enumerate(rows, start=2):
             if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                yield SourceRow(f"{self.sheet}:{number}", {}, None, None, True)
                 continue
             # calamine's strings are valid Unicode: only their length and NUL characters need a look
             texts = [v for v in values if type(v) is str]

@@ -9,20 +9,21 @@ to every suspect of it.
 
 from __future__ import annotations
 
-import string
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from linkgraph.ingest.fields import FieldSpec
+from linkgraph.ingest.getters import Getter, getter, lookup, mapped
 from linkgraph.ingest.limits import MAX_FOREACH_ITEMS, MAX_ROW_PAIRS
-from linkgraph.ingest.mapping import EntitySpec, FieldSpec, Mapping, TableSpec
+from linkgraph.ingest.mapping import EntitySpec, Mapping, TableSpec
 from linkgraph.ingest.normalise import NORMALISERS, Invalid, Value
 from linkgraph.ingest.normalise.codes import text_of
 from linkgraph.model import load_model
 
-_MISSING = object()
-_FORMATTER = string.Formatter()
 _CACHE_LIMIT = 200_000
+_NO_KEY = frozenset({"number"})  # normalisers whose value is its own key (no ``<property>_key``)
 
 #: Which parts of a normalised value become properties (``birth_date_year``...). Every stored property
 #: costs write time on every node, so only what resolution, search or display use is kept; a normaliser
@@ -70,6 +71,7 @@ class RowOutput:
     case_id: str | None = None
     record_id: str | None = None
     refs: list[tuple[str, str, str]] = field(default_factory=list)  # (label, key, field label)
+    notes: list[tuple[str, str, str]] = field(default_factory=list)  # bad values kept or dropped: (field, reason, action)
 
 
 @dataclass
@@ -87,28 +89,6 @@ class _Instance:
     key: str = ""
 
 
-def _lookup(scopes: tuple[Any, ...], path: str) -> Any:
-    if path.startswith("$."):
-        chain, path = scopes[:1], path[2:]
-    else:
-        chain = tuple(reversed(scopes))
-    for scope in chain:
-        if not isinstance(scope, dict):
-            continue
-        if path in scope:  # flat records: a column name may itself contain dots
-            return scope[path]
-        value: Any = scope
-        for part in path.split("."):
-            if isinstance(value, dict) and part in value:
-                value = value[part]
-            else:
-                value = _MISSING
-                break
-        if value is not _MISSING:
-            return value
-    return None
-
-
 def _compatible(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]) -> bool:
     """True when two instances agree on every array both descend through (different arrays: independent)."""
     for (name_a, index_a), (name_b, index_b) in zip(a, b):
@@ -122,11 +102,12 @@ def _compatible(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]) 
 class _PropertyPlan:
     """One field of an entity's or relationship's properties, compiled: its closure and property names."""
 
-    __slots__ = ("name", "spec", "evaluate", "key_name", "keep", "_part_names")
+    __slots__ = ("name", "spec", "evaluate", "key_name", "keep", "raw", "raw_name", "_part_names")
 
     def __init__(self, name: str, spec: FieldSpec, evaluate: Callable[..., Value | Invalid | None],
-                 key_name: str | None, keep: tuple[str, ...] | None) -> None:
+                 key_name: str | None, keep: tuple[str, ...] | None, raw: Getter) -> None:
         self.name, self.spec, self.evaluate, self.key_name, self.keep = name, spec, evaluate, key_name, keep
+        self.raw, self.raw_name = raw, f"{name}_raw"
         self._part_names: dict[str, str] = {}
 
     def part_name(self, part: str) -> str:
@@ -159,7 +140,7 @@ class RowTransformer:
         self.order = self._entity_order()
         # Normalisers are pure, and countries, places, dates, roles repeat across rows: remember results.
         self._cache: dict[tuple[Any, ...], Value | Invalid] = {}
-        self._compiled: dict[int, Callable[..., Value | Invalid | None]] = {}
+        self._compiled: dict[tuple[int, bool], Callable[..., Value | Invalid | None]] = {}
         self._plans: dict[int, list[_PropertyPlan]] = {}
 
     def close(self) -> None:
@@ -177,10 +158,11 @@ class RowTransformer:
         """Evaluate a field: None when empty, else the normaliser's ``Value`` or ``Invalid``."""
         return self._evaluator(spec)(scopes, position)
 
-    def _evaluator(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
-        evaluate = self._compiled.get(id(spec))
+    def _evaluator(self, spec: FieldSpec, lenient: bool = False) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
+        """The compiled closure of ``spec``; ``lenient`` (properties) lets a template skip its empty parts."""
+        evaluate = self._compiled.get((id(spec), lenient))
         if evaluate is None:
-            evaluate = self._compiled[id(spec)] = self._compile(spec)
+            evaluate = self._compiled[(id(spec), lenient)] = self._compile(spec, lenient)
         return evaluate
 
     def _plan(self, specs: dict[str, FieldSpec]) -> list[_PropertyPlan]:
@@ -189,55 +171,29 @@ class RowTransformer:
         plan = self._plans.get(id(specs))
         if plan is None:
             plan = self._plans[id(specs)] = [
-                _PropertyPlan(name, spec, self._evaluator(spec), f"{name}_key" if spec.normaliser else None,
-                              STORED_PARTS.get(spec.normaliser) if spec.normaliser else ())
+                _PropertyPlan(name, spec, self._evaluator(spec, True),
+                              f"{name}_key" if spec.normaliser and spec.normaliser not in _NO_KEY else None,
+                              STORED_PARTS.get(spec.normaliser) if spec.normaliser else (), self._getter(spec, True))
                 for name, spec in specs.items()]
         return plan
 
-    def _getter(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Any]:
-        kind, ref = spec.kind, spec.ref
-        if kind == "column":
-            if ref.startswith("$.") or "." in ref:
-                return lambda scopes, position: _lookup(scopes, ref)
+    def _getter(self, spec: FieldSpec, lenient: bool = False) -> Getter:
+        """The raw value of a field (before map and normaliser)."""
+        return getter(spec, self.constants, lenient)
 
-            def column(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Any:
-                last = scopes[-1]
-                if type(last) is dict and ref in last:  # the common case: a flat record
-                    return last[ref]
-                return _lookup(scopes, ref)
-            return column
-        if kind == "const":
-            constant = self.constants.get(ref)
-            return lambda scopes, position: constant
-        if kind == "value":
-            return lambda scopes, position: ref
-        if kind == "item":
-            return lambda scopes, position: scopes[-1]
-        if kind == "position":
-            return lambda scopes, position: position[-1][1] + 1 if position else None
-        parts = list(_FORMATTER.parse(ref))
-
-        def template(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Any:
-            pieces = []
-            for literal, name, _, _ in parts:
-                pieces.append(literal)
-                if name is not None:
-                    text = text_of(_lookup(scopes, name))
-                    if text is None:
-                        return None
-                    pieces.append(text)
-            return "".join(pieces)
-        return template
-
-    def _compile(self, spec: FieldSpec) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
+    def _compile(self, spec: FieldSpec, lenient: bool = False) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
         """Turn a field into one closure, so the per-row work is a lookup and a cached normaliser call."""
-        get = self._getter(spec)
+        get = self._getter(spec, lenient)
+        if spec.value_map is not None:
+            get = mapped(get, spec)
         if spec.normaliser is None:
             def plain(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
                 raw = get(scopes, position)
                 kind = type(raw)
                 if raw is None or (kind is float and raw != raw):
                     return None
+                if kind is Invalid:
+                    return raw
                 if kind in (bool, int, float):
                     return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
                 if kind in (list, dict):
@@ -254,12 +210,18 @@ class RowTransformer:
             else:
                 static[name] = option
         func, name_, cache = normaliser.func, spec.normaliser, self._cache
+        parts = [(name, option) for name, option in dynamic if name in normaliser.parts]
 
         def normalised(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
             raw = get(scopes, position)
             kind = type(raw)
             if raw is None or (kind is str and (not raw or raw.isspace())) or (kind is float and raw != raw):
-                return None
+                # empty: unless a part of the value (a surname beside an empty given name) is there
+                if not parts or all(self.value(option, scopes, position) is None for _, option in parts):
+                    return None
+                raw = None
+            elif kind is Invalid:
+                return raw
             options = static
             if dynamic:
                 options = dict(static)
@@ -286,7 +248,7 @@ class RowTransformer:
         if foreach is None:
             return [_Instance((), (record,))]
         if foreach.split is not None:
-            text = text_of(_lookup((record,), foreach.path))
+            text = text_of(lookup((record,), foreach.path))
             items = [item.strip() for item in (text or "").split(foreach.split) if item.strip()]
             if len(items) > MAX_FOREACH_ITEMS:
                 return Invalid(f"{foreach.path}: more than {MAX_FOREACH_ITEMS:,} elements in one row (the limit)")
@@ -314,7 +276,8 @@ class RowTransformer:
                 return Invalid(f"{foreach.path}: more than {MAX_FOREACH_ITEMS:,} elements in one row (the limit)")
         return instances
 
-    def _properties(self, specs: dict[str, FieldSpec], instance: _Instance, problems: list[tuple[str, str]]) -> dict[str, Any]:
+    def _properties(self, specs: dict[str, FieldSpec], instance: _Instance, problems: list[tuple[str, str]],
+                    out: RowOutput) -> dict[str, Any]:
         props: dict[str, Any] = {}
         scopes, position = instance.scopes, instance.position
         for field in self._plan(specs):
@@ -324,7 +287,18 @@ class RowTransformer:
                     problems.append((field.spec.label, f"missing required value for {field.name}"))
                 continue
             if type(result) is Invalid:
-                problems.append((field.spec.label, result.reason))
+                action = field.spec.on_error or "reject_row"
+                if action == "reject_row":
+                    problems.append((field.spec.label, result.reason))
+                    continue
+                if action == "keep_raw":
+                    raw = field.raw(scopes, position)
+                    text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=str)
+                    props[field.raw_name] = text
+                    action = f"keep_raw: stored as {field.raw_name}"
+                else:
+                    action = f"drop_field: {field.name} not stored"
+                out.notes.append((field.spec.label, result.reason, action))
                 continue
             props[field.name] = result.display
             if field.key_name is None:
@@ -337,11 +311,18 @@ class RowTransformer:
                     props[field.part_name(part)] = part_value
         return props
 
-    def transform(self, record: dict[str, Any]) -> RowOutput | Rejection:
-        """Return what ``record`` asserts, or the ``Rejection`` naming its bad fields."""
+    def transform(self, record: dict[str, Any]) -> RowOutput | Rejection | None:
+        """Return what ``record`` asserts, the ``Rejection`` naming its bad fields, or None when the
+        table's ``where`` leaves the record to another table."""
         problems: list[tuple[str, str]] = []
         out = RowOutput()
         root = (record,)
+        where = self.table.where
+        if where is not None:
+            found = self.value(where.column, root, ())
+            text = None if found is None or type(found) is Invalid else str(found.key)
+            if (text in where.values) == where.negate:
+                return None
         if self.table.case is not None:
             case = self.value(self.table.case, root, ())
             if isinstance(case, Invalid):
@@ -380,9 +361,13 @@ class RowTransformer:
                 problems.append((entity.ident.label, f"missing required value for {entity.name} ({entity.label})"))
             return False
         if type(ident) is Invalid:
-            problems.append((entity.ident.label, ident.reason))
+            if entity.ident.on_error == "drop_field":
+                out.notes.append((entity.ident.label, ident.reason,
+                                  f"drop_field: no {entity.label} {entity.name} and none of its relationships"))
+            else:
+                problems.append((entity.ident.label, ident.reason))
             return False
-        props = self._properties(entity.properties, instance, problems)
+        props = self._properties(entity.properties, instance, problems, out)
         if entity.mode == "key":
             instance.key = ident.key
             caption = self.captions[entity.label]
@@ -417,6 +402,14 @@ class RowTransformer:
                 if a.position and b.position and not _compatible(a.position, b.position):
                     continue
                 deeper = a if len(a.position) >= len(b.position) else b
-                props = self._properties(rel.properties, deeper, problems) if rel.properties else {}
+                props = self._properties(rel.properties, deeper, problems, out) if rel.properties else {}
                 key = str(props.get(distinct_key, props.get(distinct, ""))) if distinct else ""
+                if rel.key is not None:
+                    own = self._evaluator(rel.key)(deeper.scopes, deeper.position)
+                    if own is None or type(own) is Invalid:
+                        problems.append((rel.key.label, own.reason if own else f"missing the {rel.type} key"))
+                        continue
+                    key = f"{own.key}|{key}" if key else str(own.key)
+                    props.setdefault("source_id", str(own.key))
                 out.rels.append(RelOut(rel.type, source_label, a.key, target_label, b.key, key, props))
+

@@ -47,6 +47,7 @@ class DemoResult:
     matches: list[Candidate]
     analyst_links: int
     analyst_hits: list[Hit]
+    quarantined: int = 0  # bad values of stored rows (an impossible birth date, a bad phone), kept raw or dropped
 
 
 def run_demo(out_dir: Path) -> DemoResult:
@@ -77,4 +78,4 @@ def run_demo(out_dir: Path) -> DemoResult:
         hits = view.hits("Person", persons_linked_across(view, limit=200))
     return DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
                       sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
-                      resolution, status, matches, len(visible), hits)
+                      resolution, status, matches, len(visible), hits, sum(s.values_quarantined for s in summaries))

@@ -25,7 +25,7 @@ from typing import Any
 from linkgraph.errors import InvalidQuery, QueryNotFound, UsageError
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_PARAM = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(\w+)\s*(?:-\s*(.*))?$")
+_PARAM = re.compile(r"^//\s*param\s+(\w+)\s*:\s*(\w+)(\?)?\s*(?:-\s*(.*))?$")
 _TYPES = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
 BACKENDS = ("falkordb", "neo4j")
 
@@ -37,6 +37,7 @@ class Parameter:
     name: str
     type: str
     help: str = ""
+    optional: bool = False  # declared ``str?``: may be left out, and is then null in the query
 
     def convert(self, raw: Any) -> Any:
         """Convert a command-line string to the declared type; raise ``UsageError`` when it does not fit."""
@@ -77,10 +78,12 @@ class NamedQuery:
         if unknown:
             raise UsageError(f"query {self.name} has no parameter {', '.join(unknown)}; it takes: "
                              f"{', '.join(declared) or 'none'}")
-        missing = sorted(set(declared) - set(values))
+        missing = sorted(name for name in set(declared) - set(values) if not declared[name].optional)
         if missing:
             raise UsageError(f"query {self.name} needs -p {missing[0]}=VALUE ({declared[missing[0]].help})")
-        return {name: declared[name].convert(value) for name, value in values.items()}
+        bound = {name: None for name, p in declared.items() if p.optional}
+        bound.update({name: declared[name].convert(value) for name, value in values.items()})
+        return bound
 
 
 def _parse(name: str, text: str) -> NamedQuery:
@@ -93,7 +96,7 @@ def _parse(name: str, text: str) -> NamedQuery:
             if match.group(2) not in _TYPES:
                 raise InvalidQuery(f"query {name}: parameter {match.group(1)} has unknown type {match.group(2)}; "
                                    f"use one of {', '.join(_TYPES)}")
-            params.append(Parameter(match.group(1), match.group(2), match.group(3) or ""))
+            params.append(Parameter(match.group(1), match.group(2), match.group(4) or "", bool(match.group(3))))
         elif line.startswith("// description:"):
             description = line.split(":", 1)[1].strip()
         elif line.startswith("// example:"):

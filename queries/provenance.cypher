@@ -1,5 +1,6 @@
 // description: Where an entity came from: every source record that asserted it (source, file, line, record id, case, run, time).
 // param key: str - the entity key, e.g. passport|ESP|X1234567 or es-cnp:P00017
+// param label: str? - only the entity of this label (keys are unique per label: a person and an offence of one source may share a key), e.g. Person
 // example: linkgraph query provenance -p key=passport|ESP|X1234567
 // access: filtered
 // One index lookup per entity label (a MATCH on key without a label would scan every node).
@@ -15,7 +16,9 @@ CALL {
   UNION MATCH (n:Account {key: $key}) RETURN n
   UNION MATCH (n:Organisation {key: $key}) RETURN n
   UNION MATCH (n:Vehicle {key: $key}) RETURN n
+  UNION MATCH (n:Event {key: $key}) RETURN n
 }
+WITH n WHERE $label IS NULL OR $label IN labels(n)
 UNWIND n.records AS record_key
 MATCH (r:Record {key: record_key})
 WHERE $everything OR r.case_id IN $visible

@@ -1,5 +1,6 @@
 // description: Where the relationships of an entity came from: each relationship with the source records that asserted it.
 // param key: str - the entity key at one end of the relationships
+// param label: str? - only the entity of this label (keys are unique per label), e.g. Person
 // example: linkgraph query relationship_provenance -p key=es-cnp:P00017
 // access: filtered
 // One index lookup per entity label (a MATCH on key without a label would scan every node).
@@ -15,9 +16,11 @@ CALL {
   UNION MATCH (n:Account {key: $key}) RETURN n
   UNION MATCH (n:Organisation {key: $key}) RETURN n
   UNION MATCH (n:Vehicle {key: $key}) RETURN n
+  UNION MATCH (n:Event {key: $key}) RETURN n
 }
 MATCH (n)-[e]-(m)
-WHERE $everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels)
+WHERE ($label IS NULL OR $label IN labels(n))
+  AND ($everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels))
 UNWIND e.records AS record_key
 MATCH (r:Record {key: record_key})
 WHERE $everything OR r.case_id IN $visible

@@ -37,11 +37,11 @@ def test_ingest_with_rejected_rows_exits_3_and_status_counts_what_was_stored(pyt
     done = on(target, python, "ingest", str(FIXTURES / "persons.csv"),
                "--mapping", str(FIXTURES / "persons.yaml"), "--rejects", str(rejects))
     assert done.returncode == 3
-    assert "5 rows read" in done.stdout and "3 rejected" in done.stdout
+    assert "5 rows read" in done.stdout and "2 rejected, 1 bad value kept raw or dropped" in done.stdout
     assert str(rejects) in done.stderr
     assert "Traceback" not in done.stderr
     report = json.loads(on(target, python, "status", "--json", "--cases").stdout)
-    assert report["nodes"]["Person"] == 2
+    assert report["nodes"]["Person"] == 3  # the row with an impossible birth date is stored, its date kept raw
     assert (report["cases"], report["case_list"]) == (1, ["ES-2024-117"])
 
 
@@ -118,3 +118,28 @@ def test_ingest_a_generated_manifest_rejects_exactly_the_planted_bad_rows(python
     assert planted <= rejected
     extra = rejected - planted
     assert all(line.split(":")[0] in ("documents", "phones", "case_persons") for _, line in extra)
+
+
+def test_mapping_check_runs_sample_rows_through_every_template_map_and_normaliser(python: str, tmp_path: Path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("""source: t
+reader: {format: csv}
+entities:
+  person:
+    type: Person
+    id: {template: "X-{:ID}"}
+    properties:
+      birth_date: {column: dob, normalise: date}
+      status: {column: s, map: {aperto: open}}
+""")
+    sample = tmp_path / "s.csv"
+    sample.write_text(":ID,dob,s\n1,1990,aperto\n2,31/02/1990,sospeso\n,,\n")
+    done = run(python, "mapping", "check", str(mapping), str(sample))
+    assert done.returncode == 3, done.stderr
+    assert "3 rows tried, 2 entities" in done.stdout and "0 rows would be rejected" in done.stdout
+    assert "2 bad values kept raw or dropped, 1 blank rows" in done.stdout
+    assert "line 3: dob: no such day: there is no 31st of February in 1990" in done.stdout
+    assert "line 3: s: 'sospeso' is not in the value map" in done.stdout
+    mapping.write_text(mapping.read_text().replace('"X-{:ID}"', '"X-{:ID"'))
+    done = run(python, "mapping", "check", str(mapping), str(sample))
+    assert done.returncode == 2 and "is not closed" in done.stderr and "Traceback" not in done.stderr

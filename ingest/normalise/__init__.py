@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .accounts import normalise_account, normalise_iban
 from .base import Invalid, Result, Value
-from .codes import normalise_handling_code, normalise_role, normalise_sex, normalise_text, text_of
+from .codes import normalise_handling_code, normalise_number, normalise_role, normalise_sex, normalise_text, text_of
 from .countries import normalise_country
 from .dates import normalise_date
 from .documents import normalise_document, normalise_document_type
@@ -39,6 +39,7 @@ __all__ = [
     "normalise_iban",
     "normalise_name",
     "normalise_name_parts",
+    "normalise_number",
     "normalise_phone",
     "normalise_place",
     "normalise_role",
@@ -56,12 +57,16 @@ class Normaliser:
     func:    the function, called as ``func(raw, **options)``.
     options: the keyword arguments ``func`` accepts beyond the raw value (``("region",)``).
     summary: one line for ``--help`` and mapping error messages.
+    parts:   the options that are parts of the value itself (a name's surname), not qualifiers of it:
+             the value is empty only when the field and every part are empty, so an empty given name
+             still leaves the surname.
     """
 
     name: str
     func: Callable[..., Result]
     options: tuple[str, ...]
     summary: str
+    parts: tuple[str, ...] = ()
 
 
 NORMALISERS: dict[str, Normaliser] = {
@@ -80,8 +85,9 @@ NORMALISERS: dict[str, Normaliser] = {
         Normaliser("sex", normalise_sex, (), "sex word or letter (en/fr/es/de) to M, F or X"),
         Normaliser("role", normalise_role, (), "role in a case: suspect, victim, witness or facilitator"),
         Normaliser("name_parts", lambda given, surname=None: normalise_name_parts(given, surname), ("surname",),
-                   "person name from separate given-name and surname columns"),
+                   "person name from separate given-name and surname columns", parts=("surname",)),
         Normaliser("place", normalise_place, ("country",), "place name with its country to ISO3|place"),
         Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
+        Normaliser("number", normalise_number, (), "a number (int or float; decimal point or comma)"),
     )
 }

@@ -92,14 +92,26 @@ def _table(groups: dict[str, tuple[str, ...]]) -> dict[str, str]:
 # Single letters follow the forms they come from: M/H/V male (male, hombre/homme, varón), F/W female
 # (female/femme, weiblich), X/D other (ICAO "unspecified", German "divers"). Spanish forms that write
 # M for "mujer" exist, but M is male on every travel document (ICAO 9303), so M stays male here.
+# Dutch forms write V for "vrouw" (female): the letter V stays male (Spanish varón); a Dutch source
+# says so in its mapping with a value map (map: {v: F, m: M}). Words cover the languages of the
+# generator's countries: en, es, fr, de, it, el, mt, nl.
 _SEX = _table(
     {
         "M": ("m", "h", "v", "male", "man", "boy", "masculine", "masculin", "homme", "garcon", "hombre",
-              "masculino", "varon", "nino", "mannlich", "maennlich", "mann"),
+              "masculino", "varon", "nino", "mannlich", "maennlich", "mann",
+              "maschio", "maschile", "uomo",  # it
+              "άρρεν", "αρρεν", "άνδρας", "αρσενικό", "α",  # el (Α: άρρεν on Greek forms)
+              "ragel", "maskil", "maskili",  # mt
+              "mannelijk", "jongen"),  # nl
         "F": ("f", "w", "female", "woman", "girl", "feminine", "feminin", "femme", "fille", "mujer",
-              "femenino", "femenina", "nina", "weiblich", "frau"),
+              "femenino", "femenina", "nina", "weiblich", "frau",
+              "femmina", "femminile", "donna",  # it
+              "θήλυ", "γυναίκα", "θηλυκό", "θ",  # el
+              "mara", "femminil", "femminili",  # mt
+              "vrouw", "vrouwelijk", "meisje"),  # nl
         "X": ("x", "d", "other", "non binary", "nonbinary", "unspecified", "diverse", "divers", "autre",
-              "otro", "no binario", "indeterminado"),
+              "otro", "no binario", "indeterminado", "altro", "non specificato", "άλλο", "ieħor",
+              "anders", "onbekend geslacht"),
     }
 )
 
@@ -115,10 +127,19 @@ _ROLE = _table(
     {
         "suspect": ("suspected", "offender", "perpetrator", "accused", "defendant", "sospechoso",
                     "sospechosa", "investigado", "investigada", "imputado", "imputada", "mis en cause",
-                    "auteur", "prevenu", "prevenue", "verdachtiger", "tatverdachtiger", "beschuldigter"),
-        "victim": ("victima", "victime", "opfer", "injured party", "perjudicado", "perjudicada"),
-        "witness": ("testigo", "temoin", "zeuge", "zeugin"),
-        "facilitator": ("facilitador", "facilitadora", "facilitateur", "facilitatrice", *_FACILITATOR_WORDS),
+                    "auteur", "prevenu", "prevenue", "suspecte", "verdachtiger", "tatverdachtiger",
+                    "beschuldigter", "verdachtige", "tatverdachtige", "beschuldigte",
+                    "indagato", "indagata", "sospettato", "sospettata", "imputata", "imputato",
+                    "ύποπτος", "ύποπτη", "κατηγορούμενος", "κατηγορουμένη",
+                    "suspettat", "suspettata", "akkużat", "akkużata", "verdachte"),
+        "victim": ("victima", "victime", "opfer", "injured party", "perjudicado", "perjudicada",
+                   "geschadigter", "geschadigte", "vittima", "persona offesa", "parte lesa", "θύμα",
+                   "παθών", "παθούσα", "vittma", "slachtoffer"),
+        "witness": ("testigo", "temoin", "zeuge", "zeugin", "testimone", "μάρτυρας", "μάρτυς", "xhud",
+                    "getuige"),
+        "facilitator": ("facilitador", "facilitadora", "facilitateur", "facilitatrice", "facilitatore",
+                        "διευκολυντής", "faċilitatur", "faċilitatriċi", "vermittler",
+                        "tussenpersoon", *_FACILITATOR_WORDS),
     }
 )
 
@@ -126,7 +147,7 @@ _HANDLING = re.compile(r"h?\s*[-_ ]?\s*([0-3])")
 
 
 def normalise_sex(raw: object) -> Result:
-    """Read a sex code or word (English, French, Spanish, German) as ``M``, ``F`` or ``X``.
+    """Read a sex code or word (en, es, fr, de, it, el, mt, nl) as ``M``, ``F`` or ``X``.
 
     Parameters
     ----------
@@ -144,7 +165,7 @@ def normalise_sex(raw: object) -> Result:
         return Invalid("empty value")
     code = _SEX.get(fold(text))
     if code is None:
-        return Invalid(f"not a recognised sex (expected male, female or X, in en/fr/es/de): {text!r}")
+        return Invalid(f"not a recognised sex (expected male, female or X, in en/es/fr/de/it/el/mt/nl): {text!r}")
     return Value(key=code, display=code)
 
 
@@ -196,3 +217,34 @@ def normalise_handling_code(raw: object) -> Result:
         return Invalid(f"not a handling code (expected H0, H1, H2 or H3): {text!r}")
     code = f"H{match.group(1)}"
     return Value(key=code, display=code)
+
+
+_NUMBER = re.compile(r"[+-]?(\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?")
+
+
+def normalise_number(raw: object) -> Result:
+    """Read a number (a typed header's ``age:int``, a weight, a duration) as an int or a float.
+
+    Parameters
+    ----------
+    raw : object
+        ``"42"``, ``"0.75"``, ``"0,75"`` (decimal comma), ``"1e3"``, or a number from a spreadsheet.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key="42", display=42)``: ``display`` is the int or float stored; ``Invalid`` for
+        anything else (``"12 years"``, ``"1.000,5"``).
+    """
+    if isinstance(raw, bool):
+        return Invalid(f"not a number: {raw!r}")
+    if isinstance(raw, (int, float)) and raw == raw:
+        return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
+    text = text_of(raw)
+    if text is None:
+        return Invalid("empty value")
+    if not _NUMBER.fullmatch(text.lower()):
+        return Invalid(f"not a number: {text!r}")
+    plain = text.replace(",", ".")
+    number: int | float = int(plain) if plain.lstrip("+-").isdigit() else float(plain)
+    return Value(key=str(number), display=number)  # type: ignore[arg-type]

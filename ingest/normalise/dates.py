@@ -71,9 +71,26 @@ def _value(year: int, month: int | None, day: int | None, raw: str, keep_possibl
         return Value(key=key, display=key,
                      parts={"year": year, "month": month, "day": None, "precision": "month"})
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        return Invalid(f"no such day: day {day} of {calendar.month_name[month]} {year} in {raw!r}")
+        return Invalid(f"no such day: there is no {_ordinal(day)} of {calendar.month_name[month]} in {year}: {raw!r}")
     key = f"{year:04d}-{month:02d}-{day:02d}"
     return Value(key=key, display=key, parts={"year": year, "month": month, "day": day, "precision": "day"})
+
+
+def _ordinal(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
+
+
+def _year_last_in_ymd(numbers: list[str], raw: str) -> Invalid:
+    """A ``dd/mm/yyyy``-shaped date in a source that writes the year first: say what is true of it."""
+    first, second, year = (int(n) for n in numbers)
+    readings = [_value(year, month, day, raw) for day, month in ((first, second), (second, first))]
+    if all(isinstance(reading, Invalid) for reading in readings):
+        if 1 <= second <= 12:
+            return readings[0]  # "no such day: there is no 31st of February in 1990"
+        return Invalid(f"not a date in any order: no month {first} or {second} in {raw!r}")
+    return Invalid(f"the year is last in {raw!r}, but this source writes dates year first (date_order: ymd); "
+                   "day and month cannot be told apart")
 
 
 def _two_digit_year(digits: str, raw: str) -> Invalid:
@@ -112,6 +129,8 @@ def _numeric(match: re.Match[str], order: DateOrder, raw: str, keep_possible: bo
         return year if isinstance(year, Invalid) else _value(year, int(month_digits), None, raw, keep_possible)
     if len(numbers[0]) == 4:
         fields = dict(zip("ymd", numbers))
+    elif order == "ymd" and len(numbers[2]) == 4 and len(numbers[0]) <= 2:
+        return _year_last_in_ymd(numbers, raw)
     else:
         fields = dict(zip(order[0] + order[1] + order[2], numbers))
     year = _year(fields["y"], raw)

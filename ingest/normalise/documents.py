@@ -91,7 +91,8 @@ def normalise_document(number: object, doc_type: object = "passport", country: o
     number : object
         The number as written: ``"x 123-456.7"``, ``"X1234567"``, ``12345678`` from a spreadsheet.
     doc_type : object
-        A word or code ``normalise_document_type`` reads; ``"passport"`` by default.
+        A word or code ``normalise_document_type`` reads; ``"passport"`` by default; ``"other"`` when
+        given empty (a type column with no value).
     country : object, optional
         The issuing country, in any form ``normalise_country`` reads; ``None`` when unknown.
 
@@ -106,7 +107,8 @@ def normalise_document(number: object, doc_type: object = "passport", country: o
     cleaned = _clean_number(number)
     if isinstance(cleaned, Invalid):
         return cleaned
-    kind = normalise_document_type(doc_type)
+    # an empty type column leaves the type unknown ("other"): the number is kept, never lost over it
+    kind = normalise_document_type(doc_type) if text_of(doc_type) is not None else Value("other", "other")
     if isinstance(kind, Invalid):
         return kind
     issuer: str | None = None

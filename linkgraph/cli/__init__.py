@@ -8,6 +8,7 @@ with rejected input rows. Bugs stay tracebacks.
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
@@ -26,10 +27,18 @@ from linkgraph.store import DEFAULT_STORE
 @click.option("--policy", type=click.Path(path_type=Path), envvar="LINKGRAPH_POLICY", default=None,
               help="Policy file (default: policy.yaml in the store directory; none means single-user mode). "
                    "Env: LINKGRAPH_POLICY.")
+@click.option("--model-ext", "model_ext", envvar="LINKGRAPH_MODEL_EXT", default=None, type=click.Path(dir_okay=False),
+              help="A model extension file (labels, relationship types, typed properties) used with the shipped "
+                   "model. Default: model-ext.yaml in the store directory, when there. Env: LINKGRAPH_MODEL_EXT.")
 @click.version_option(package_name="linkgraph")
 @click.pass_context
-def cli(ctx: click.Context, store_uri: str, as_user: str | None, policy: Path | None) -> None:
+def cli(ctx: click.Context, store_uri: str, as_user: str | None, policy: Path | None, model_ext: str | None) -> None:
     """linkgraph: case files in, cross-case links out."""
+    in_store = Path(store_uri) / "model-ext.yaml"
+    if model_ext is None and "://" not in store_uri and in_store.is_file():
+        model_ext = str(in_store)
+    if model_ext is not None:
+        os.environ["LINKGRAPH_MODEL_EXT"] = model_ext  # linkgraph.model reads it, in this process and children
     ctx.obj = Context(store_uri, as_user, policy)
 
 

@@ -30,7 +30,7 @@ def _progress_bar():  # pragma: no cover - only on a terminal
 @click.option("--source", "source", default=None, help="Source name instead of the mapping's (one mapping, several systems).")
 @click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
 @click.option("--rejects", "rejects", type=click.Path(path_type=Path), default=None,
-              help="Where bad rows go (CSV: file, line, field, reason, raw). Default: linkgraph-rejects-<run>.csv;"
+              help="Where bad rows and values go (CSV: file, line, field, reason, action, raw). Default: linkgraph-rejects-<run>.csv;"
                    " with --manifest, a directory for rejects-<source>.csv files.")
 @click.option("--allow-outside", is_flag=True,
               help="With --manifest: also read entries outside the manifest's folder (../x, /abs/path, symlinks out).")
@@ -62,14 +62,20 @@ def ingest(ctx: Context, files: tuple[Path, ...], mapping_name: str | None, mani
         count = len(summary.files)
         click.echo(f"ingested {count} file{'s' if count != 1 else ''} with {summary.source}: "
                    f"{summary.rows_read:,} rows read, {summary.entities_written:,} entities and "
-                   f"{summary.relationships_written:,} relationships written, {summary.rows_rejected:,} rejected "
-                   f"({summary.seconds:.1f} s, {rate:,.0f} rows/s, run {summary.run_id})")
-    rejected = [s for s in summaries if s.rows_rejected]
+                   f"{summary.relationships_written:,} relationships written, {summary.rows_rejected:,} rejected"
+                   + (f", {summary.values_quarantined:,} bad value{'s' if summary.values_quarantined != 1 else ''} kept raw or dropped"
+                      if summary.values_quarantined else "")
+                   + (f", {summary.rows_blank:,} blank" if summary.rows_blank else "")
+                   + (f", {summary.rows_filtered:,} left out by where:" if summary.rows_filtered else "")
+                   + f" ({summary.seconds:.1f} s, {rate:,.0f} rows/s, run {summary.run_id})")
+    rejected = [s for s in summaries if s.rows_rejected or s.values_quarantined]
     if rejected:
         total = sum(s.rows_rejected for s in rejected)
+        values = sum(s.values_quarantined for s in rejected)
         where = ", ".join(str(s.rejects_path) for s in rejected)
-        click.echo(f"{total:,} row{'s' if total != 1 else ''} rejected: see {where} (file, line, field, reason); "
-                   "every good row was stored", err=True)
+        click.echo(f"{total:,} row{'s' if total != 1 else ''} rejected and {values:,} bad value{'s' if values != 1 else ''}"
+                   f" of stored rows: see {where} (file, line, field, reason, action); every good row was stored",
+                   err=True)
         click.get_current_context().exit(EXIT_REJECTED)
 
 
@@ -98,7 +104,7 @@ def mapping() -> None:
 def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str | None, constants: tuple[str, ...]) -> None:
     """Validate MAPPING, and try it on the first rows of SAMPLE without writing anything."""
     from linkgraph.ingest.mapping import load_mapping, with_overrides
-    from linkgraph.ingest.pipeline import dry_run
+    from linkgraph.ingest.dry_run import dry_run
 
     loaded = with_overrides(load_mapping(mapping_name), source, parse_params(constants, typed=False))
     tables = ", ".join(t.name for t in loaded.tables)
@@ -107,8 +113,12 @@ def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str
         return
     report = dry_run(sample, loaded, rows)
     click.echo(f"{sample}: {report.rows} rows tried, {report.entities} entities and {report.relationships} "
-               f"relationships would be written, {len(report.rejected)} rows would be rejected")
+               f"relationships would be written, {len(report.rejected)} rows would be rejected, "
+               f"{len(report.quarantined)} bad values kept raw or dropped, {report.blank} blank rows"
+               + (f", {report.filtered} rows left out by where:" if report.filtered else ""))
     for locator, field_name, reason in report.rejected[:20]:
         click.echo(printable(f"  line {locator}: {field_name}: {reason}"))
-    if report.rejected:
+    for locator, field_name, reason, action in report.quarantined[:20]:
+        click.echo(printable(f"  line {locator}: {field_name}: {reason} ({action})"))
+    if report.rejected or report.quarantined:
         click.get_current_context().exit(EXIT_REJECTED)

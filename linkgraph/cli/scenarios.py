@@ -32,8 +32,8 @@ def demo(ctx: Context, out_dir: Path) -> None:
 
     click.echo(f"generating a scenario and ingesting it into {out_dir}/store ...")
     result = run_demo(out_dir)
-    click.echo(f"ingested {result.files} files, {result.rows:,} rows; {result.rejected} planted bad rows rejected into "
-               f"{', '.join(result.rejects) or 'nothing'}")
+    click.echo(f"ingested {result.files} files, {result.rows:,} rows; {result.rejected} planted bad rows rejected and "
+               f"{result.quarantined} bad values kept raw or dropped, into {', '.join(result.rejects) or 'nothing'}")
     r = result.resolution
     click.echo(f"resolved {r.persons:,} persons: {r.pairs:,} SAME_AS candidates, {r.identities:,} identities "
                f"across cases")

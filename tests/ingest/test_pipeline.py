@@ -40,11 +40,14 @@ def ingest_fixture(store: Store, tmp_path: Path, csv_path: Path | None = None):
 def test_bad_rows_go_to_the_rejects_file_with_line_field_and_reason(target: StoreTarget, tmp_path: Path) -> None:
     with target.open() as store:
         summary = ingest_fixture(store, tmp_path)
-    assert (summary.rows_read, summary.rows_rejected) == (5, 3)
+    # the bad birth date of line 4 is kept raw (the row is stored); the bad phone number identifies the
+    # Phone of line 5, and the missing person id identifies line 6's person: both rows are rejected
+    assert (summary.rows_read, summary.rows_rejected, summary.values_quarantined) == (5, 2, 1)
     with open(tmp_path / "rejects.csv", newline="", encoding="utf-8") as handle:
         rejects = list(csv.DictReader(handle))
-    assert [(r["line"], r["field"]) for r in rejects] == [("4", "birth_date"), ("5", "phone"), ("6", "person_id")]
-    assert "31/02/1985" in rejects[0]["reason"]
+    assert [(r["line"], r["field"], r["action"]) for r in rejects] == [
+        ("4", "birth_date", "keep_raw: stored as birth_date_raw"), ("5", "phone", "reject_row"), ("6", "person_id", "reject_row")]
+    assert "there is no 31st of February in 1985" in rejects[0]["reason"]
     assert json.loads(rejects[1]["raw"])["phone"] == "12"
 
 
@@ -54,7 +57,8 @@ def test_every_good_row_is_stored(target: StoreTarget, tmp_path: Path) -> None:
         people = store.read("MATCH (p:Person) RETURN p.key, p.name_key, p.birth_date ORDER BY p.key").rows
         passport = store.read("MATCH (:Person {key: 'es-test:P1'})-[:HOLDS]->(d:Document) RETURN d.key").scalar()
         phone = store.read("MATCH (:Person {key: 'es-test:P1'})-[:USES]->(p:Phone) RETURN p.key").scalar()
-    assert people == [["es-test:P1", "mohamed el amrani", "1987-03"], ["es-test:P2", "blessing okafor", "1999"]]
+    assert people == [["es-test:P1", "mohamed el amrani", "1987-03"], ["es-test:P2", "blessing okafor", "1999"],
+                      ["es-test:P3", "nunez ana pena", None]]
     assert passport == "passport|MAR|X1234567"
     assert phone == "+34612345678"
 

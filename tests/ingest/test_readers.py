@@ -141,7 +141,7 @@ def test_xlsx_values_line_up_with_their_columns_when_the_sheet_starts_away_from_
     sheet["C4"] = 1.5
     workbook.save(path)
     reader = open_reader(path, {"format": "xlsx"})
-    rows = list(reader.rows())
+    rows = [row for row in reader.rows() if not row.blank]  # blank rows are counted by the pipeline
     assert reader.columns == ["", "person_id", "phone"]
     assert [r.locator for r in rows] == ["persons:3", "persons:4"]
     assert rows[0].record == {"": None, "person_id": "P1", "phone": 612345678}

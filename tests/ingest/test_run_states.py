@@ -44,7 +44,7 @@ def test_a_finished_ingest_is_recorded_finished_with_its_counts(target: StoreTar
         summary = ingest_files(store, [FIXTURES / "persons.csv"], load_mapping(str(FIXTURES / "persons.yaml")),
                                rejects_path=tmp_path / "r.csv")
         [run] = runs(store)
-    assert (run["status"], run["rows_read"], run["rows_rejected"]) == ("finished", 5, 3)
+    assert (run["status"], run["rows_read"], run["rows_rejected"], run["values_quarantined"]) == ("finished", 5, 2, 1)
     assert run["key"] == summary.run_id and run["finished"] >= run["started"]
 
 
@@ -149,7 +149,7 @@ def test_a_rejects_folder_that_does_not_exist_is_created_private(target: StoreTa
     with target.open() as store:
         [summary] = ingest_manifest(store, manifest, rejects_dir=folder)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-    assert summary.rows_rejected == 3
+    assert (summary.rows_rejected, summary.values_quarantined) == (2, 1)
     assert stat.S_IMODE(Path(summary.rejects_path or "").stat().st_mode) == 0o600
 
 

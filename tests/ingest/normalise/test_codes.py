@@ -103,3 +103,18 @@ def test_invalid_codes(func: object, raw: object, reason: str) -> None:
 )
 def test_fold(raw: str, folded: str) -> None:
     assert fold(raw) == folded
+
+
+@pytest.mark.parametrize(("raw", "display"), [("42", 42), (" -3 ", -3), ("0,75", 0.75), ("1e3", 1000.0), (7, 7), (2.5, 2.5)])
+def test_a_number_is_read_as_int_or_float(raw: object, display: object) -> None:
+    from linkgraph.ingest.normalise import normalise_number
+
+    result = normalise_number(raw)
+    assert result.display == display and type(result.display) is type(display)
+
+
+@pytest.mark.parametrize("raw", ["12 years", "1.000,5", "", True])
+def test_what_is_not_a_number_is_refused(raw: object) -> None:
+    from linkgraph.ingest.normalise import Invalid, normalise_number
+
+    assert isinstance(normalise_number(raw), Invalid)

@@ -25,6 +25,7 @@ EXPECTED_OPTIONS = {
     "handling_code": (),
     "name_parts": ("surname",),
     "place": ("country",),
+    "number": (),
 }
 
 
@@ -59,6 +60,7 @@ def test_declared_options_are_the_keyword_parameters_of_the_function(name: str) 
         ("sex", "mujer", {}, "F"),
         ("role", "testigo", {}, "witness"),
         ("handling_code", "h3", {}, "H3"),
+        ("number", "0,75", {}, "0.75"),
     ],
 )
 def test_each_normaliser_gives_its_key_with_its_options(
