@@ -18,6 +18,7 @@ CALL {
   UNION MATCH (n:Vehicle {key: $key}) RETURN n
   UNION MATCH (n:Event {key: $key}) RETURN n
 }
+WITH n  // FalkorDB: without it the next MATCH does not see n bound by the CALL and matches every node
 MATCH (n)-[e]-(m)
 WHERE ($label IS NULL OR $label IN labels(n))
   AND ($everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels))

@@ -204,7 +204,7 @@ class View:
             raise AccessDenied(f"query {name} is not written for access control (no '// access: filtered' "
                                "header), so only users who see every case may run it")
         bound = named.bind(params or {})
-        self._audit.params = {"query": name, **bound}
+        self._audit.params = {"query": name, **{k: v for k, v in bound.items() if v is not None}}
         result = self._store.read(named.text_for(self._store.backend), self._with_scope(bound))
         self.note(rows=len(result.rows))
         return result

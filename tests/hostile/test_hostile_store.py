@@ -64,5 +64,6 @@ def test_a_writable_file_inside_a_closed_store_folder_is_fine_and_refused_once_o
     marker = store_dir / "linkgraph-store.json"
     os.chmod(marker, 0o666)  # as a umask of 000 would leave it: harmless while the folder is 0700
     assert run("--store", str(store_dir), "status").returncode == 0
+    os.chmod(marker, 0o666)  # (starting the server made the store's files private again)
     os.chmod(store_dir, 0o755)
     one_line(run("--store", str(store_dir), "status"), 1, str(marker), "can be written by other users")
