@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import access, ingest, resolve, scenarios, server, store
+from linkgraph.cli import access, detect, ingest, resolve, scenarios, server, store
 from linkgraph.cli.base import Context, Group
 from linkgraph.store import DEFAULT_STORE
 
@@ -49,6 +49,7 @@ for command in (
     scenarios.generate, scenarios.demo,
     access.policy, access.audit, access.case,
     server.server,
+    detect.detect, detect.alerts,
 ):
     cli.add_command(command)
 

@@ -52,6 +52,10 @@ def two_operations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         store.write("MATCH (a:Person {key: 'ops:B1'}), (b:Person {key: 'ops:B2'}) "
                     "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'candidate', probability: 0.95, "
                     "evidence: ['Zebulon evidence'], history: []}]->(b)", {"id": pair_id("ops:B1", "ops:B2")})
+        from linkgraph.access.view import Principal, View
+        from linkgraph.detect.run import detect
+
+        detect(View(store, Principal("night-job", "night-job"), "detect"))  # alerts across both operations
     (store_dir / "policy.yaml").write_text(POLICY.format(admin=json.dumps(login_name())))
     yield store_dir
     kill_server(store_dir)
@@ -83,11 +87,15 @@ def _leaves(group: click.Group, prefix: tuple[str, ...] = ()) -> list[str]:
 #: How each command is tried as user A, or why it does not read the store. A command missing here
 #: fails the test: a new command must say how it goes through the door.
 COMMANDS: dict[str, list[str] | str] = {
+    "alerts ack": ["alerts", "ack", "0123456789ab"],
+    "alerts list": ["alerts", "list", "--format", "json"],
+    "alerts show": ["alerts", "show", "0123456789ab"],
     "audit": ["audit"],
     "audit verify": ["audit", "verify"],
     "case set-access": ["case", "set-access", "NG-2025-031", "--handling", "H0"],
     "cypher": ["cypher", "MATCH (p:Person) RETURN p.name"],
     "demo": "builds its own store in a new folder; reads no existing store",
+    "detect": ["detect"],
     "generate": "writes generated files; reads no store",
     "ingest": ["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")],
     "init": ["init"],
@@ -189,6 +197,7 @@ def test_user_b_sees_operation_b_and_a_marker_towards_a(two_operations: Path) ->
 @pytest.mark.parametrize(("args", "message"), [
     (["cypher", "MATCH (n) RETURN count(n)"], "raw Cypher is not allowed for ana"),
     (["resolve"], "ana may not run this"),
+    (["detect"], "ana may not run this"),
     (["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")], "ana may not ingest"),
     (["audit"], "only an administrator"),
     (["init"], "only an administrator"),

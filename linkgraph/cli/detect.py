@@ -1,0 +1,91 @@
+"""``linkgraph detect`` and ``linkgraph alerts``: the nightly job and the morning shift's list."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from linkgraph.cli.base import FORMAT_OPTION, Context, pass_context
+
+
+@click.command()
+@click.option("--since", default="last", show_default=True,
+              help="last (what no finished detect covered), an ingest run id, or an ISO date to cover again.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for alerts-<run>.json (created 0700 when missing).")
+@pass_context
+def detect(ctx: Context, since: str, out_dir: Path | None) -> None:
+    """Resolve new persons, find new cross-case links, raise each as one alert (for cron and systemd)."""
+    from linkgraph.detect.run import detect as run_detect
+    from linkgraph.runs import now
+
+    with ctx.view() as view:
+        summary = run_detect(view, since=since, out_dir=out_dir)
+    later = f"; left for later: {', '.join(summary.left_for_later)}" if summary.left_for_later else ""
+    where = f"; alerts in {summary.alerts_file}" if summary.alerts_file else ""
+    click.echo(f"{now()} detect {summary.run_id}: {len(summary.ingests)} ingest runs, {summary.cases_in_scope} cases "
+               f"in scope, {summary.links} links, {len(summary.raised)} new alerts, {len(summary.withdrawn)} withdrawn, "
+               f"{summary.reported} reported{where}{later} ({summary.seconds:.1f} s)")
+
+
+@click.group()
+def alerts() -> None:
+    """List, show and acknowledge alerts."""
+
+
+@alerts.command("list")
+@click.option("--status", type=click.Choice(["new", "acked", "withdrawn"]), default=None)
+@click.option("--since", default=None, help="Only alerts raised at or after this ISO date or time.")
+@click.option("--run", "run_id", default=None, help="Only alerts raised by this detect run.")
+@click.option("--limit", type=int, default=200, show_default=True)
+@FORMAT_OPTION
+@pass_context
+def alerts_list(ctx: Context, status: str | None, since: str | None, run_id: str | None, limit: int, fmt: str) -> None:
+    """Alerts you may see, newest first."""
+    from linkgraph.detect.alerts import list_alerts
+    from linkgraph.output import render
+    from linkgraph.store.base import QueryResult
+
+    with ctx.view() as view:
+        found = list_alerts(view, status=status, since=since, run=run_id, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([asdict(a) for a in found], ensure_ascii=False, indent=2, sort_keys=True))
+        return
+    columns = ["key", "severity", "status", "kind", "raised_at", "title"]
+    click.echo(render(QueryResult(columns, [[getattr(a, c) for c in columns] for a in found]), fmt))
+
+
+@alerts.command("show")
+@click.argument("alert_id")
+@pass_context
+def alerts_show(ctx: Context, alert_id: str) -> None:
+    """One alert with its evidence and where each fact came from."""
+    from linkgraph.detect.alerts import show_alert
+
+    with ctx.view() as view:
+        alert = show_alert(view, alert_id)
+    click.echo(f"{alert.key}  {alert.severity}  {alert.status}  raised {alert.raised_at} by {alert.run}")
+    click.echo(f"  {alert.title}")
+    for sentence in alert.evidence:
+        click.echo(f"  - {sentence}")
+    for fact in alert.provenance:
+        click.echo(f"  source: {fact}")
+    for line in alert.history:
+        click.echo(f"  history: {line}")
+
+
+@alerts.command("ack")
+@click.argument("alert_id")
+@pass_context
+def alerts_ack(ctx: Context, alert_id: str) -> None:
+    """Acknowledge an alert (who and when are recorded)."""
+    from linkgraph.detect.alerts import ack_alert
+
+    with ctx.view() as view:
+        alert = ack_alert(view, alert_id)
+    click.echo(f"{alert.key}: acked by {alert.acked_by} at {alert.acked_at}")
+    sys.stdout.flush()

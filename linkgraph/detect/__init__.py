@@ -1,0 +1,1 @@
+"""Nightly detection: resolve what is new, find the cross-case links it makes, raise alerts once."""

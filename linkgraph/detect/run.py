@@ -1,0 +1,177 @@
+"""``detect``: the nightly job. Resolve what is new, find the cross-case links it makes, raise alerts.
+
+Incremental by watermark: each finished ``DetectRun`` records the ingest runs it covered. The next
+run covers the finished ingest runs no finished detect has covered (runs still going, failed or
+interrupted are left for the next night and named in the summary), resolves persons added or changed
+since (resolution is itself incremental), and looks for links only around the cases those ingests and
+the new or decided ``SAME_AS`` links touch, so its cost follows the new data, not the store.
+
+Kill-safe: alerts are keyed by their link and written idempotently; the watermark moves only when a
+run finishes; alerts are marked reported only after the run's file is in place. A run killed at any
+point and run again covers the same ingests, creates no alert twice and reports every alert once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from linkgraph.detect.alerts import mark_reported, raise_alerts, unreported, withdraw_missing
+from linkgraph.detect.lock import detect_lock
+from linkgraph.errors import UsageError
+from linkgraph.files import ensure_folder, open_private
+from linkgraph.runs import FINISHED, RUNNING, mark_interrupted, now, process_alive, recorded_run
+
+if TYPE_CHECKING:
+    from linkgraph.access.view import View
+    from linkgraph.store.base import Store
+
+#: Version of the ``alerts-<run>.json`` shape; bump when a key changes meaning.
+ALERTS_FORMAT = 1
+
+
+@dataclass
+class DetectSummary:
+    """What one detect did."""
+
+    run_id: str
+    ingests: list[str] = field(default_factory=list)
+    left_for_later: list[str] = field(default_factory=list)
+    cases_in_scope: int = 0
+    links: int = 0
+    raised: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+    reported: int = 0
+    resolved_pairs: int = 0
+    alerts_file: str | None = None
+    seconds: float = 0.0
+
+
+def _run_id() -> str:
+    return f"detect-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def _covered(store: Store) -> tuple[set[str], str | None]:
+    """Ingest runs covered by finished detects, and when the last finished detect started."""
+    rows = store.read("MATCH (d:DetectRun) WHERE d.status = $finished RETURN d.ingests, d.started",
+                      {"finished": FINISHED}).rows
+    covered = {run for ingests, _ in rows for run in (ingests or [])}
+    last = max((started for _, started in rows if started), default=None)
+    return covered, last
+
+
+def _ingests(store: Store, since: str | None) -> tuple[list[str], list[str]]:
+    """(finished ingest runs to cover, runs left for later: still going, failed or interrupted)."""
+    covered, _ = _covered(store)
+    rows = store.read("MATCH (r:IngestRun) RETURN r.key, r.status, r.finished, properties(r)").rows
+    todo, later = [], []
+    for key, status, finished, props in rows:
+        if status == FINISHED:
+            if since is not None:
+                if str(finished or "") >= since:
+                    todo.append(key)
+            elif key not in covered:
+                todo.append(key)
+        elif status == RUNNING and process_alive(props):
+            later.append(f"{key} (still running)")
+        elif key not in covered:
+            later.append(f"{key} ({'interrupted' if status == RUNNING else status})")
+    return sorted(todo), sorted(later)
+
+
+def _scope(store: Store, ingests: list[str], since_time: str | None) -> list[str]:
+    """Cases touched by the ingest runs, and by SAME_AS links scored or decided since ``since_time``."""
+    cases = {row[0] for row in store.read("UNWIND $runs AS run MATCH (r:Record) WHERE r.run = run "
+                                          "RETURN DISTINCT r.case_id", {"runs": ingests}).rows if row[0]}
+    rows = store.read("MATCH (a:Person)-[s:SAME_AS]->(b:Person) WHERE $since IS NULL OR s.time >= $since "
+                      "OR s.decided_at >= $since RETURN a.cases, b.cases", {"since": since_time}).rows
+    for left, right in rows:
+        cases.update(left or [])
+        cases.update(right or [])
+    return sorted(cases)
+
+
+def _resolve_since(since: str) -> str:
+    """``--since`` as an ISO time: a date or time as given, or the start of the named ingest run."""
+    try:
+        datetime.fromisoformat(since)
+    except ValueError:
+        raise UsageError(f"--since takes last, an ingest run id or an ISO date, not {since!r}") from None
+    return since
+
+
+def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
+           threshold: float | None = None) -> DetectSummary:
+    """Run one detection (see the module docstring); return its summary.
+
+    ``since``: None or ``"last"`` for the watermark; an ISO date to cover every ingest finished since
+    then again (alerts already raised are not raised twice). ``out_dir``: where ``alerts-<run>.json``
+    goes. Raise ``DetectBusy`` when another detect holds the store, ``AccessDenied`` unless the
+    principal sees every case (a service principal of the policy).
+    """
+    from linkgraph.analysis.links import cross_case_links
+    from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
+    from linkgraph.resolve.service import resolve
+
+    store = view.writer("all")
+    threshold = threshold or DEFAULT_THRESHOLD
+    since_time = None if since in (None, "last") else _ingest_time(store, since) or _resolve_since(str(since))
+    if out_dir is not None:
+        ensure_folder(out_dir)
+    clock = time.perf_counter()
+    summary = DetectSummary(_run_id())
+    store.init_schema()
+    with detect_lock(store, summary.run_id):
+        mark_interrupted(store)
+        with recorded_run(store, "DetectRun", summary.run_id, {"user": view.principal.name}) as final:
+            _, last_started = _covered(store)
+            summary.ingests, summary.left_for_later = _ingests(store, since_time)
+            resolution = resolve(store, threshold=threshold, user=view.principal.name)
+            summary.resolved_pairs = resolution.pairs
+            scope = _scope(store, summary.ingests, since_time or last_started)
+            summary.cases_in_scope = len(scope)
+            links = cross_case_links(view, cases=scope, threshold=threshold) if scope else []
+            summary.links = len(links)
+            summary.raised = raise_alerts(store, links, summary.run_id)
+            summary.withdrawn = withdraw_missing(store, scope, {link.id for link in links}, summary.run_id)
+            report = unreported(store)
+            summary.reported = len(report)
+            if out_dir is not None:
+                summary.alerts_file = str(_write_alerts(out_dir, summary, report))
+            mark_reported(store, [a["key"] for a in report], summary.run_id)
+            summary.seconds = time.perf_counter() - clock
+            final.update({"ingests": summary.ingests, "left_for_later": summary.left_for_later,
+                          "cases_in_scope": summary.cases_in_scope, "links": summary.links,
+                          "raised": len(summary.raised), "withdrawn": len(summary.withdrawn),
+                          "reported": summary.reported, "alerts_file": summary.alerts_file or "",
+                          "seconds": round(summary.seconds, 2)})
+    view.note(rows=summary.reported, cases=scope, output=summary.alerts_file,
+              sha256=_sha256(summary.alerts_file) if summary.alerts_file else None)
+    return summary
+
+
+def _ingest_time(store: Store, run: str) -> str | None:
+    """The start time of ingest run ``run``, when ``--since`` names one."""
+    return store.read("MATCH (r:IngestRun {key: $key}) RETURN r.started", {"key": run}).scalar()
+
+
+def _write_alerts(out_dir: Path, summary: DetectSummary, alerts: list[dict[str, Any]]) -> Path:
+    """Write ``alerts-<run>.json`` (stable shape, documented in the README) atomically; return its path."""
+    path = out_dir / f"alerts-{summary.run_id}.json"
+    partial = out_dir / f".alerts-{summary.run_id}.json.partial"
+    document = {"format": ALERTS_FORMAT, "run": summary.run_id, "time": now(), "ingests": summary.ingests,
+                "left_for_later": summary.left_for_later, "withdrawn": summary.withdrawn, "alerts": alerts}
+    with open_private(partial) as handle:
+        json.dump(document, handle, ensure_ascii=False, indent=2, sort_keys=True)
+    partial.replace(path)
+    return path
+
+
+def _sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
