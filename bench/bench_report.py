@@ -46,7 +46,7 @@ def write_rows(path: Path, rows: int, cases: int, seed: int = 3) -> None:
         for i in range(rows):
             case = i % cases
             passport = f"P{rng.randrange(rows // 10):07d}" if rng.random() < 0.1 else f"Q{i:07d}"
-            phone = f"+23480{rng.randrange(rows // 10):07d}" if rng.random() < 0.1 else f"+23481{i:07d}"
+            phone = f"+234803{rng.randrange(rows // 10):07d}" if rng.random() < 0.1 else f"+234805{i:07d}"
             writer.writerow([f"ES-2024-{case:03d}", "ESP", "OP-BENCH", "H2", f"R{i}",
                              f"{rng.choice(given)} {rng.choice(family)}", f"19{rng.randrange(50, 99)}-01-0{rng.randrange(1, 9)}",
                              rng.choice(["suspect", "suspect", "victim", "witness"]), passport, "NGA", phone, "trafficking"])
@@ -74,7 +74,7 @@ def first_frame_seconds(report: Path) -> float | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--rows", type=int, default=700, help="Person rows (700 make ~2,000 entities).")
     parser.add_argument("--cases", type=int, default=20)
     parser.add_argument("--keep", type=Path, default=None, help="Keep the store and report in this folder.")
     args = parser.parse_args()

@@ -124,7 +124,11 @@ def victims(graph: ResultGraph) -> list[str]:
 
 def redact_victims(graph: ResultGraph, links: list[CrossCaseLink]) -> tuple[ResultGraph, list[CrossCaseLink]]:
     """Copies of ``graph`` and ``links`` with victims' names and identifiers replaced by pseudonyms
-    ("Victim 1", "Victim 1 phone"), numbered in key order, the same everywhere in the report."""
+    ("Victim 1", "Victim 1 phone"), numbered in key order, the same everywhere in the report.
+
+    Node ids, keys and relationship ends are mapped exactly; free text (evidence, sources, markers,
+    other facts) has each secret value replaced where it stands as a whole token, so the key
+    ``src:R4`` is replaced but ``src:R43`` is not touched."""
     graph = deepcopy(graph)
     model = load_model()
     nodes = {n["id"]: n for n in graph.nodes}
@@ -135,42 +139,45 @@ def redact_victims(graph: ResultGraph, links: list[CrossCaseLink]) -> tuple[Resu
         if rel["source"] in pseudonym and rel["target"] in secret_ids and rel["target"] not in pseudonym:
             pseudonym.setdefault(rel["target"], f"{pseudonym[rel['source']]} {nodes[rel['target']]['label'].lower()}")
     secrets: dict[str, str] = {}
+    ids: dict[str, str] = {}
+    keys: dict[str, str] = {}
     for nid, name in pseudonym.items():
         node = nodes[nid]
+        ids[nid], keys[node["key"]] = f"{node['label']}:{name}", name
         secrets[node["key"]] = name
-        secrets[nid] = f"{node['label']}:{name}"
         secrets[str(node["caption"])] = name
         entity = model.entities[node["label"]]
         identifying = set(entity.protect) | {entity.caption}
         for prop in list(node["props"]):
             if prop in identifying or node["label"] in IDENTIFIERS:  # an identifier keeps no facts at all
                 value = node["props"].pop(prop)
-                if prop in identifying and isinstance(value, str) and value:
+                if prop in identifying and isinstance(value, str) and value.strip():
                     secrets.setdefault(value, name)
         node["props"]["pseudonym"] = name
+        node["id"], node["key"], node["caption"] = ids[nid], name, name
         node["records"] = [re.sub(r"\(record [^)]*\)", "(record withheld)", r) for r in node["records"]]
     for rel in graph.relationships:
-        if rel["source"] in pseudonym or rel["target"] in pseudonym:
+        if rel["source"] in ids or rel["target"] in ids:
             rel["records"] = [re.sub(r"\(record [^)]*\)", "(record withheld)", r) for r in rel["records"]]
-    ordered = sorted(secrets.items(), key=lambda item: -len(item[0]))
+        rel["source"], rel["target"] = ids.get(rel["source"], rel["source"]), ids.get(rel["target"], rel["target"])
+    for hit in graph.hits:
+        hit["node"] = ids.get(hit["node"], hit["node"])
+    if not secrets:
+        return graph, list(links)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(k) for k in sorted(secrets, key=len, reverse=True)) + r")(?!\w)")
 
-    def scrub(value: Any) -> Any:
+    def scrub(value: Any, exact: bool = False) -> Any:
         if isinstance(value, str):
-            for secret, name in ordered:
-                if value == secret or (len(secret) >= 3 and secret in value):
-                    value = value.replace(secret, name)
-            return value
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        if isinstance(value, tuple):
-            return tuple(scrub(v) for v in value)
+            return keys.get(value, value) if exact else pattern.sub(lambda m: secrets[m.group(1)], value)
+        if isinstance(value, (list, tuple)):
+            return type(value)(scrub(v, exact) for v in value)
         if isinstance(value, dict):
-            return {scrub(k) if isinstance(k, str) else k: scrub(v) for k, v in value.items()}
+            return {k: v if k in ("id", "key", "source", "target", "node") else scrub(v) for k, v in value.items()}
         return value
 
     redacted = ResultGraph(scrub(graph.nodes), scrub(graph.relationships), scrub(graph.hits))
-    out_links = [CrossCaseLink(link.id, link.kind, scrub(link.shared), scrub(link.label),
-                               tuple(CaseSide(s.case, s.country, scrub(s.entities), scrub(s.records))
+    out_links = [CrossCaseLink(link.id, link.kind, keys.get(link.shared, link.shared), scrub(link.label),
+                               tuple(CaseSide(s.case, s.country, scrub(s.entities, exact=True), scrub(s.records))
                                      for s in link.cases), scrub(link.evidence), link.status, link.score,
                                link.first_seen_run) for link in links]
     return redacted, out_links

@@ -176,3 +176,24 @@ def test_above_the_cap_leaves_become_counted_groups_and_the_report_says_so() -> 
     assert notes[0] == "40 leaf entities collapsed into 1 counted groups"
     # 645 entities: 40 e-mails became one group; of the other 605, 99 fit beside the group
     assert notes[1].startswith("506 entities further from the cross-case links left out")
+
+
+def test_pseudonyms_replace_whole_keys_only_and_ids_stay_distinct() -> None:
+    from linkgraph.report.content import redact_victims
+
+    def person(key: str, name: str) -> dict:
+        return {"id": f"Person:{key}", "label": "Person", "key": key, "caption": name, "cases": ["C1"],
+                "props": {"name": name}, "records": [f"src f.csv:1 (record {key[-3:]}), case C1"]}
+
+    graph = ResultGraph([person("s:R4", "Ann Lee"), person("s:R43", "Bo Ray"),
+                         {"id": "Offence:o", "label": "Offence", "key": "o", "caption": "o", "cases": ["C1"],
+                          "props": {}, "records": []}],
+                        [{"source": "Person:s:R4", "target": "Offence:o", "type": "INVOLVED_IN",
+                          "props": {"role": "victim"}, "records": []},
+                         {"source": "Person:s:R43", "target": "Offence:o", "type": "INVOLVED_IN",
+                          "props": {"role": "suspect", "note": "seen with Ann Lee (s:R4), not s:R43's friend"}, "records": []}])
+    redacted, _ = redact_victims(graph, [])
+    ids = [n["id"] for n in redacted.nodes]
+    assert ids == ["Person:Victim 1", "Person:s:R43", "Offence:o"]
+    assert redacted.relationships[1]["props"]["note"] == "seen with Victim 1 (Victim 1), not s:R43's friend"
+    assert "Ann Lee" not in json.dumps(redacted.to_json())
