@@ -87,9 +87,12 @@ def write_report(view: View, out: Path, *, cases: list[str] | None = None, entit
     graph, links, subtitle = select_graph(view, cases=cases, entities=entities, links_file=links_file,
                                           alerts=alerts, hops=hops)
     graph, links = _redact(graph, links, redact)
+    mentioned = sorted({c for n in graph.nodes for c in n["cases"]})
+    countries = dict(view.read("MATCH (c:Case) WHERE c.key IN $cases AND ($everything OR c.key IN $visible) "
+                               "RETURN c.key, coalesce(c.country_key, c.country)", {"cases": mentioned}).rows)
     shown, notes = cap_graph(graph, links, cap)
     page = render_html(title=title or "linkgraph case-meeting report", subtitle=subtitle, graph=shown, links=links,
-                       where=positions(shown), summary=summary(graph), timeline=timeline(graph), notes=notes,
+                       where=positions(shown), summary=summary(graph, countries), timeline=timeline(graph), notes=notes,
                        alerts="No alerts in this report (nightly detection is not available yet).",
                        footer=footer_lines(view, redact))
     write_private(out, page)

@@ -76,13 +76,14 @@ def links_in_graph(graph: ResultGraph) -> list[CrossCaseLink]:
     return sorted(links, key=lambda link: (link.kind, link.case_ids, link.id))
 
 
-def summary(graph: ResultGraph) -> dict[str, Any]:
-    """Cases (with owner country), countries, and counts of nodes per type and relationships."""
+def summary(graph: ResultGraph, countries: dict[str, str] | None = None) -> dict[str, Any]:
+    """Cases (with owner country, from the Case nodes or ``countries``), countries, and counts of nodes
+    per type and relationships."""
     cases = {n["key"]: n["props"].get("country_key") or n["props"].get("country") or "?"
              for n in graph.nodes if n["label"] == "Case"}
     for node in graph.nodes:
         for case in node["cases"]:
-            cases.setdefault(case, "?")
+            cases.setdefault(case, (countries or {}).get(case) or "?")
     return {"cases": dict(sorted(cases.items())), "countries": dict(sorted(Counter(cases.values()).items())),
             "nodes": dict(sorted(Counter(n["label"] for n in graph.nodes).items())),
             "relationships": dict(sorted(Counter(r["type"] for r in graph.relationships).items())),
@@ -135,9 +136,12 @@ def redact_victims(graph: ResultGraph, links: list[CrossCaseLink]) -> tuple[Resu
     secret_ids = victims(graph)
     persons = [i for i in secret_ids if nodes[i]["label"] == "Person"]
     pseudonym = {pid: f"Victim {i}" for i, pid in enumerate(sorted(persons, key=lambda p: nodes[p]["key"]), 1)}
-    for rel in graph.relationships:
+    owned: Counter[str] = Counter()
+    for rel in sorted(graph.relationships, key=lambda r: (r["source"], nodes[r["target"]]["key"])):
         if rel["source"] in pseudonym and rel["target"] in secret_ids and rel["target"] not in pseudonym:
-            pseudonym.setdefault(rel["target"], f"{pseudonym[rel['source']]} {nodes[rel['target']]['label'].lower()}")
+            base = f"{pseudonym[rel['source']]} {nodes[rel['target']]['label'].lower()}"
+            owned[base] += 1
+            pseudonym[rel["target"]] = base if owned[base] == 1 else f"{base} {owned[base]}"
     secrets: dict[str, str] = {}
     ids: dict[str, str] = {}
     keys: dict[str, str] = {}

@@ -81,8 +81,11 @@ def network_data(graph: ResultGraph, links: list[CrossCaseLink], where: dict[str
     case_colour = {c: CASE_COLOURS[i % len(CASE_COLOURS)]
                    for i, c in enumerate(sorted({c for n in graph.nodes for c in n["cases"]}))}
     linked = {link.shared for link in links} | {e for link in links for s in link.cases for e in s.entities}
-    nodes, edges = [], []
+    nodes, edges, seen = [], [], set()
     for node in graph.nodes:
+        if node["id"] in seen:  # one drawing per id (vis-network refuses a second one and draws nothing)
+            continue
+        seen.add(node["id"])
         colour, shape = STYLE.get(node["label"], ("#999999", "dot"))
         cross = len(node["cases"]) > 1 or node["key"] in linked
         border = CROSS if cross else case_colour.get(node["cases"][0], "#666666") if node["cases"] else "#666666"

@@ -197,3 +197,21 @@ def test_pseudonyms_replace_whole_keys_only_and_ids_stay_distinct() -> None:
     assert ids == ["Person:Victim 1", "Person:s:R43", "Offence:o"]
     assert redacted.relationships[1]["props"]["note"] == "seen with Victim 1 (Victim 1), not s:R43's friend"
     assert "Ann Lee" not in json.dumps(redacted.to_json())
+
+
+def test_two_documents_of_one_victim_get_two_pseudonyms() -> None:
+    from linkgraph.report.content import redact_victims
+
+    def node(label: str, key: str) -> dict:
+        return {"id": f"{label}:{key}", "label": label, "key": key, "caption": key, "cases": ["C1"], "props": {},
+                "records": []}
+
+    graph = ResultGraph([node("Person", "s:V"), node("Document", "passport|X|1"), node("Document", "id|X|2"),
+                         node("Offence", "o")],
+                        [{"source": "Person:s:V", "target": "Offence:o", "type": "INVOLVED_IN", "props": {"role": "victim"},
+                          "records": []}] +
+                        [{"source": "Person:s:V", "target": f"Document:{k}", "type": "HOLDS", "props": {}, "records": []}
+                         for k in ("passport|X|1", "id|X|2")])
+    redacted, _ = redact_victims(graph, [])
+    assert sorted(n["id"] for n in redacted.nodes) == ["Document:Victim 1 document", "Document:Victim 1 document 2",
+                                                        "Offence:o", "Person:Victim 1"]
