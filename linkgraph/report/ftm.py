@@ -7,7 +7,9 @@ Case -> Project when the model has it (else Event); a phone or e-mail address be
 ``email`` property of the person who uses it (FtM keeps them as values, and two entities sharing one
 are linked by it). Every other relationship (SAME_AS, CONTACTED, TRAVELLED, PART_OF ...) is an
 UnknownLink with its type and role. Each entity's provenance (source file, line, record, case) goes
-into its ``notes`` (``summary`` where the schema has no notes); entity ids are ``make_id("linkgraph", node id)``, stable across exports.
+into its ``notes`` (``summary`` where the schema has no notes). An entity lacking what its FtM
+schema requires (a document no visible person holds: a Passport needs its holder) is left out, with
+the links to it; entity ids are ``make_id("linkgraph", node id)``, stable across exports.
 """
 
 from __future__ import annotations
@@ -102,10 +104,23 @@ def ftm_lines(graph: ResultGraph) -> list[str]:
                 link.add("date", str(props["date"]), quiet=True)
         link.add("summary", [f"source: {r}" for r in rel.get("records", [])], quiet=True)
         proxies[f"rel:{len(proxies)}"] = link
+    # FtM requires some properties (a Passport its holder, a link both ends): an entity without them
+    # has no FtM form and is left out, and so is every link that pointed to it.
+    valid = {key: proxy for key, proxy in proxies.items() if all(proxy.get(p) for p in proxy.schema.required)}
+    while True:
+        ids = {proxy.id for proxy in valid.values()}
+        dangling = [key for key, proxy in valid.items()
+                    if any(prop.type.name == "entity" and not set(values) <= ids
+                           for prop, values in ((proxy.schema.get(n), proxy.get(n)) for n in proxy.properties))]
+        if not dangling:
+            break
+        for key in dangling:
+            del valid[key]
     lines = []
-    for proxy in proxies.values():
+    for proxy in valid.values():
         data = proxy.to_dict()
         checked = model.get_proxy(data, cleaned=False)
+        checked.schema.validate(data)  # raises followthemoney's InvalidData for a value of the wrong type
         if checked.schema.name != proxy.schema.name:
             raise FtmError(f"followthemoney did not accept entity {proxy.id} as {proxy.schema.name}")
         lines.append(json.dumps(data, ensure_ascii=False, sort_keys=True))

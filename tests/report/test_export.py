@@ -95,9 +95,15 @@ def test_ftm_entities_validate_with_followthemoney(report_store: Path, tmp_path:
     out = tmp_path / "graph.ftm.json"
     _export(report_store, "ftm", out, *CASES)
     entities = [model.get_proxy(json.loads(line)) for line in out.read_text(encoding="utf-8").splitlines()]
-    schemata = {e.schema.name for e in entities}
-    assert {"Person", "Passport"} <= schemata or {"Person", "Identification"} <= schemata
-    assert all(e.id for e in entities)
+    by_id = {e.id: e for e in entities}
+    assert all(e.id and all(e.get(p) for p in e.schema.required) for e in entities)
+    passports = [e for e in entities if e.schema.name == "Passport"]
+    assert len(passports) == 1 and passports[0].get("number") == ["NG1234567"]
+    holders = sorted(by_id[h].get("name")[0] for h in passports[0].get("holder"))
+    assert holders == ["<img src=x onerror=alert(1)>", "Mohamed El Amrani"]
+    same_as = [e for e in entities if e.schema.name == "UnknownLink" and e.get("role")[0].startswith("SAME_AS")]
+    assert [e.get("role") for e in same_as] == [["SAME_AS candidate p=0.91"]]
+    assert any("operation_a.csv" in note for e in entities for note in e.get("notes"))
 
 
 def test_user_a_exports_nothing_of_operation_b(report_store: Path, tmp_path: Path) -> None:
