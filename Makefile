@@ -10,7 +10,15 @@ $(STAMP): pyproject.toml scripts/find-python
 	@test -x $(PY) || { python=$$(scripts/find-python) || exit 1; echo "creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@$(MAKE) --no-print-directory browser
 	@touch $(STAMP)
+
+# Debian's chromium for the report browser test (tests/report/test_browser.py); playwright never downloads one.
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && { echo "installing chromium for the report browser test"; \
+	       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "chromium not installed: the report browser tests will be skipped"; }
 
 demo: $(STAMP)
 	@$(VENV)/bin/linkgraph demo -o demo-out

@@ -16,6 +16,7 @@ from typing import Any
 from linkgraph.access.view import POLICY_FILE, Hit, login_name, open_view
 from linkgraph.files import write_private
 from linkgraph.ingest.manifest import ingest_manifest
+from linkgraph.report.build import demo_report
 from linkgraph.resolve.service import Candidate, ResolveSummary, persons_linked_across, resolve, review_list
 from linkgraph.scenarios import generate
 from linkgraph.status import status_report
@@ -48,6 +49,7 @@ class DemoResult:
     analyst_links: int
     analyst_hits: list[Hit]
     quarantined: int = 0  # bad values of stored rows (an impossible birth date, a bad phone), kept raw or dropped
+    report: Path | None = None
 
 
 def run_demo(out_dir: Path) -> DemoResult:
@@ -76,6 +78,8 @@ def run_demo(out_dir: Path) -> DemoResult:
     with open_view(str(store_dir), command="demo", as_user=DEMO_ANALYST) as view:
         visible = review_list(view, limit=200)
         hits = view.hits("Person", persons_linked_across(view, limit=200))
-    return DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
-                      sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
-                      resolution, status, matches, len(visible), hits, sum(s.values_quarantined for s in summaries))
+    result = DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
+                        sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
+                        resolution, status, matches, len(visible), hits, sum(s.values_quarantined for s in summaries))
+    result.report = demo_report(store_dir, out_dir / "cross-case-report.html", matches)
+    return result

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import access, detect, ingest, resolve, scenarios, server, store
+from linkgraph.cli import access, detect, ingest, report, resolve, scenarios, server, store
 from linkgraph.cli.base import Context, Group
 from linkgraph.store import DEFAULT_STORE
 
@@ -50,6 +50,7 @@ for command in (
     access.policy, access.audit, access.case,
     server.server,
     detect.detect, detect.alerts,
+    report.report, report.export,
 ):
     cli.add_command(command)
 

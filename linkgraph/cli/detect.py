@@ -27,6 +27,7 @@ def detect(ctx: Context, since: str, out_dir: Path | None) -> None:
         summary = run_detect(view, since=since, out_dir=out_dir)
     later = f"; left for later: {', '.join(summary.left_for_later)}" if summary.left_for_later else ""
     where = f"; alerts in {summary.alerts_file}" if summary.alerts_file else ""
+    where += f" and {summary.summary_file}" if summary.summary_file else ""
     click.echo(f"{now()} detect {summary.run_id}: {len(summary.ingests)} ingest runs, {summary.cases_in_scope} cases "
                f"in scope, {summary.links} links, {len(summary.raised)} new alerts, {len(summary.withdrawn)} withdrawn, "
                f"{summary.reported} reported{where}{later} ({summary.seconds:.1f} s)")

@@ -53,6 +53,8 @@ def demo(ctx: Context, out_dir: Path) -> None:
                f"{result.analyst_links} matches visible, and what lies beyond her cases shows only as a marker:")
     for hit in result.analyst_hits[:1]:
         click.echo(f"  {hit.sentence()}")
+    if result.report:
+        click.echo(f"\ncase-meeting report of the cross-case network (offline, victims pseudonymised): {result.report}")
     click.echo(f"\ntry: .venv/bin/linkgraph --store {result.store_dir} status")
     click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} review list --min 0.99")
     click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} --as {DEMO_ANALYST} review list")

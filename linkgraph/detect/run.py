@@ -50,6 +50,7 @@ class DetectSummary:
     reported: int = 0
     resolved_pairs: int = 0
     alerts_file: str | None = None
+    summary_file: str | None = None
     seconds: float = 0.0
 
 
@@ -144,6 +145,8 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
             summary.reported = len(report)
             if out_dir is not None:
                 summary.alerts_file = str(_write_alerts(out_dir, summary, report))
+                if summary.raised:
+                    summary.summary_file = str(_write_summary(view, out_dir, summary.run_id))
             mark_reported(store, [a["key"] for a in report], summary.run_id)
             summary.seconds = time.perf_counter() - clock
             final.update({"ingests": summary.ingests, "left_for_later": summary.left_for_later,
@@ -170,6 +173,15 @@ def _write_alerts(out_dir: Path, summary: DetectSummary, alerts: list[dict[str, 
     with open_private(partial) as handle:
         json.dump(document, handle, ensure_ascii=False, indent=2, sort_keys=True)
     partial.replace(path)
+    return path
+
+
+def _write_summary(view: View, out_dir: Path, run_id: str) -> Path:
+    """The offline HTML summary of the alerts this run raised, made by the report command's code."""
+    from linkgraph.report.build import write_report
+
+    path = out_dir / f"alerts-{run_id}.html"
+    write_report(view, path, alerts=run_id, title=f"linkgraph alerts of {run_id}")
     return path
 
 

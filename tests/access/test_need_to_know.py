@@ -31,7 +31,7 @@ SHARED_PHONE = "+2348031234567"
 POLICY = """\
 users:
   {admin}: {{all: true, admin: true}}
-  ana: {{countries: [ESP], operations: [OP-MARE], handling_max: H2}}
+  ana: {{countries: [ESP], operations: [OP-MARE], handling_max: H2, export: true}}
   bo: {{countries: [NGA], handling_max: H2}}
 """
 
@@ -96,12 +96,15 @@ COMMANDS: dict[str, list[str] | str] = {
     "cypher": ["cypher", "MATCH (p:Person) RETURN p.name"],
     "demo": "builds its own store in a new folder; reads no existing store",
     "detect": ["detect"],
+    # {out} is a fresh folder per test; every file the command writes there is read too.
+    "export": ["export", "--format", "json", "--redact", "none", "-o", "{out}/export.json"],
     "generate": "writes generated files; reads no store",
     "ingest": ["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")],
     "init": ["init"],
     "mapping check": "reads a mapping and a sample file; no store",
     "policy check": "reads a policy file; no store",
     "query": ["query", "--list"],
+    "report": ["report", "--case", "ES-2024-117", "--redact", "none", "--hops", "2", "-o", "{out}/report.html"],
     "resolve": ["resolve"],
     "review list": ["review", "list", "--status", "all", "--limit", "100"],
     "review accept": ["review", "accept", pair_id("ops:B1", "ops:B2")],
@@ -131,9 +134,41 @@ def test_every_command_says_how_it_goes_through_the_door() -> None:
 
 
 @pytest.mark.parametrize("command", sorted(c for c, how in COMMANDS.items() if isinstance(how, list)))
-def test_user_a_learns_nothing_only_operation_b_holds(two_operations: Path, command: str) -> None:
-    done = run(two_operations, *COMMANDS[command])
+def test_user_a_learns_nothing_only_operation_b_holds(two_operations: Path, command: str, tmp_path: Path) -> None:
+    args = [arg.replace("{out}", str(tmp_path)) for arg in COMMANDS[command]]
+    done = run(two_operations, *args)
     assert_nothing_of_b(done)
+    if any("{out}" in arg for arg in COMMANDS[command]):
+        assert done.returncode == 0, done.stderr
+        assert_no_file_holds_b(tmp_path)
+
+
+def assert_no_file_holds_b(folder: Path) -> None:
+    """Nothing only operation B holds is in any file written under ``folder``."""
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    assert files, f"nothing was written to {folder}"
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaked = [secret for secret in B_ONLY if secret in text]
+        assert leaked == [], f"leaked {leaked} in {path}"
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv", "anb", "ftm", "neo4j-admin"])
+def test_no_export_format_gives_user_a_what_only_operation_b_holds(two_operations: Path, fmt: str, tmp_path: Path) -> None:
+    done = run(two_operations, "export", "--format", fmt, "--redact", "none", "-o", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert_nothing_of_b(done)
+    assert_no_file_holds_b(tmp_path)
+
+
+def test_a_report_of_user_a_marks_what_operation_b_shares_and_names_none_of_it(two_operations: Path,
+                                                                               tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    done = run(two_operations, "report", "--entity", SHARED_PASSPORT, "--hops", "3", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert [s for s in B_ONLY if s in text] == []
+    assert "restricted match: document passport|NGA|NG1234567 also appears in a case owned by NGA" in text
 
 
 @pytest.mark.parametrize("name", sorted(QUERY_PARAMS))
