@@ -120,8 +120,8 @@ def test_a_report_of_a_detection_run_shows_its_alerts_and_their_evidence(report_
     assert made.returncode == 0, made.stderr
     text = page.read_text()
     assert f"alerts of {run}:" in text and "[high]" in text
-    keys = {node["key"] for node in data_of(text)["nodes"]}
-    assert "passport|NGA|NG1234567" in keys
+    ids = {node["id"] for node in data_of(text)["nodes"]}
+    assert "Document:passport|NGA|NG1234567" in ids
     unknown = linkgraph(report_store, "report", "--alerts", "detect-none", "-o", str(tmp_path / "r.html"))
     assert unknown.returncode == 2 and "no alert of that detection run" in unknown.stderr
 
