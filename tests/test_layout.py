@@ -87,7 +87,7 @@ def test_the_folders_install_under_one_package_and_claim_no_generic_name(tmp_pat
 def test_every_command_is_assembled_on_the_cli_without_side_effect_imports() -> None:
     code = "from linkgraph.cli import cli; print(' '.join(sorted(cli.commands)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["audit", "case", "cypher", "demo", "generate", "ingest", "init", "mapping",
+    assert done.stdout.split() == ["audit", "case", "cypher", "demo", "generate", "ingest", "init", "links", "mapping",
                                    "policy", "query", "resolve", "review", "status"]
 
 

@@ -195,16 +195,17 @@ class View:
         """Run library Cypher written for the door (it filters with ``$visible``/``$everything``)."""
         return self._store.read(cypher, self._with_scope(params))
 
-    def query(self, name: str, params: dict[str, Any] | None = None) -> QueryResult:
-        """Run the named query ``name`` with the principal's scope; counted in the audit record."""
+    def query(self, name: str, params: dict[str, Any] | None = None, folder: Path | None = None) -> QueryResult:
+        """Run the named query ``name`` (shipped, or from the user's query ``folder``) with the principal's
+        scope; counted in the audit record."""
         from linkgraph.named_queries import load_query
 
-        named = load_query(name)
+        named = load_query(name, folder)
         if not named.filtered and not self.principal.everything:
             raise AccessDenied(f"query {name} is not written for access control (no '// access: filtered' "
                                "header), so only users who see every case may run it")
         bound = named.bind(params or {})
-        self._audit.params = {"query": name, **bound}
+        self._audit.params = {"query": name, **{k: v for k, v in bound.items() if k in {p.name for p in named.parameters}}}
         result = self._store.read(named.text_for(self._store.backend), self._with_scope(bound))
         self.note(rows=len(result.rows))
         return result

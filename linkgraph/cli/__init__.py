@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import access, ingest, resolve, scenarios, store
+from linkgraph.cli import access, analysis, ingest, resolve, scenarios, store
 from linkgraph.cli.base import Context, Group
 from linkgraph.store import DEFAULT_STORE
 
@@ -39,6 +39,7 @@ for command in (
     resolve.resolve, resolve.review,
     scenarios.generate, scenarios.demo,
     access.policy, access.audit, access.case,
+    analysis.links,
 ):
     cli.add_command(command)
 

@@ -91,6 +91,7 @@ COMMANDS: dict[str, list[str] | str] = {
     "generate": "writes generated files; reads no store",
     "ingest": ["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")],
     "init": ["init"],
+    "links": ["links", "--format", "json"],
     "mapping check": "reads a mapping and a sample file; no store",
     "policy check": "reads a policy file; no store",
     "query": ["query", "--list"],
@@ -102,7 +103,19 @@ COMMANDS: dict[str, list[str] | str] = {
 }
 QUERY_PARAMS: dict[str, list[str]] = {
     "case_entities": ["-p", "case_id=ES-2024-117"],
+    "contact_pairs": [],
     "counts_by_label": [],
+    "cross_case_entities": ["-p", "label=Document", "-p", "min_cases=1"],
+    "document_sharing": [],
+    "entity_profile": ["-p", f"key={SHARED_PASSPORT}"],
+    "international_cases": [],
+    "neighbourhood": ["-p", "key=ops:A1", "-p", "hops=3", "-p", "same_as=true"],
+    "person_timeline": ["-p", "key=ops:A3"],
+    "phone_hubs": ["-p", "min_cases=1"],
+    "role_switch": [],
+    "route_corridors": [],
+    "shared_between_cases": ["-p", "case_a=ES-2024-117", "-p", "case_b=NG-2025-031"],
+    "victims_by_suspect": ["-p", "key=ops:A1"],
     "provenance": ["-p", f"key={SHARED_PASSPORT}"],
     "relationship_provenance": ["-p", f"key={SHARED_PASSPORT}"],
 }
