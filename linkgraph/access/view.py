@@ -220,6 +220,10 @@ class View:
         self.note(rows=len(result.rows))
         return result
 
+    def fulltext(self, label: str, terms: list[tuple[str, int, bool]], limit: int = 50) -> QueryResult:
+        """Query the store's full-text index of ``label`` within the principal's scope (see ``Store.fulltext``)."""
+        return self._store.fulltext(label, terms, limit, self.scope())
+
     def hits(self, label: str, keys: list[str], threshold: float = 0.9) -> list[Hit]:
         """Restricted matches for the ``label`` entities ``keys``: each (entity, owner country, handling)
         where the entity, or for a person a SAME_AS link (accepted, or candidate at ``threshold`` or above),

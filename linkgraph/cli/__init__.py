@@ -39,7 +39,7 @@ for command in (
     resolve.resolve, resolve.review,
     scenarios.generate, scenarios.demo,
     access.policy, access.audit, access.case,
-    analysis.links,
+    analysis.links, analysis.path, analysis.network, analysis.rank, analysis.communities, analysis.search,
 ):
     cli.add_command(command)
 

@@ -1,4 +1,4 @@
-"""``linkgraph links``: what ties cases together, read through the view.
+"""``links``, ``path``, ``network``, ``rank``, ``communities`` and ``search``: analysis, read through the view.
 
 Every command prints a table by default; ``--format csv|json`` is stable for scripts (the JSON shapes are
 in the README) and ``--out FILE.json`` writes the result for the report command. Restricted-match
@@ -17,6 +17,7 @@ from linkgraph.cli.base import FORMAT_OPTION, Context, pass_context
 
 if TYPE_CHECKING:
     from linkgraph.access.view import Hit, View
+    from linkgraph.analysis.model import ResultGraph
 
 OUT_OPTION = click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
                           help="Also write the result as JSON to this file (private, 0600), for the report command.")
@@ -91,3 +92,119 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
         emit(["id", "kind", "label", "shared", "cases", "status", "score", "evidence"], rows, fmt, records)
         print_hits(report.hits, fmt)
         write_out(view, out_file, {"links": records, "hits": [hit.sentence() for hit in report.hits]})
+
+
+def _graph_rows(graph: ResultGraph, extra: str | None = None) -> tuple[list[str], list[list[Any]]]:
+    columns = ["label", "key", "caption", "cases"] + ([extra] if extra else [])
+    rows = [[n["label"], n["key"], n["caption"], " ".join(n["cases"])] + ([n["props"].get(extra)] if extra else [])
+            for n in graph.nodes]
+    return columns, rows
+
+
+def emit_graph(view: View, graph: ResultGraph, fmt: str, out_file: Path | None, extra: str | None = None,
+               document: dict[str, Any] | None = None) -> None:
+    """Print a result graph (its nodes as rows; the whole graph as JSON), its markers, and write ``--out``."""
+    shaped = document if document is not None else graph.to_json()
+    columns, rows = _graph_rows(graph, extra)
+    if fmt == "json":
+        click.echo(json.dumps(shaped, ensure_ascii=False, indent=2, default=str))
+    else:
+        emit(columns, rows, fmt)
+    for hit in graph.hits:
+        click.echo(hit["sentence"], err=fmt != "table")
+    view.note(rows=len(graph.nodes), cases=sorted({c for n in graph.nodes for c in n["cases"]}))
+    write_out(view, out_file, shaped)
+
+
+@click.command()
+@click.argument("source", metavar="FROM")
+@click.argument("target", metavar="TO")
+@click.option("--max-hops", type=click.IntRange(1, 12), default=6, show_default=True)
+@click.option("--all", "all_paths", is_flag=True, help="Every shortest path, not only one.")
+@FORMAT_OPTION
+@OUT_OPTION
+@pass_context
+def path(ctx: Context, source: str, target: str, max_hops: int, all_paths: bool, fmt: str, out_file: Path | None) -> None:
+    """Shortest path between two entities (keys, or names that find exactly one), through resolved identities."""
+    from linkgraph.analysis.graph import paths
+    from linkgraph.analysis.search import resolve_entity
+
+    with ctx.view() as view:
+        start, end = resolve_entity(view, source), resolve_entity(view, target)
+        graph, found = paths(view, start, end, max_hops=max_hops, all_paths=all_paths)
+        if fmt == "table":
+            click.echo("\n".join(" -> ".join(p) for p in found) or f"no path of at most {max_hops} hops that you may see")
+        emit_graph(view, graph, fmt, out_file, document={**graph.to_json(), "paths": found})
+
+
+@click.command()
+@click.argument("keys", nargs=-1, required=True)
+@click.option("--max-hops", type=click.IntRange(1, 8), default=4, show_default=True)
+@FORMAT_OPTION
+@OUT_OPTION
+@pass_context
+def network(ctx: Context, keys: tuple[str, ...], max_hops: int, fmt: str, out_file: Path | None) -> None:
+    """The connecting network among several entities: every shortest path between each pair."""
+    from linkgraph.analysis.graph import network as connecting
+    from linkgraph.analysis.search import resolve_entity
+
+    with ctx.view() as view:
+        graph = connecting(view, [resolve_entity(view, key) for key in keys], max_hops=max_hops)
+        emit_graph(view, graph, fmt, out_file)
+
+
+@click.command()
+@click.option("--measure", type=click.Choice(["degree", "betweenness", "eigenvector", "pagerank"]), default="degree",
+              show_default=True)
+@click.option("--case", "cases", multiple=True, metavar="ID", help="Only these cases; repeat for several.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
+@FORMAT_OPTION
+@OUT_OPTION
+@pass_context
+def rank(ctx: Context, measure: str, cases: tuple[str, ...], top: int, fmt: str, out_file: Path | None) -> None:
+    """Brokers and the most connected entities (Case and Location hubs left out)."""
+    from linkgraph.analysis.graph import rank as ranked
+
+    with ctx.view() as view:
+        graph, approximate = ranked(view, measure, cases=list(cases) or None, top=top)
+        if approximate:
+            click.echo(f"note: {measure} is approximate (sampled)", err=fmt != "table")
+        emit_graph(view, graph, fmt, out_file, extra="score")
+
+
+@click.command()
+@click.option("--case", "cases", multiple=True, metavar="ID", help="Only these cases; repeat for several.")
+@FORMAT_OPTION
+@OUT_OPTION
+@pass_context
+def communities(ctx: Context, cases: tuple[str, ...], fmt: str, out_file: Path | None) -> None:
+    """Louvain communities with their members and the cases they span (groups of 3 or more)."""
+    from linkgraph.analysis.graph import communities as louvain
+
+    with ctx.view() as view:
+        graph = louvain(view, cases=list(cases) or None)
+        emit_graph(view, graph, fmt, out_file, extra="community")
+
+
+@click.command()
+@click.argument("text")
+@click.option("--type", "types", multiple=True, metavar="T", help="Only this type (Person, Document, Phone...); repeat.")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@FORMAT_OPTION
+@pass_context
+def search(ctx: Context, text: str, types: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Fuzzy, transliteration-aware search of names, numbers, addresses and places you may see, best first."""
+    from linkgraph.analysis.search import search as find
+
+    with ctx.view() as view:
+        found = find(view, text, types=list(types) or None, limit=limit)
+        view.note(rows=len(found), params={"text": text, "types": list(types)})
+        records = [{"label": f.label, "key": f.key, "caption": f.caption, "score": f.score, "cases": list(f.cases)}
+                   for f in found]
+        emit(["label", "key", "caption", "score", "cases"],
+             [[f.label, f.key, f.caption, f.score, " ".join(f.cases)] for f in found], fmt, records)
+        by_label: dict[str, list[str]] = {}
+        for f in found:
+            by_label.setdefault(f.label, []).append(f.key)
+        print_hits([h for label, keys in sorted(by_label.items()) if label not in ("Case", "Location")
+                    for h in view.hits(label, keys)], fmt)

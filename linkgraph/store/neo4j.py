@@ -7,7 +7,7 @@ READ-mode session, which the server refuses to write in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -15,7 +15,7 @@ from neo4j.exceptions import AuthError, ClientError, ConstraintError, Neo4jError
 
 from linkgraph.errors import KeyConflict, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
-from linkgraph.store.base import QueryResult, Store
+from linkgraph.store.base import QueryResult, Store, check_labels
 
 
 def _plain(value: Any) -> Any:
@@ -98,6 +98,18 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"Neo4j at {self.location} became unreachable") from None
         except Neo4jError as error:
             raise StoreError(f"query failed: {error.message}") from None
+
+    def fulltext(self, label: str, terms: Sequence[tuple[str, int, bool]], limit: int,
+                 scope: Mapping[str, Any]) -> QueryResult:
+        """Query the Lucene full-text index ``lg_search`` (``term~2`` allows two edits, ``term*`` a prefix) for ``label``."""
+        check_labels(label)
+        query = " OR ".join(f"{word}*" if prefix else f"{word}~{min(edits, 2)}" if edits else word
+                            for word, edits, prefix in terms if self.TERM.match(word))
+        if not query:
+            return QueryResult([], [])
+        return self.read("CALL db.index.fulltext.queryNodes('lg_search', $query) YIELD node, score WHERE $label IN labels(node) "
+                         "AND " + self.FULLTEXT_WHERE + " RETURN " + self.FULLTEXT_RETURN + " ORDER BY score DESC LIMIT $limit",
+                         {**scope, "label": label, "query": query, "limit": limit})
 
     def init_schema(self) -> None:
         """Create a uniqueness constraint on ``key`` per label and one full-text index, all IF NOT EXISTS."""
