@@ -95,6 +95,9 @@ class NamedQuery:
         missing = sorted(set(declared) - set(values))
         if missing:
             raise UsageError(f"query {self.name} needs -p {missing[0]}=VALUE ({declared[missing[0]].help})")
+        nul = sorted(name for name, value in values.items() if isinstance(value, str) and "\x00" in value)
+        if nul:
+            raise UsageError(f"parameter {nul[0]} contains a NUL character, which no stored value holds")
         bound = {name: declared[name].convert(value) for name, value in values.items()}
         return {**bound, **{name: data_values(file, column) for name, file, column in self.data}}
 
