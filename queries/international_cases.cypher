@@ -1,4 +1,4 @@
-// description: Cases involving two or more countries (owner, offence places, route places, nationalities), and whether each is eligible for EU EMPACT funding: an EMPACT priority offence and at least two EU member states involved.
+// description: Cases involving two or more countries (owner, offence places, route places, nationalities; ISO 3166 alpha-3), and whether each is eligible for EU EMPACT funding: an EMPACT priority offence and at least two EU member states involved.
 // data eu_member_states: eu_member_states.csv iso3
 // data empact_offences: empact_priorities.csv offence_types
 // example: linkgraph query international_cases
@@ -9,7 +9,7 @@ OPTIONAL MATCH (o:Offence)-[:PART_OF]->(c)
 OPTIONAL MATCH (o)-[:AT]->(place:Location)
 WITH c, collect(DISTINCT o.offence_type) AS offences, collect(DISTINCT place.country) AS places
 OPTIONAL MATCH (p:Person)-[:INVOLVED_IN]->(:Offence)-[:PART_OF]->(c)
-WITH c, offences, places, collect(DISTINCT p.nationality) AS nationalities
+WITH c, offences, places, collect(DISTINCT coalesce(p.nationality_key, p.nationality)) AS nationalities
 OPTIONAL MATCH (r:Route)-[:PART_OF]->(c)
 OPTIONAL MATCH (r)-[:FROM|TO|VIA]->(stop:Location)
 WITH c, offences, places, nationalities, collect(DISTINCT stop.country) AS stops

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from itertools import combinations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -95,7 +96,8 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
             raw += _contacts(view, report)
     keep = set(cases or [])
     raw = [r for r in raw if len(r.sides) >= min_cases and (not keep or keep & set(r.sides))]
-    provenance = _provenance(view, {key for r in raw for keys in r.sides.values() for key in keys})
+    provenance = _provenance(view, {key for r in raw for keys in r.sides.values() for key in keys},
+                             {case for r in raw for case in r.sides})
     if since:
         started, runs = _since(view, since), _run_times(view)
         raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
@@ -122,7 +124,7 @@ class _Raw:
     def link(self, countries: dict[str, str | None], provenance: _Provenance) -> CrossCaseLink:
         sides = tuple(CaseSide(case, countries.get(case), tuple(sorted(keys)),
                                tuple(sorted({rec for key in keys for rec, _ in
-                                             provenance.get((key, case), []) + provenance.get((key, ""), [])})))
+                                             provenance.get((key, case), [])})))
                       for case, keys in sorted(self.sides.items()))
         return CrossCaseLink(link_id(self.kind, self.shared, *self.id_extra), self.kind, self.shared, self.label,
                              sides, self.evidence, self.status, round(self.score, 4))
@@ -241,52 +243,60 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _routes(view: View, window_days: int) -> list[_Raw]:
-    """Transit and origin places shared by routes of different cases travelled within the window."""
+def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
+    """Routes of two cases sharing at least ``min_points`` transit or origin places, travelled within the
+    window: one link per pair of cases, naming the shared places (a single busy hub such as Tripoli is
+    on the way of many unrelated journeys; two shared points make a corridor)."""
     rows = view.read(
         "MATCH (r:Route)-[v:VIA|FROM]->(l:Location) "
         f"WITH r, v, l, {_SEEN.format(v='r')} AS seen WHERE size(seen) >= 1 "
         "OPTIONAL MATCH (:Person)-[t:TRAVELLED]->(r) "
         "RETURN l.key, l.place, type(v), r.key, seen, collect(DISTINCT t.date)").rows
-    by_place: dict[tuple[str, str], list[tuple[str, str, list[date]]]] = defaultdict(list)
+    by_place: dict[str, list[tuple[str, str, list[date]]]] = defaultdict(list)
     places: dict[str, str] = {}
     for place, caption, rel, route, seen, dates in rows:
-        places[place] = caption or place
+        places[place] = f"{'transit' if rel == 'VIA' else 'origin'} {caption or place}"
         days = [d for d in (_day(x) for x in dates) if d is not None]
         for case in seen:
-            by_place[(place, "transit" if rel == "VIA" else "origin")].append((case, route, days))
+            by_place[place].append((case, route, days))
     window = timedelta(days=window_days)
-    found = []
-    for (place, how), routes in sorted(by_place.items()):
+    # (case a, case b) -> place -> (routes of a, routes of b, travel dates)
+    shared: dict[tuple[str, str], dict[str, tuple[set[str], set[str], list[date]]]] = defaultdict(dict)
+    for place, routes in sorted(by_place.items()):
         if len({case for case, _, _ in routes}) < 2:
             continue
-        groups = _window_groups(routes, window)
-        for group in groups:
-            sides: dict[str, set[str]] = defaultdict(set)
-            days: list[date] = []
+        for group in _window_groups(routes, window):
+            by_case: dict[str, tuple[set[str], list[date]]] = defaultdict(lambda: (set(), []))
             for case, route, route_days in group:
-                sides[case].add(route)
-                days += route_days
-            if len(sides) < 2:
-                continue
-            span = f" between {min(days)} and {max(days)}" if days else ""
-            evidence = (f"routes of {len(sides)} cases share the {how} point {places[place]}{span}",)
-            found.append(_Raw("route", place, f"{how} {places[place]}", dict(sides), evidence,
-                              score=1.0 if how == "transit" else 0.5, id_extra=(how, *sorted(sides))))
+                by_case[case][0].add(route)
+                by_case[case][1].extend(route_days)
+            for a, b in combinations(sorted(by_case), 2):
+                shared[(a, b)][place] = (by_case[a][0], by_case[b][0], by_case[a][1] + by_case[b][1])
+    found = []
+    for (a, b), points in sorted(shared.items()):
+        if len(points) < min_points:
+            continue
+        names = sorted(places[p] for p in points)
+        days = [d for _, _, ds in points.values() for d in ds]
+        sides = {a: {r for ra, _, _ in points.values() for r in ra}, b: {r for _, rb, _ in points.values() for r in rb}}
+        evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",)
+        found.append(_Raw("route", "|".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
+                          sides, evidence, score=min(1.0, len(points) / 3), id_extra=(a, b)))
     return found
 
 
 def _window_groups(routes: list[tuple[str, str, list[date]]], window: timedelta) -> list[list[tuple[str, str, list[date]]]]:
-    """Group routes whose travel dates lie within ``window`` of each other (single linkage on the
-    earliest date; routes without a date are left out: the window cannot be checked)."""
+    """Group routes travelled within ``window`` of the group's first journey (by each route's earliest
+    date; no chaining, so a group never spans more than the window; routes without a date are left
+    out: the window cannot be checked)."""
     dated = sorted((min(days), case, route, days) for case, route, days in routes if days)
     groups: list[list[tuple[str, str, list[date]]]] = []
-    last: date | None = None
+    start: date | None = None
     for first, case, route, days in dated:
-        if last is None or first - last > window:
+        if start is None or first - start > window:
             groups.append([])
+            start = first
         groups[-1].append((case, route, days))
-        last = first
     return groups
 
 
@@ -324,21 +334,30 @@ def _contacts(view: View, report: LinkReport) -> list[_Raw]:
     return found
 
 
-def _provenance(view: View, keys: set[str]) -> _Provenance:
+def _provenance(view: View, keys: set[str], cases: set[str]) -> _Provenance:
     """(entity key, case) -> ("source file:line (record id)", ingest run) of the visible records behind
     each entity. A record that names no case (a person row of a relational export, whose case comes from
-    a link sheet) is filed under case "" and belongs to every side the entity is on."""
+    a link sheet) is filed under each of the entity's ``cases`` whose own records come from the same source."""
     if not keys:
         return {}
-    rows = view.read(
-        "UNWIND $keys AS k MATCH (n {key: k}) WHERE NOT n:Record AND NOT n:Location "
-        "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
-        "WHERE $everything OR r.case_id IN $visible OR coalesce(r.case_id, '') = '' "
-        "RETURN k, coalesce(r.case_id, ''), r.source, r.file, r.line, r.record_id, r.run", {"keys": sorted(keys)}).rows
+    rows = []
+    for label in ("Person", "Route", *STRONG_KINDS.values()):  # by label, so each key is an index lookup
+        rows += view.read(
+            f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+            "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
+            "WHERE $everything OR r.case_id IN $visible OR coalesce(r.case_id, '') = '' "
+            "RETURN k, coalesce(r.case_id, ''), r.source, r.file, r.line, r.record_id, r.run", {"keys": sorted(keys)}).rows
+    sources: dict[str, set[str]] = defaultdict(set)
+    for case, source in view.read(
+            "UNWIND $cases AS key MATCH (c:Case {key: key}) WHERE $everything OR c.key IN $visible "
+            "UNWIND coalesce(c.records, []) AS rk MATCH (r:Record {key: rk}) RETURN DISTINCT c.key, r.source",
+            {"cases": sorted(cases)}).rows:
+        sources[source].add(case)
     found: _Provenance = defaultdict(list)
     for key, case, source, file, line, record_id, run in rows:
         where = f"{file}:{line}" if line is not None else str(file or "")
-        found[(key, case)].append((f"{source} {where} ({record_id})".strip(), str(run or "")))
+        for owner in [case] if case else sorted(sources.get(source, ())):
+            found[(key, owner)].append((f"{source} {where} ({record_id})".strip(), str(run or "")))
     return found
 
 

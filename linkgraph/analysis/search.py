@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 #: Labels searched when no --type is given, and their searchable captions (the model's full-text index).
 SEARCHED = ("Person", "Organisation", "Document", "Phone", "Email", "Account", "Vehicle", "Location", "Case")
+#: Labels searched for a text without digits (numbers, plates and case references hold digits).
+WORDS = ("Person", "Organisation", "Email", "Location")
 _VOWELS = re.compile(r"[aeiouy\s]+")
 _REPEATS = re.compile(r"(.)\1+")
 _TERM = re.compile(r"^[a-z0-9]+$")
@@ -62,7 +64,7 @@ def search(view: View, text: str, *, types: list[str] | None = None, limit: int 
 
     from linkgraph.ingest.normalise.names import name_key
 
-    labels = list(types or SEARCHED)
+    labels = list(types or (SEARCHED if any(ch.isdigit() for ch in text) else WORDS))
     unknown = [t for t in labels if t not in SEARCHED]
     if unknown:
         raise UsageError(f"search --type {unknown[0]!r}: use one of {', '.join(SEARCHED)}")

@@ -43,7 +43,7 @@ CREATE (:Case {key: 'C1', country_key: 'ESP', operation: 'OP1', handling_code: '
        (ra:Route {key: 'es:R1', cases: ['C1'], records: ['r1']}), (rb:Route {key: 'it:R2', cases: ['C2'], records: ['r2']}),
        (rc:Route {key: 'ng:R3', cases: ['C3'], records: ['r3']}),
        (ra)-[:VIA {seq: 1}]->(rome), (rb)-[:VIA {seq: 2}]->(rome), (rc)-[:VIA {seq: 1}]->(rome),
-       (ra)-[:FROM]->(lagos), (rb)-[:FROM]->(lagos),
+       (ra)-[:FROM]->(lagos), (rb)-[:FROM]->(lagos), (rc)-[:FROM]->(lagos),
        (p1)-[:TRAVELLED {date: '2024-01-10'}]->(ra), (p2)-[:TRAVELLED {date: '2024-02-01'}]->(rb),
        (p3)-[:TRAVELLED {date: '2024-09-01'}]->(rc),
        (p1)-[:CONTACTED {date: '2024-03-01'}]->(p3), (p1)-[:CONTACTED {date: '2024-03-05'}]->(p3)
@@ -82,9 +82,10 @@ def test_every_kind_is_found_with_cases_countries_and_provenance(tiny: Path) -> 
     assert person.case_ids == ("C1", "C2", "C3") and person.status == "candidate" and person.score == 0.95
     assert [s.entities for s in person.cases] == [("es:P1",), ("it:P2",), ("ng:P3",)]
     assert any("birth date: same" in e for e in person.evidence)
-    # C3 travelled through Rome months later; Lagos is an origin point of C1 and C2
-    assert sorted((link.label, link.case_ids) for link in links["route"]) == [
-        ("origin Lagos", ("C1", "C2")), ("transit Rome", ("C1", "C2"))]
+    # C1 and C2 share the origin Lagos and the transit Rome within weeks; C3 travelled the same way months later
+    (route,) = links["route"]
+    assert (route.label, route.case_ids, route.shared) == ("corridor Lagos, Rome", ("C1", "C2"), "ITA|rome|NGA|lagos")
+    assert [s.entities for s in route.cases] == [("es:R1",), ("it:R2",)]
     (contact,) = links["contact"]
     assert contact.case_ids == ("C1", "C3") and "2 times" in contact.evidence[0]
 
@@ -92,8 +93,16 @@ def test_every_kind_is_found_with_cases_countries_and_provenance(tiny: Path) -> 
 def test_a_wider_window_takes_in_the_later_route(tiny: Path) -> None:
     with open_view(str(tiny), command="test") as view:
         routes = cross_case_links(view, kinds=["route"], window_days=365)
-    assert sorted((link.label, link.case_ids) for link in routes) == [
-        ("origin Lagos", ("C1", "C2")), ("transit Rome", ("C1", "C2", "C3"))]
+    assert sorted(link.case_ids for link in routes) == [("C1", "C2"), ("C1", "C3"), ("C2", "C3")]
+
+
+def test_one_shared_hub_is_not_a_corridor(store_dir: Path) -> None:
+    with EmbeddedStore(store_dir) as store:
+        store.init_schema()
+        store.write(TINY.replace("(rc)-[:FROM]->(lagos),", ""))
+    with open_view(str(store_dir), command="test") as view:
+        routes = cross_case_links(view, kinds=["route"], window_days=365)
+    assert sorted(link.case_ids for link in routes) == [("C1", "C2")]
 
 
 def test_filters_by_case_kind_min_cases_and_since(tiny: Path) -> None:

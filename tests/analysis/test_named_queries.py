@@ -192,7 +192,7 @@ def test_international_cases_and_empact(generated: Generated, graph: nx.MultiDiG
         if d["type"] in ("FROM", "TO", "VIA") and a in case_of:
             involved[case_of[a]].add(graph.nodes[b].get("country"))
         if d["type"] == "INVOLVED_IN" and b in case_of:
-            involved[case_of[b]].add(graph.nodes[a].get("nationality"))
+            involved[case_of[b]].add(graph.nodes[a].get("nationality_key") or graph.nodes[a].get("nationality"))
     for node, case in case_of.items():
         if graph.nodes[node]["label"] == "Offence":
             offences[case].add(graph.nodes[node].get("offence_type"))
