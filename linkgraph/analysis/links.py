@@ -9,8 +9,8 @@ what she sees that reaches into hidden cases; ``cross_case_links`` is the list o
   so this kind finds nothing today);
 - person: a resolved identity, persons joined by accepted SAME_AS links or candidates at or above the
   threshold (marked ``candidate``), or one person record mentioned by several cases;
-- route: routes of different cases sharing a transit (VIA) or origin (FROM) place, travelled within
-  ``window_days`` of each other;
+- route: routes of two cases sharing at least two transit (VIA) or origin (FROM) places, travelled
+  within ``window_days`` of each other (``shared`` is the place keys joined by " & ");
 - contact: a CONTACTED relationship between persons of different cases.
 
 Every query filters with the view's scope, so nothing that exists only in a hidden case is read. A link
@@ -280,7 +280,7 @@ def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
         days = [d for _, _, ds in points.values() for d in ds]
         sides = {a: {r for ra, _, _ in points.values() for r in ra}, b: {r for _, rb, _ in points.values() for r in rb}}
         evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",)
-        found.append(_Raw("route", "|".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
+        found.append(_Raw("route", " & ".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
                           sides, evidence, score=min(1.0, len(points) / 3), id_extra=(a, b)))
     return found
 

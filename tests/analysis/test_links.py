@@ -84,7 +84,7 @@ def test_every_kind_is_found_with_cases_countries_and_provenance(tiny: Path) -> 
     assert any("birth date: same" in e for e in person.evidence)
     # C1 and C2 share the origin Lagos and the transit Rome within weeks; C3 travelled the same way months later
     (route,) = links["route"]
-    assert (route.label, route.case_ids, route.shared) == ("corridor Lagos, Rome", ("C1", "C2"), "ITA|rome|NGA|lagos")
+    assert (route.label, route.case_ids, route.shared) == ("corridor Lagos, Rome", ("C1", "C2"), "ITA|rome & NGA|lagos")
     assert [s.entities for s in route.cases] == [("es:R1",), ("it:R2",)]
     (contact,) = links["contact"]
     assert contact.case_ids == ("C1", "C3") and "2 times" in contact.evidence[0]
