@@ -9,7 +9,7 @@ what she sees that reaches into hidden cases; ``cross_case_links`` is the list o
   so this kind finds nothing today);
 - person: a resolved identity, persons joined by accepted SAME_AS links or candidates at or above the
   threshold (marked ``candidate``), or one person record mentioned by several cases;
-- route: routes of two cases sharing at least two transit (VIA) or origin (FROM) places, travelled
+- route: routes of two cases travelled the same way (same origin and transit places, at least two)
   within ``window_days`` of each other (``shared`` is the place keys joined by " & ");
 - contact: a CONTACTED relationship between persons of different cases.
 
@@ -244,9 +244,10 @@ def _day(value: Any) -> date | None:
 
 
 def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
-    """Routes of two cases sharing at least ``min_points`` transit or origin places, travelled within the
-    window: one link per pair of cases, naming the shared places (a single busy hub such as Tripoli is
-    on the way of many unrelated journeys; two shared points make a corridor)."""
+    """Routes of two cases travelled the same way (the same origin and transit places, at least
+    ``min_points`` of them) within the window: one link per pair of cases, naming the shared places. A
+    single busy hub such as Tripoli, or two journeys crossing at one, is on the way of many unrelated
+    journeys."""
     rows = view.read(
         "MATCH (r:Route)-[v:VIA|FROM]->(l:Location) "
         f"WITH r, v, l, {_SEEN.format(v='r')} AS seen WHERE size(seen) >= 1 "
@@ -254,8 +255,10 @@ def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
         "RETURN l.key, l.place, type(v), r.key, seen, collect(DISTINCT t.date)").rows
     by_place: dict[str, list[tuple[str, str, list[date]]]] = defaultdict(list)
     places: dict[str, str] = {}
+    stops: dict[str, set[str]] = defaultdict(set)  # route -> its origin and transit places
     for place, caption, rel, route, seen, dates in rows:
         places[place] = f"{'transit' if rel == 'VIA' else 'origin'} {caption or place}"
+        stops[route].add(place)
         days = [d for d in (_day(x) for x in dates) if d is not None]
         for case in seen:
             by_place[place].append((case, route, days))
@@ -276,9 +279,13 @@ def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
     for (a, b), points in sorted(shared.items()):
         if len(points) < min_points:
             continue
+        routes_a = {r for ra, _, _ in points.values() for r in ra}
+        routes_b = {r for _, rb, _ in points.values() for r in rb}
+        if not any(stops[x] == stops[y] for x in routes_a for y in routes_b):
+            continue  # the same way (origin and every transit), not two journeys crossing at a hub
         names = sorted(places[p] for p in points)
         days = [d for _, _, ds in points.values() for d in ds]
-        sides = {a: {r for ra, _, _ in points.values() for r in ra}, b: {r for _, rb, _ in points.values() for r in rb}}
+        sides = {a: routes_a, b: routes_b}
         evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",)
         found.append(_Raw("route", " & ".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
                           sides, evidence, score=min(1.0, len(points) / 3), id_extra=(a, b)))

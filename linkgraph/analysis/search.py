@@ -58,6 +58,20 @@ def _terms(key: str) -> list[tuple[str, int, bool]]:
     return list(dict.fromkeys(terms))
 
 
+def _scan(view: View, label: str, key: str, limit: int) -> list[list[object]]:
+    """Names containing a word's first four letters or its consonant skeleton: a slower scan used when the
+    full-text index answers nothing (seen on embedded stores whose Person index came back empty)."""
+    pieces = sorted({t[:4] for t in key.split() if len(t) >= 3} | {skeleton(t) for t in key.split() if len(skeleton(t)) >= 3})
+    if not pieces:
+        return []
+    return view.read(
+        f"MATCH (node:{label}) WHERE any(p IN $pieces WHERE coalesce(node.name_key, toLower(node.name), '') CONTAINS p) "
+        "AND ($everything OR any(k IN coalesce(node.cases, []) WHERE k IN $visible)) "
+        "RETURN id(node), labels(node)[0], node.key, node.name, node.name_key, "
+        "[k IN coalesce(node.cases, []) WHERE $everything OR k IN $visible], 0.0 LIMIT $limit",
+        {"pieces": pieces, "limit": limit}).rows
+
+
 def search(view: View, text: str, *, types: list[str] | None = None, limit: int = 20) -> list[Found]:
     """Entities matching ``text``, best first (at most ``limit``), of the ``types`` labels (default all)."""
     from rapidfuzz import fuzz
@@ -75,7 +89,10 @@ def search(view: View, text: str, *, types: list[str] | None = None, limit: int 
     rows = []
     if terms:
         for label in labels:
-            rows += view.fulltext(label, terms, limit * 5).rows
+            found = view.fulltext(label, terms, limit * 5).rows
+            if not found and label in ("Person", "Organisation"):
+                found = _scan(view, label, key, limit * 5)
+            rows += found
     digits = re.sub(r"\D", "", text)
     if len(digits) >= 6 and "Phone" in labels:
         rows += view.read("MATCH (node:Phone) WHERE node.key ENDS WITH $digits AND ($everything OR any(k IN "
