@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linkgraph.access.view import POLICY_FILE, Hit, login_name, open_view
+from linkgraph.analysis.graph import paths
+from linkgraph.analysis.links import cross_case_links
+from linkgraph.analysis.model import CrossCaseLink
 from linkgraph.files import write_private
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.report.build import demo_report
@@ -21,6 +24,9 @@ from linkgraph.resolve.service import Candidate, ResolveSummary, persons_linked_
 from linkgraph.scenarios import generate
 from linkgraph.status import status_report
 from linkgraph.store.server import kill_server
+
+if TYPE_CHECKING:
+    from linkgraph.access.view import View
 
 DEMO_CASES = 40
 DEMO_SEED = 7
@@ -50,6 +56,8 @@ class DemoResult:
     analyst_hits: list[Hit]
     quarantined: int = 0  # bad values of stored rows (an impossible birth date, a bad phone), kept raw or dropped
     report: Path | None = None
+    links: list[CrossCaseLink] = field(default_factory=list)  # the strongest cross-case links
+    path: list[str] = field(default_factory=list)  # one path between two cases of different countries
 
 
 def run_demo(out_dir: Path) -> DemoResult:
@@ -74,12 +82,31 @@ def run_demo(out_dir: Path) -> DemoResult:
     with open_view(str(store_dir), command="demo") as view:
         status = status_report(view)
         found = review_list(view, limit=200)
+        links = cross_case_links(view)
+        path = _international_path(view, links)
     matches = [c for c in found if set(c.left["cases"] or []) != set(c.right["cases"] or [])][:5]
     with open_view(str(store_dir), command="demo", as_user=DEMO_ANALYST) as view:
         visible = review_list(view, limit=200)
         hits = view.hits("Person", persons_linked_across(view, limit=200))
     result = DemoResult(out_dir, store_dir, len(generated.rows), sum(s.rows_read for s in summaries),
                         sum(s.rows_rejected for s in summaries), [s.rejects_path for s in summaries if s.rejects_path],
-                        resolution, status, matches, len(visible), hits, sum(s.values_quarantined for s in summaries))
+                        resolution, status, matches, len(visible), hits, sum(s.values_quarantined for s in summaries),
+                        links=links[:5], path=path)
     result.report = demo_report(store_dir, out_dir / "cross-case-report.html", matches)
     return result
+
+
+def _international_path(view: View, links: list[CrossCaseLink]) -> list[str]:
+    """One shortest path between entities of two cases of different countries, from the strongest link
+    that joins different countries (the path runs through what the cases share)."""
+    for link in links:
+        sides = [s for s in link.cases if s.entities]
+        for a, b in zip(sides, sides[1:]):
+            if a.country != b.country:
+                start = next(k for k in a.entities if k != link.shared)
+                end = next(k for k in b.entities if k != link.shared)
+                if start != end:
+                    _, found = paths(view, start, end, max_hops=6)
+                    if found:
+                        return found[0]
+    return []

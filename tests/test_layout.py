@@ -87,9 +87,9 @@ def test_the_folders_install_under_one_package_and_claim_no_generic_name(tmp_pat
 def test_every_command_is_assembled_on_the_cli_without_side_effect_imports() -> None:
     code = "from linkgraph.cli import cli; print(' '.join(sorted(cli.commands)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["alerts", "audit", "case", "cypher", "demo", "detect", "export", "generate", "ingest",
-                                   "init", "mapping", "policy", "query", "report", "resolve", "review", "server",
-                                   "status"]
+    assert done.stdout.split() == ["alerts", "audit", "case", "communities", "cypher", "demo", "detect", "export",
+                                   "generate", "ingest", "init", "links", "mapping", "network", "path", "policy",
+                                   "query", "rank", "report", "resolve", "review", "search", "server", "status"]
 
 
 def test_the_command_line_starts_without_the_heavy_libraries() -> None:

@@ -195,16 +195,18 @@ class View:
         """Run library Cypher written for the door (it filters with ``$visible``/``$everything``)."""
         return self._store.read(cypher, self._with_scope(params))
 
-    def query(self, name: str, params: dict[str, Any] | None = None) -> QueryResult:
-        """Run the named query ``name`` with the principal's scope; counted in the audit record."""
+    def query(self, name: str, params: dict[str, Any] | None = None, folder: Path | None = None) -> QueryResult:
+        """Run the named query ``name`` (shipped, or from the user's query ``folder``) with the principal's
+        scope; counted in the audit record."""
         from linkgraph.named_queries import load_query
 
-        named = load_query(name)
+        named = load_query(name, folder)
         if not named.filtered and not self.principal.everything:
             raise AccessDenied(f"query {name} is not written for access control (no '// access: filtered' "
                                "header), so only users who see every case may run it")
         bound = named.bind(params or {})
-        self._audit.params = {"query": name, **{k: v for k, v in bound.items() if v is not None}}
+        self._audit.params = {"query": name, **{k: v for k, v in bound.items()
+                                                 if k in {p.name for p in named.parameters} and v is not None}}
         result = self._store.read(named.text_for(self._store.backend), self._with_scope(bound))
         self.note(rows=len(result.rows))
         return result
@@ -218,6 +220,10 @@ class View:
         result = self._store.read(text, params)
         self.note(rows=len(result.rows))
         return result
+
+    def fulltext(self, label: str, terms: list[tuple[str, int, bool]], limit: int = 50) -> QueryResult:
+        """Query the store's full-text index of ``label`` within the principal's scope (see ``Store.fulltext``)."""
+        return self._store.fulltext(label, terms, limit, self.scope())
 
     def hits(self, label: str, keys: list[str], threshold: float = 0.9) -> list[Hit]:
         """Restricted matches for the ``label`` entities ``keys``: each (entity, owner country, handling)

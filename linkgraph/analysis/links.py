@@ -1,83 +1,383 @@
-"""Cross-case links (provisional core: shared strong identifiers and resolved persons).
+"""Cross-case links: what ties two or more cases together, read through the view.
 
-Written through the view: only cases the principal may see appear.
+``find_links`` returns the links a principal may see and the restricted-match markers (hit/no-hit) for
+what she sees that reaches into hidden cases; ``cross_case_links`` is the list of links alone, which
+``linkgraph links``, nightly detection and the reports reuse. The kinds (``LINK_KINDS``):
+
+- document, phone, email, account, vehicle: one strong-identifier entity mentioned by several cases;
+- address: a place where persons of several cases live (the model has no residence relationship yet,
+  so this kind finds nothing today);
+- person: a resolved identity, persons joined by accepted SAME_AS links or candidates at or above the
+  threshold (marked ``candidate``), or one person record mentioned by several cases;
+- route: routes of two cases travelled the same way (same origin and transit places, at least two)
+  within ``window_days`` of each other (``shared`` is the place keys joined by " & ");
+- contact: a CONTACTED relationship between persons of different cases.
+
+Every query filters with the view's scope, so nothing that exists only in a hidden case is read. A link
+whose other side is hidden is not reported; the visible entity gets a hit marker instead.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from collections import defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
-from linkgraph.analysis.model import CaseSide, CrossCaseLink
+from linkgraph.analysis.model import LINK_KINDS, CaseSide, CrossCaseLink
+from linkgraph.errors import UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
-    from linkgraph.access.view import View
+    from linkgraph.access.view import Hit, View
 
-_SHARED = {"document": "Document", "phone": "Phone", "email": "Email", "account": "Account", "vehicle": "Vehicle"}
-
-_ENTITY_LINKS = """
-MATCH (p:Person)-[]->(n:{label})
-WHERE ($everything OR any(c IN coalesce(p.cases, []) WHERE c IN $visible))
-WITH n, p, [c IN coalesce(p.cases, []) WHERE $everything OR c IN $visible] AS cases
-UNWIND cases AS case
-WITH n, case, collect(DISTINCT p.key) AS persons
-WITH n, collect([case, persons]) AS sides
-WHERE size(sides) >= $min_cases AND ($scope IS NULL OR any(s IN sides WHERE s[0] IN $scope))
-RETURN n.key, sides
-"""
-
-_PERSON_LINKS = """
-MATCH (a:Person)-[s:SAME_AS]-(b:Person)
-WHERE (s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold))
-  AND ($everything OR (any(c IN coalesce(a.cases, []) WHERE c IN $visible)
-                       AND any(c IN coalesce(b.cases, []) WHERE c IN $visible)))
-  AND a.key < b.key
-RETURN a.key, b.key, [c IN coalesce(a.cases, []) WHERE $everything OR c IN $visible],
-       [c IN coalesce(b.cases, []) WHERE $everything OR c IN $visible], s.status, s.probability, s.evidence
-"""
+#: Link kind -> label of the strong-identifier entity it is made of.
+STRONG_KINDS = {"document": "Document", "phone": "Phone", "email": "Email", "account": "Account",
+                "vehicle": "Vehicle"}
+#: Relationships from a person to each strong identifier (who holds the passport, uses the phone).
+_HOLDERS = {"document": "HOLDS", "phone": "USES", "email": "USES", "account": "USES", "vehicle": "USES"}
+_CAPTION = {"document": "number", "phone": "number", "email": "address", "account": "number", "vehicle": "plate"}
+_Provenance = dict[tuple[str, str], list[tuple[str, str]]]
+_SEEN = "[k IN coalesce({v}.cases, []) WHERE $everything OR k IN $visible]"
 
 
-def _link_id(kind: str, shared: str) -> str:
-    return hashlib.sha1(f"{kind}\x1f{shared}".encode("utf-8")).hexdigest()[:16]
+@dataclass
+class LinkReport:
+    """What ``find_links`` found: the links, and the markers for matches in hidden cases."""
+
+    links: list[CrossCaseLink] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
 
 
-def _countries(view: View) -> dict[str, str | None]:
-    rows = view.read("MATCH (c:Case) WHERE $everything OR c.key IN $visible "
-                     "RETURN c.key, coalesce(c.country_key, c.country)").rows
-    return {key: country for key, country in rows}
+def link_id(kind: str, shared: str, *extra: str) -> str:
+    """The stable id of a link: a short hash of its kind and what is shared (plus, for route and contact
+    links, the cases, because one place or one person ties many different groups of cases)."""
+    text = "\x1f".join((kind, shared, *extra))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def cross_case_links(view: View, *, cases: list[str] | None = None, kinds: list[str] | None = None,
+def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                      min_cases: int = 2, since: str | None = None, window_days: int = 90,
                      threshold: float = DEFAULT_THRESHOLD) -> list[CrossCaseLink]:
-    """Links between ``min_cases`` or more cases the principal may see, touching ``cases`` when given."""
-    countries = _countries(view)
-    found: list[CrossCaseLink] = []
-    for kind, label in _SHARED.items():
-        if kinds and kind not in kinds:
-            continue
-        rows = view.read(_ENTITY_LINKS.replace("{label}", label), {"min_cases": min_cases, "scope": cases}).rows
-        for key, sides in rows:
-            found.append(CrossCaseLink(_link_id(kind, key), kind, key, key, tuple(
-                CaseSide(case, countries.get(case), tuple(sorted(persons))) for case, persons in sorted(sides))))
-    if not kinds or "person" in kinds:
-        found += _person_links(view, countries, cases, threshold)
-    return sorted(found, key=lambda link: (link.kind, link.shared))
+    """Every link between ``min_cases`` or more cases the principal may see (see the module docstring).
+
+    ``cases`` keeps links touching one of those cases; ``kinds`` keeps those kinds; ``since`` (an ingest
+    run key or an ISO date) keeps links with a side ingested at or after it. Strongest first.
+    """
+    return find_links(view, cases=cases, kinds=kinds, min_cases=min_cases, since=since,
+                      window_days=window_days, threshold=threshold).links
 
 
-def _person_links(view: View, countries: dict[str, str | None], scope: list[str] | None,
-                  threshold: float) -> list[CrossCaseLink]:
-    links = []
-    for left, right, left_cases, right_cases, status, probability, evidence in view.read(
-            _PERSON_LINKS, {"threshold": threshold}).rows:
-        sides = {case: [left] for case in left_cases}
-        for case in right_cases:
-            sides.setdefault(case, []).append(right)
-        if len(sides) < 2 or (scope is not None and not set(sides) & set(scope)):
+def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
+               min_cases: int = 2, since: str | None = None, window_days: int = 90,
+               threshold: float = DEFAULT_THRESHOLD) -> LinkReport:
+    """The links of ``cross_case_links`` and the hit markers for the entities involved."""
+    wanted = list(kinds or LINK_KINDS)
+    unknown = [k for k in wanted if k not in LINK_KINDS]
+    if unknown:
+        raise UsageError(f"unknown link kind {unknown[0]!r}; use one of {', '.join(LINK_KINDS)}")
+    if min_cases < 2:
+        raise UsageError(f"--min-cases must be 2 or more, not {min_cases}")
+    countries = dict(view.read("MATCH (c:Case) WHERE $everything OR c.key IN $visible "
+                               "RETURN c.key, coalesce(c.country_key, c.country)").rows)
+    report = LinkReport()
+    raw: list[_Raw] = []
+    for kind in wanted:
+        if kind in STRONG_KINDS:
+            raw += _strong(view, kind, report)
+        elif kind == "person":
+            raw += _persons(view, threshold, report)
+        elif kind == "route":
+            raw += _routes(view, window_days)
+        elif kind == "contact":
+            raw += _contacts(view, report)
+    keep = set(cases or [])
+    raw = [r for r in raw if len(r.sides) >= min_cases and (not keep or keep & set(r.sides))]
+    provenance = _provenance(view, {key for r in raw for keys in r.sides.values() for key in keys},
+                             {case for r in raw for case in r.sides})
+    if since:
+        started, runs = _since(view, since), _run_times(view)
+        raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
+                                     for key in keys for _, run in provenance.get((key, case), []))]
+    report.links = sorted((r.link(countries, provenance) for r in raw),
+                          key=lambda link: (-len(link.cases), -link.score, link.kind, link.shared))
+    report.hits = sorted(set(report.hits), key=lambda h: (h.kind, h.key, h.country))
+    return report
+
+
+@dataclass
+class _Raw:
+    """A link before its provenance is attached: case -> keys of the entities on that side."""
+
+    kind: str
+    shared: str
+    label: str
+    sides: dict[str, set[str]]
+    evidence: tuple[str, ...] = ()
+    status: str = "confirmed"
+    score: float = 1.0
+    id_extra: tuple[str, ...] = ()
+
+    def link(self, countries: dict[str, str | None], provenance: _Provenance) -> CrossCaseLink:
+        sides = tuple(CaseSide(case, countries.get(case), tuple(sorted(keys)),
+                               tuple(sorted({rec for key in keys for rec, _ in
+                                             provenance.get((key, case), [])})))
+                      for case, keys in sorted(self.sides.items()))
+        return CrossCaseLink(link_id(self.kind, self.shared, *self.id_extra), self.kind, self.shared, self.label,
+                             sides, self.evidence, self.status, round(self.score, 4))
+
+
+def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
+    """Strong-identifier entities of several visible cases: mentioned by them, or held or used by their
+    persons (a relational export names a document's case only through its holder)."""
+    label, holder = STRONG_KINDS[kind], _HOLDERS[kind]
+    rows = view.read(
+        f"MATCH (n:{label}) OPTIONAL MATCH (p:Person)-[:{holder}]->(n) "
+        "WITH n, collect([p.key, " + _SEEN.format(v="p") + ", size(coalesce(p.cases, []))]) AS holders "
+        "WITH n, [h IN holders WHERE h[0] IS NOT NULL] AS holders "
+        "WHERE size(coalesce(n.cases, [])) + reduce(t = 0, h IN holders | t + h[2]) >= 2 "
+        f"WITH n, holders, {_SEEN.format(v='n')} AS seen "
+        "WHERE size(seen) >= 1 OR any(h IN holders WHERE size(h[1]) >= 1) "
+        f"RETURN n.key, n.{_CAPTION[kind]}, seen, "
+        "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]), "
+        "[h IN holders | [h[0], h[1]]]").rows
+    found, beyond = [], []
+    for key, caption, seen, hidden_too, holders in rows:
+        sides: dict[str, set[str]] = defaultdict(set)
+        for case in seen:
+            sides[case].add(key)
+        for person, person_cases in holders:
+            for case in person_cases:
+                sides[case] |= {key, person}
+        if hidden_too and sides:
+            beyond.append(key)
+        if len(sides) >= 2:
+            found.append(_Raw(kind, key, str(caption or key), dict(sides), (f"same {kind} {caption or key}",)))
+    report.hits += _holder_hits(view, label, holder, kind, beyond)
+    return found
+
+
+def _holder_hits(view: View, label: str, holder: str, kind: str, keys: list[str]) -> list[Hit]:
+    """Markers for the ``label`` entities ``keys`` that a hidden case mentions, or whose holder a hidden
+    case mentions: the owner country and handling code of that case, nothing else."""
+    if view.principal.everything or not keys:
+        return []
+    from linkgraph.access.policy import DEFAULT_HANDLING
+    from linkgraph.access.view import Hit
+
+    rows = view.read(
+        f"UNWIND $keys AS key MATCH (n:{label} {{key: key}}) OPTIONAL MATCH (p:Person)-[:{holder}]->(n) "
+        "WITH n, collect(coalesce(p.cases, [])) AS held "
+        "WITH n, reduce(acc = coalesce(n.cases, []), x IN held | acc + x) AS every "
+        "UNWIND [k IN every WHERE NOT k IN $visible] AS hidden MATCH (c:Case {key: hidden}) "
+        "RETURN DISTINCT n.key, coalesce(c.country_key, c.country), c.handling_code", {"keys": keys}).rows
+    return [Hit(key, kind, country or "unknown country", handling or DEFAULT_HANDLING) for key, country, handling in rows]
+
+
+def _persons(view: View, threshold: float, report: LinkReport) -> list[_Raw]:
+    """Resolved identities (SAME_AS components) and person records that span several visible cases."""
+    edges = view.read(
+        "MATCH (a:Person)-[s:SAME_AS]->(b:Person) "
+        "WHERE s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold) "
+        f"WITH a, b, s, {_SEEN.format(v='a')} AS seen_a, {_SEEN.format(v='b')} AS seen_b "
+        "WHERE size(seen_a) >= 1 OR size(seen_b) >= 1 "
+        "RETURN a.key, b.key, seen_a, seen_b, s.status, s.probability, s.evidence, a.name, b.name, "
+        "a.identity, b.identity",
+        {"threshold": threshold}).rows
+    import networkx as nx
+
+    graph = nx.Graph()
+    names: dict[str, str] = {}
+    person_cases: dict[str, list[str]] = {}
+    edge_of: dict[frozenset[str], tuple[str, float, list[str]]] = {}
+    beyond = set()
+    identity: dict[str, str] = {}
+    for a, b, seen_a, seen_b, status, probability, evidence, name_a, name_b, id_a, id_b in edges:
+        identity.update({k: v for k, v in ((a, id_a), (b, id_b)) if v})
+        if not seen_a or not seen_b:  # the other end lives only in hidden cases: a marker, not a link
+            beyond.add(a if seen_a else b)
             continue
-        shared = f"{left}={right}"
-        links.append(CrossCaseLink(_link_id("person", shared), "person", shared, f"{left} and {right}", tuple(
-            CaseSide(case, countries.get(case), tuple(sorted(keys))) for case, keys in sorted(sides.items())),
-            tuple(evidence or ()), "confirmed" if status == "accepted" else "candidate", float(probability)))
-    return links
+        graph.add_edge(a, b)
+        names[a], names[b] = name_a or a, name_b or b
+        person_cases[a], person_cases[b] = seen_a, seen_b
+        edge_of[frozenset((a, b))] = (status, float(probability or 0), list(evidence or []))
+    found = []
+    for members in nx.connected_components(graph):
+        sides: dict[str, set[str]] = defaultdict(set)
+        for person in members:
+            for case in person_cases[person]:
+                sides[case].add(person)
+        if len(sides) < 2:
+            continue
+        pairs = [(tuple(sorted(k)), v) for k, v in edge_of.items() if k <= members]
+        status = "confirmed" if all(v[0] == "accepted" for _, v in pairs) else "candidate"
+        evidence = tuple(f"{x} ~ {y}: {st} p={p:.3f}" + (f" ({'; '.join(ev)})" if ev else "")
+                         for (x, y), (st, p, ev) in sorted(pairs))
+        held = sorted(identity[m] for m in members if m in identity)
+        anchor = max(set(held), key=held.count) if held else min(members)  # the resolved identity id
+        label = " / ".join(sorted({names[m] for m in members}))
+        found.append(_Raw("person", anchor, label, dict(sides), evidence, status, min(v[1] for _, v in pairs)))
+    in_components = set(graph.nodes)
+    single = view.read(
+        f"MATCH (p:Person) WHERE size(coalesce(p.cases, [])) >= 2 WITH p, {_SEEN.format(v='p')} AS seen "
+        "WHERE size(seen) >= 2 RETURN p.key, p.name, seen").rows
+    for key, name, seen in single:
+        if key not in in_components:
+            found.append(_Raw("person", key, name or key, {case: {key} for case in seen},
+                              (f"one person record {key} in {len(seen)} cases",)))
+    hidden_too = view.read(f"MATCH (p:Person) WHERE size(coalesce(p.cases, [])) >= 2 WITH p, {_SEEN.format(v='p')} "
+                           "AS seen WHERE size(seen) >= 1 AND size(seen) < size(p.cases) RETURN p.key").rows
+    report.hits += view.hits("Person", sorted(beyond | {row[0] for row in hidden_too}), threshold)
+    return found
+
+
+def _day(value: Any) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
+    """Routes of two cases travelled the same way (the same origin and transit places, at least
+    ``min_points`` of them) within the window: one link per pair of cases, naming the shared places. A
+    single busy hub such as Tripoli, or two journeys crossing at one, is on the way of many unrelated
+    journeys."""
+    rows = view.read(
+        "MATCH (r:Route)-[v:VIA|FROM]->(l:Location) "
+        f"WITH r, v, l, {_SEEN.format(v='r')} AS seen WHERE size(seen) >= 1 "
+        "OPTIONAL MATCH (:Person)-[t:TRAVELLED]->(r) "
+        "RETURN l.key, l.place, type(v), r.key, seen, collect(DISTINCT t.date)").rows
+    by_place: dict[str, list[tuple[str, str, list[date]]]] = defaultdict(list)
+    places: dict[str, str] = {}
+    stops: dict[str, set[str]] = defaultdict(set)  # route -> its origin and transit places
+    for place, caption, rel, route, seen, dates in rows:
+        places[place] = f"{'transit' if rel == 'VIA' else 'origin'} {caption or place}"
+        stops[route].add(place)
+        days = [d for d in (_day(x) for x in dates) if d is not None]
+        for case in seen:
+            by_place[place].append((case, route, days))
+    window = timedelta(days=window_days)
+    # (case a, case b) -> place -> (routes of a, routes of b, travel dates)
+    shared: dict[tuple[str, str], dict[str, tuple[set[str], set[str], list[date]]]] = defaultdict(dict)
+    for place, routes in sorted(by_place.items()):
+        if len({case for case, _, _ in routes}) < 2:
+            continue
+        for group in _window_groups(routes, window):
+            by_case: dict[str, tuple[set[str], list[date]]] = defaultdict(lambda: (set(), []))
+            for case, route, route_days in group:
+                by_case[case][0].add(route)
+                by_case[case][1].extend(route_days)
+            for a, b in combinations(sorted(by_case), 2):
+                shared[(a, b)][place] = (by_case[a][0], by_case[b][0], by_case[a][1] + by_case[b][1])
+    found = []
+    for (a, b), points in sorted(shared.items()):
+        if len(points) < min_points:
+            continue
+        routes_a = {r for ra, _, _ in points.values() for r in ra}
+        routes_b = {r for _, rb, _ in points.values() for r in rb}
+        if not any(stops[x] == stops[y] for x in routes_a for y in routes_b):
+            continue  # the same way (origin and every transit), not two journeys crossing at a hub
+        names = sorted(places[p] for p in points)
+        days = [d for _, _, ds in points.values() for d in ds]
+        sides = {a: routes_a, b: routes_b}
+        evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",)
+        found.append(_Raw("route", " & ".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
+                          sides, evidence, score=min(1.0, len(points) / 3), id_extra=(a, b)))
+    return found
+
+
+def _window_groups(routes: list[tuple[str, str, list[date]]], window: timedelta) -> list[list[tuple[str, str, list[date]]]]:
+    """Group routes travelled within ``window`` of the group's first journey (by each route's earliest
+    date; no chaining, so a group never spans more than the window; routes without a date are left
+    out: the window cannot be checked)."""
+    dated = sorted((min(days), case, route, days) for case, route, days in routes if days)
+    groups: list[list[tuple[str, str, list[date]]]] = []
+    start: date | None = None
+    for first, case, route, days in dated:
+        if start is None or first - start > window:
+            groups.append([])
+            start = first
+        groups[-1].append((case, route, days))
+    return groups
+
+
+def _contacts(view: View, report: LinkReport) -> list[_Raw]:
+    """Contacts (calls, messages, meetings) between persons of different visible cases; a contact with
+    a person only hidden cases mention is a marker on the visible person."""
+    from linkgraph.access.policy import DEFAULT_HANDLING
+    from linkgraph.access.view import Hit
+
+    if not view.principal.everything:
+        beyond = view.read(
+            f"MATCH (a:Person)-[:CONTACTED]-(b:Person) WITH a, b, {_SEEN.format(v='a')} AS seen_a, "
+            f"{_SEEN.format(v='b')} AS seen_b WHERE size(seen_a) >= 1 AND size(seen_b) = 0 "
+            "UNWIND coalesce(b.cases, []) AS hidden MATCH (c:Case {key: hidden}) "
+            "RETURN DISTINCT a.key, coalesce(c.country_key, c.country), c.handling_code").rows
+        report.hits += [Hit(key, "contact", country or "unknown country", handling or DEFAULT_HANDLING)
+                        for key, country, handling in beyond]
+    rows = view.read(
+        f"MATCH (a:Person)-[c:CONTACTED]->(b:Person) WITH a, b, c, {_SEEN.format(v='a')} AS seen_a, "
+        f"{_SEEN.format(v='b')} AS seen_b WHERE size(seen_a) >= 1 AND size(seen_b) >= 1 "
+        "RETURN a.key, b.key, a.name, b.name, seen_a, seen_b, count(c), min(c.date), max(c.date)").rows
+    found = []
+    for a, b, name_a, name_b, seen_a, seen_b, n, first, last in rows:
+        if set(seen_a) == set(seen_b):
+            continue
+        sides: dict[str, set[str]] = defaultdict(set)
+        for case in seen_a:
+            sides[case].add(a)
+        for case in seen_b:
+            sides[case].add(b)
+        when = f", {first} to {last}" if first else ""
+        evidence = (f"{name_a or a} contacted {name_b or b} {n} time{'s' if n != 1 else ''}{when}",)
+        found.append(_Raw("contact", f"{a}->{b}", f"{name_a or a} -> {name_b or b}", dict(sides), evidence,
+                          id_extra=tuple(sorted(sides))))
+    return found
+
+
+def _provenance(view: View, keys: set[str], cases: set[str]) -> _Provenance:
+    """(entity key, case) -> ("source file:line (record id)", ingest run) of the visible records behind
+    each entity. A record that names no case (a person row of a relational export, whose case comes from
+    a link sheet) is filed under each of the entity's ``cases`` whose own records come from the same source."""
+    if not keys:
+        return {}
+    rows = []
+    for label in ("Person", "Route", *STRONG_KINDS.values()):  # by label, so each key is an index lookup
+        rows += view.read(
+            f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
+            "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
+            "WHERE $everything OR r.case_id IN $visible OR coalesce(r.case_id, '') = '' "
+            "RETURN k, coalesce(r.case_id, ''), r.source, r.file, r.line, r.record_id, r.run", {"keys": sorted(keys)}).rows
+    sources: dict[str, set[str]] = defaultdict(set)
+    for case, source in view.read(
+            "UNWIND $cases AS key MATCH (c:Case {key: key}) WHERE $everything OR c.key IN $visible "
+            "UNWIND coalesce(c.records, []) AS rk MATCH (r:Record {key: rk}) RETURN DISTINCT c.key, r.source",
+            {"cases": sorted(cases)}).rows:
+        sources[source].add(case)
+    found: _Provenance = defaultdict(list)
+    for key, case, source, file, line, record_id, run in rows:
+        where = f"{file}:{line}" if line is not None else str(file or "")
+        for owner in [case] if case else sorted(sources.get(source, ())):
+            found[(key, owner)].append((f"{source} {where} ({record_id})".strip(), str(run or "")))
+    return found
+
+
+def _since(view: View, since: str) -> str:
+    """The ISO time ``--since`` stands for: an ingest run's start, or a date."""
+    rows = view.read("MATCH (r:IngestRun {key: $key}) RETURN r.started", {"key": since}).rows
+    if rows and rows[0][0]:
+        return str(rows[0][0])
+    try:
+        return datetime.fromisoformat(since).isoformat()
+    except ValueError:
+        raise UsageError(f"--since {since!r} is neither an ingest run nor a date (YYYY-MM-DD)") from None
+
+
+def _run_times(view: View) -> dict[str, str]:
+    return {key: str(started) for key, started in view.read("MATCH (r:IngestRun) RETURN r.key, r.started").rows}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from linkgraph.cli import access, detect, ingest, report, resolve, scenarios, server, store
+from linkgraph.cli import access, analysis, detect, ingest, report, resolve, scenarios, server, store
 from linkgraph.cli.base import Context, Group
 from linkgraph.store import DEFAULT_STORE
 
@@ -51,6 +51,7 @@ for command in (
     server.server,
     detect.detect, detect.alerts,
     report.report, report.export,
+    analysis.links, analysis.path, analysis.network, analysis.rank, analysis.communities, analysis.search,
 ):
     cli.add_command(command)
 

@@ -53,9 +53,17 @@ def demo(ctx: Context, out_dir: Path) -> None:
                f"{result.analyst_links} matches visible, and what lies beyond her cases shows only as a marker:")
     for hit in result.analyst_hits[:1]:
         click.echo(f"  {hit.sentence()}")
+    click.echo("\nstrongest cross-case links (linkgraph links shows all):")
+    for link in result.links:
+        cases = ", ".join(f"{side.case} ({side.country})" for side in link.cases)
+        click.echo(f"  [{link.id}] {link.kind} {link.label} ({link.status}, {link.score:g}): {cases}")
+    if result.path:
+        click.echo("one path between two cases of different countries (linkgraph path):")
+        click.echo("  " + " -> ".join(result.path))
     if result.report:
         click.echo(f"\ncase-meeting report of the cross-case network (offline, victims pseudonymised): {result.report}")
     click.echo(f"\ntry: .venv/bin/linkgraph --store {result.store_dir} status")
     click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} review list --min 0.99")
     click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} --as {DEMO_ANALYST} review list")
+    click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} links --kind document")
     click.echo(f"     .venv/bin/linkgraph --store {result.store_dir} audit verify")

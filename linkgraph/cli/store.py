@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -108,20 +109,25 @@ def show_hits(view: View, result: QueryResult, fmt: str) -> list[str]:
 @click.argument("name", required=False)
 @PARAM_OPTION
 @FORMAT_OPTION
-@click.option("--list", "list_all", is_flag=True, help="List the named queries with their parameters.")
+@click.option("--list", "list_all", is_flag=True, help="List the named queries with their parameters and origin.")
+@click.option("--queries", "folder", type=click.Path(path_type=Path, file_okay=False), envvar="LINKGRAPH_QUERIES",
+              default=None, help="Your own folder of named queries, listed and run beside the shipped ones. "
+                                 "Env: LINKGRAPH_QUERIES.")
 @pass_context
-def query(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str, list_all: bool) -> None:
-    """Run a named query from queries/ (read-only, filtered to the cases you may see), or list them."""
+def query(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str, list_all: bool,
+          folder: Path | None) -> None:
+    """Run a named query from queries/ or your own folder (read-only, filtered to the cases you may see),
+    or list them."""
     from linkgraph.named_queries import list_queries
     from linkgraph.output import render
 
     if list_all or not name:
-        for named in list_queries():
+        for named in list_queries(folder):
             args = " ".join(f"-p {p.name}=<{p.type}>" for p in named.parameters)
-            click.echo(f"{named.name} {args}".rstrip())
+            click.echo(f"{named.name} {args}".rstrip() + f"  [{named.origin}]")
             click.echo(f"    {named.description}")
         return
     with ctx.view() as view:
-        result = view.query(name, parse_params(params, typed=False))
+        result = view.query(name, parse_params(params, typed=False), folder)
         click.echo(render(result, fmt))
         show_hits(view, result, fmt)

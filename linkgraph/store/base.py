@@ -13,6 +13,7 @@ same graph.
 from __future__ import annotations
 
 import abc
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -269,6 +270,23 @@ class Store(abc.ABC):
             open_labels = [e.label for e in load_model().entities.values() if e.reference]
             bound = {**bound, "visible": [], "everything": True, "open_labels": open_labels}
         return self.read(named.text_for(self.backend), bound)
+
+    #: What a full-text hit returns: the node's store id, label, key, caption, name key, and the case
+    #: references filtered by the caller's scope (``$visible``/``$everything``).
+    FULLTEXT_RETURN = ("id(node), labels(node)[0], node.key, coalesce(node.name, node.number, node.place, node.address, "
+                       "node.plate, node.reference, node.key), node.name_key, "
+                       "[k IN coalesce(node.cases, []) WHERE $everything OR k IN $visible], score")
+    TERM = re.compile(r"^[a-z0-9]+$")
+    FULLTEXT_WHERE = ("($everything OR any(k IN coalesce(node.cases, []) WHERE k IN $visible) "
+                      "OR any(l IN labels(node) WHERE l IN $open_labels))")
+
+    @abc.abstractmethod
+    def fulltext(self, label: str, terms: Sequence[tuple[str, int, bool]], limit: int,
+                 scope: Mapping[str, Any]) -> QueryResult:
+        """Query the full-text index of ``label`` for any of ``terms`` (word of letters and digits only, edits
+        allowed 0-3, prefix or not), best first, at most ``limit`` nodes within ``scope`` (the view's
+        ``visible``/``everything``/``open_labels``); columns as ``FULLTEXT_RETURN``. Each backend writes
+        the terms in its own query syntax."""
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Return ``{"nodes": {label: n}, "relationships": {type: n}}`` with zero for empty labels.

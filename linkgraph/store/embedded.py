@@ -257,6 +257,18 @@ class EmbeddedStore(Store):
         """Run a query through FalkorDB's read-only command, which refuses any write."""
         return self._run(cypher, params, read_only=True)
 
+    def fulltext(self, label: str, terms: Sequence[tuple[str, int, bool]], limit: int,
+                 scope: Mapping[str, Any]) -> QueryResult:
+        """Query the RediSearch full-text index of ``label`` (``%%term%%`` allows two edits, ``term*`` a prefix)."""
+        check_labels(label)
+        query = "|".join(f"{word}*" if prefix else "%" * min(edits, 3) + word + "%" * min(edits, 3)
+                         for word, edits, prefix in terms if self.TERM.match(word))
+        if not query:
+            return QueryResult([], [])
+        return self.read("CALL db.idx.fulltext.queryNodes($label, $query) YIELD node, score WHERE " +
+                         self.FULLTEXT_WHERE + " RETURN " + self.FULLTEXT_RETURN + " ORDER BY score DESC LIMIT $limit",
+                         {**scope, "label": label, "query": query, "limit": limit})
+
     def init_schema(self) -> None:
         """Create a range index on ``key`` for every label, and full-text indexes for searchable properties."""
         model = load_model()

@@ -19,7 +19,7 @@ Dialect and driver decisions (each checked by the suite running on a real server
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import neo4j
@@ -28,7 +28,7 @@ from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, Constr
 
 from linkgraph.errors import KeyConflict, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
-from linkgraph.store.base import QueryResult, Store
+from linkgraph.store.base import QueryResult, Store, check_labels
 
 
 def _plain(value: Any) -> Any:
@@ -122,6 +122,18 @@ class Neo4jStore(Store):
             raise self._driver_error(error) from None
         except Neo4jError as error:
             raise StoreError(f"query failed: {error.message}") from None
+
+    def fulltext(self, label: str, terms: Sequence[tuple[str, int, bool]], limit: int,
+                 scope: Mapping[str, Any]) -> QueryResult:
+        """Query the Lucene full-text index ``lg_search`` (``term~2`` allows two edits, ``term*`` a prefix) for ``label``."""
+        check_labels(label)
+        query = " OR ".join(f"{word}*" if prefix else f"{word}~{min(edits, 2)}" if edits else word
+                            for word, edits, prefix in terms if self.TERM.match(word))
+        if not query:
+            return QueryResult([], [])
+        return self.read("CALL db.index.fulltext.queryNodes('lg_search', $query) YIELD node, score WHERE $label IN labels(node) "
+                         "AND " + self.FULLTEXT_WHERE + " RETURN " + self.FULLTEXT_RETURN + " ORDER BY score DESC LIMIT $limit",
+                         {**scope, "label": label, "query": query, "limit": limit})
 
     def init_schema(self) -> None:
         """Create a uniqueness constraint on ``key`` per label and one full-text index, all IF NOT EXISTS."""

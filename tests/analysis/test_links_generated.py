@@ -1,0 +1,56 @@
+"""Cross-case links on a generated scenario against its planted truth (``truth/case_links.csv``)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+from linkgraph.access.view import open_view
+from linkgraph.analysis.links import cross_case_links
+from tests.analysis.conftest import Generated
+
+#: The generator's link kinds, as ``links --kind`` names them.
+TRUTH_KIND = {"same_person": "person", "same_document": "document", "same_phone": "phone", "shared_transit": "route"}
+
+
+def _pairs(links: list) -> set[tuple[str, str, str]]:
+    return {(link.kind, a, b) for link in links for a, b in combinations(link.case_ids, 2)}
+
+
+def test_links_find_the_planted_links_and_little_else(generated: Generated) -> None:
+    with open_view(str(generated.store_dir), command="test") as view:
+        links = cross_case_links(view)
+    reported = _pairs(links)
+    planted = {(TRUTH_KIND[r["kind"]], *sorted((r["case_a"], r["case_b"]))) for r in generated.truth_links}
+    planted_pairs = {tuple(sorted((r["case_a"], r["case_b"]))) for r in generated.truth_links}
+    recall = len(planted & reported) / len(planted)
+    precision = sum((a, b) in planted_pairs for _, a, b in reported) / len(reported)
+    print(f"links on {len(planted)} planted links: recall {recall:.1%}, precision {precision:.1%}")
+    assert recall >= 0.9 and precision >= 0.9
+    assert len({link.id for link in links}) == len(links)
+    for link in links:
+        assert all(side.country and side.records for side in link.cases), link
+
+
+def test_links_command_prints_json_csv_and_writes_the_result(generated: Generated, tmp_path: Path) -> None:
+    cli = str(Path(sys.executable).parent / "linkgraph")
+    out = tmp_path / "links.json"
+    done = subprocess.run([cli, "--store", str(generated.store_dir), "links", "--kind", "document", "--format", "json",
+                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    with open_view(str(generated.store_dir), command="test") as view:
+        expected = [link.to_json() for link in cross_case_links(view, kinds=["document"])]
+    assert json.loads(json.dumps(expected)) == printed and printed
+    assert json.loads(out.read_text())["links"] == printed and oct(out.stat().st_mode & 0o777) == "0o600"
+    done = subprocess.run([cli, "--store", str(generated.store_dir), "links", "--kind", "document", "--format", "csv"],
+                          capture_output=True, text=True, timeout=300)
+    lines = done.stdout.splitlines()
+    assert lines[0] == "id,kind,label,shared,cases,status,score,evidence" and len(lines) == len(printed) + 1
+    table = subprocess.run([cli, "--store", str(generated.store_dir), "links", "--min-cases", "2"],
+                           capture_output=True, text=True, timeout=300)
+    assert table.returncode == 0 and table.stdout.splitlines()[0].split() == [
+        "id", "kind", "label", "shared", "cases", "status", "score", "evidence"]
