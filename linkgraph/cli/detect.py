@@ -71,6 +71,8 @@ def alerts_show(ctx: Context, alert_id: str) -> None:
         alert = show_alert(view, alert_id)
     click.echo(f"{alert.key}  {alert.severity}  {alert.status}  raised {alert.raised_at} by {alert.run}")
     click.echo(f"  {alert.title}")
+    if alert.shared:
+        click.echo(f"  shared: {alert.shared}")
     for sentence in alert.evidence:
         click.echo(f"  - {sentence}")
     for fact in alert.provenance:

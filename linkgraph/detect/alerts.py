@@ -138,12 +138,13 @@ class AlertView:
     acked_at: str | None = None
     withdrawn_at: str | None = None
     history: list[str] = field(default_factory=list)
+    shared: str | None = None
 
 
 _VISIBLE = "($everything OR all(c IN coalesce(a.linked_cases, []) WHERE c IN $visible))"
 _COLUMNS = ("RETURN a.key, a.kind, a.severity, a.score, a.title, a.status, "
             "a.linked_cases, a.countries, a.evidence, "
-            "a.provenance, a.run, a.raised_at, a.acked_by, a.acked_at, a.withdrawn_at, a.history")
+            "a.provenance, a.run, a.raised_at, a.acked_by, a.acked_at, a.withdrawn_at, a.history, a.shared")
 
 
 def unreported(store: Store) -> list[dict[str, Any]]:
@@ -163,7 +164,7 @@ def mark_reported(store: Store, keys: list[str], run_id: str) -> None:
 def _alert(row: list[Any]) -> AlertView:
     return AlertView(row[0], row[1], row[2], float(row[3] or 0), row[4], row[5], list(row[6] or []),
                      list(row[7] or []), list(row[8] or []), list(row[9] or []), row[10], row[11], row[12], row[13],
-                     row[14], list(row[15] or []))
+                     row[14], list(row[15] or []), row[16])
 
 
 def list_alerts(view: View, *, status: str | None = None, since: str | None = None, run: str | None = None,
