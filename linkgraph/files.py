@@ -8,6 +8,7 @@ reported in one line before any work starts.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import IO
@@ -62,6 +63,15 @@ def open_private(path: Path, mode: str = "w", newline: str | None = "") -> IO[st
         raise UsageError(f"cannot write {path}: {error.strerror}") from None
     os.fchmod(fd, 0o600)
     return os.fdopen(fd, mode, encoding="utf-8", newline=newline)
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of the file ``path``, as hex (what the audit log records for a written output)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def write_private(path: Path, text: str) -> None:

@@ -13,7 +13,6 @@ point and run again covers the same ingests, creates no alert twice and reports 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 import uuid
@@ -25,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from linkgraph.detect.alerts import mark_reported, raise_alerts, unreported, withdraw_missing
 from linkgraph.detect.lock import detect_lock
 from linkgraph.errors import UsageError
-from linkgraph.files import ensure_folder, open_private
+from linkgraph.files import ensure_folder, open_private, sha256_of
 from linkgraph.runs import FINISHED, RUNNING, mark_interrupted, now, process_alive, recorded_run
 
 if TYPE_CHECKING:
@@ -155,7 +154,7 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
                           "reported": summary.reported, "alerts_file": summary.alerts_file or "",
                           "seconds": round(summary.seconds, 2)})
     view.note(rows=summary.reported, cases=scope, output=summary.alerts_file,
-              sha256=_sha256(summary.alerts_file) if summary.alerts_file else None)
+              sha256=sha256_of(Path(summary.alerts_file)) if summary.alerts_file else None)
     return summary
 
 
@@ -183,7 +182,3 @@ def _write_summary(view: View, out_dir: Path, run_id: str) -> Path:
     path = out_dir / f"alerts-{run_id}.html"
     write_report(view, path, alerts=run_id, title=f"linkgraph alerts of {run_id}")
     return path
-
-
-def _sha256(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()

@@ -9,26 +9,24 @@ log is that of the single file, or of ``SHA256SUMS`` for a folder.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from pathlib import Path
 from typing import Any
 
 from linkgraph.analysis.model import ResultGraph
-from linkgraph.files import ensure_folder, open_private, write_private
+from linkgraph.files import ensure_folder, open_private, sha256_of, write_private
+from linkgraph.output import csv_safe
 
 FORMATS = ("graphml", "gexf", "json", "csv", "anb", "ftm", "neo4j-admin")
 #: The ANB import table: one row per link (i2 Analyst's Notebook "Import Data", tabular link format).
 ANB_COLUMNS = ["Entity1 Type", "Entity1 ID", "Entity1 Label", "Link Type", "Entity2 Type", "Entity2 ID",
                "Entity2 Label", "Date", "Source"]
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading '."""
-    text = _flat(value)
-    return "'" + text if text.startswith(_FORMULA) else text
+    """A CSV cell that a spreadsheet will not run (``linkgraph.output.csv_safe`` on the flattened value)."""
+    return csv_safe(_flat(value))
 
 
 def _flat(value: Any) -> str:
@@ -75,14 +73,10 @@ def _csv(columns: list[str], rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _sums(folder: Path, names: list[str]) -> str:
     sums = folder / "SHA256SUMS"
-    write_private(sums, "".join(f"{_sha(folder / n)}  {n}\n" for n in sorted(names)))
-    return _sha(sums)
+    write_private(sums, "".join(f"{sha256_of(folder / n)}  {n}\n" for n in sorted(names)))
+    return sha256_of(sums)
 
 
 def write_export(graph: ResultGraph, fmt: str, out: Path) -> str:
@@ -94,18 +88,18 @@ def write_export(graph: ResultGraph, fmt: str, out: Path) -> str:
         g = to_networkx(graph)
         with _binary(out) as handle:
             (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(g, handle)
-        return _sha(out)
+        return sha256_of(out)
     if fmt == "json":
         write_private(out, json.dumps(node_link(graph), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-        return _sha(out)
+        return sha256_of(out)
     if fmt == "anb":
         write_private(out, _csv(ANB_COLUMNS, anb_rows(graph)))
-        return _sha(out)
+        return sha256_of(out)
     if fmt == "ftm":
         from linkgraph.report.ftm import ftm_lines
 
         write_private(out, "".join(line + "\n" for line in ftm_lines(graph)))
-        return _sha(out)
+        return sha256_of(out)
     ensure_folder(out)
     if fmt == "csv":
         node_cols = sorted({k for n in graph.nodes for k in node_attributes(n)} - {"id"})
