@@ -21,13 +21,11 @@ import gc
 import hashlib
 import json
 import queue
-import secrets
 import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +38,7 @@ from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
 from linkgraph.files import check_output, open_private
 from linkgraph.output import csv_row
-from linkgraph.runs import mark_interrupted, recorded_run
+from linkgraph.runs import mark_interrupted, new_run_id, recorded_run
 from linkgraph.store.base import NodeId, Store
 
 CHUNK_ROWS = 5_000
@@ -70,9 +68,9 @@ class IngestSummary:
     per_file: dict[str, int] = field(default_factory=dict)
 
 
-def new_run_id() -> str:
+def ingest_run_id() -> str:
     """Return a sortable, unique ingest run id such as ``run-20261123T080102-3f9a``."""
-    return f"run-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{secrets.token_hex(2)}"
+    return new_run_id("run", 4)
 
 
 class _Rejects:
@@ -168,7 +166,7 @@ def ingest_files(
     """
     started = time.monotonic()
     plans = plans if plans is not None else plan_ingest(files, mapping)
-    run_id = new_run_id()
+    run_id = ingest_run_id()
     rejects = _Rejects(check_output(rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
     summary = IngestSummary(run_id, [str(f) for f in files], mapping.source)
     store.init_schema()

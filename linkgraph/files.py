@@ -16,6 +16,12 @@ from typing import IO
 from linkgraph.errors import UsageError
 
 
+def state_dir() -> Path:
+    """Where linkgraph keeps per-user state that belongs to no store directory (a Neo4j store's trained
+    model and audit log): ``$XDG_STATE_HOME/linkgraph``, by default ``~/.local/state/linkgraph``."""
+    return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "linkgraph"
+
+
 def ensure_folder(folder: Path) -> Path:
     """Create ``folder`` (mode 0700, parents too) unless it exists; return it.
 

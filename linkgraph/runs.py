@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -29,6 +30,12 @@ RUNNING, FINISHED, FAILED, INTERRUPTED = "running", "finished", "failed", "inter
 def now() -> str:
     """The current UTC time as an ISO 8601 string with seconds."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def new_run_id(kind: str, random_hex: int = 6) -> str:
+    """A sortable run id unique even for two runs in one second: ``<kind>-<UTC time>-<random hex>``,
+    such as ``resolve-20261123T080102-3f9a1c``."""
+    return f"{kind}-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{secrets.token_hex(random_hex)[:random_hex]}"
 
 
 def _start_ticks(pid: int) -> str:

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.errors import AuditBroken
+from linkgraph.files import state_dir
 from linkgraph.runs import now
 
 if TYPE_CHECKING:
@@ -41,8 +42,7 @@ def default_audit_path(store: Store) -> Path:
     if os.environ.get("LINKGRAPH_AUDIT"):
         return Path(os.environ["LINKGRAPH_AUDIT"])
     digest = hashlib.sha256(store.location.encode()).hexdigest()[:12]
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return state / "linkgraph" / f"audit-{digest}.jsonl"
+    return state_dir() / f"audit-{digest}.jsonl"
 
 
 def _digest(prev: str, body: dict[str, Any]) -> str:

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +24,7 @@ from linkgraph.detect.alerts import mark_reported, raise_alerts, unreported, wit
 from linkgraph.detect.lock import detect_lock
 from linkgraph.errors import UsageError
 from linkgraph.files import ensure_folder, open_private, sha256_of
-from linkgraph.runs import FINISHED, RUNNING, mark_interrupted, now, process_alive, recorded_run
+from linkgraph.runs import FINISHED, RUNNING, mark_interrupted, new_run_id, now, process_alive, recorded_run
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
@@ -51,10 +50,6 @@ class DetectSummary:
     alerts_file: str | None = None
     summary_file: str | None = None
     seconds: float = 0.0
-
-
-def _run_id() -> str:
-    return f"detect-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 def _covered(store: Store) -> tuple[set[str], str | None]:
@@ -125,7 +120,7 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
     if out_dir is not None:
         ensure_folder(out_dir)
     clock = time.perf_counter()
-    summary = DetectSummary(_run_id())
+    summary = DetectSummary(new_run_id("detect"))
     store.init_schema()
     with detect_lock(store, summary.run_id):
         mark_interrupted(store)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from linkgraph.analysis.model import ResultGraph
-from linkgraph.files import ensure_folder, open_private, sha256_of, write_private
+from linkgraph.files import ensure_folder, sha256_of, write_private
 from linkgraph.output import csv_safe
 
 FORMATS = ("graphml", "gexf", "json", "csv", "anb", "ftm", "neo4j-admin")

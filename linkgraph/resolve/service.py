@@ -31,12 +31,9 @@ holding more of its persons keeps it); every such change is written to the ``Res
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
-import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from collections.abc import Callable
@@ -44,10 +41,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from linkgraph.access.view import View
+from linkgraph.files import state_dir
 from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.identities import assign_identities
-from linkgraph.runs import FINISHED, mark_interrupted, now, recorded_run
-from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES, STATUSES
+from linkgraph.runs import FINISHED, mark_interrupted, new_run_id, now, recorded_run
+from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
 from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
@@ -156,11 +154,6 @@ class ResolveSummary:
     proposed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIR_COLUMNS), repr=False)
 
 
-def _run_id(kind: str) -> str:
-    """A run id unique even for two runs in one second of one process: time, then a random part."""
-    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
-
-
 def pair_id(left: str, right: str) -> str:
     """Return the short, stable review id of the pair (left, right)."""
     return hashlib.sha1(f"{left}\x1f{right}".encode()).hexdigest()[:10]
@@ -175,9 +168,8 @@ def default_model_path(store: Store) -> Path:
         return Path(os.environ["LINKGRAPH_MODEL"])
     if store.backend == "falkordb":
         return Path(store.location) / "resolution-model.json"
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     name = hashlib.sha1(f"{store.location}\x1f{getattr(store, 'database', None) or ''}".encode()).hexdigest()[:16]
-    return state / "linkgraph" / "models" / f"resolution-model-{name}.json"
+    return state_dir() / "models" / f"resolution-model-{name}.json"
 
 
 def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -260,7 +252,7 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
     if not 0.0 < threshold <= 1.0:
         raise UsageError(f"--threshold must be a probability in (0, 1], not {threshold}")
     clock = time.perf_counter()
-    summary = ResolveSummary(_run_id("resolve"), threshold=threshold)
+    summary = ResolveSummary(new_run_id("resolve"), threshold=threshold)
     model_path = Path(model_path or default_model_path(store))
     summary.model_path = str(model_path)
     mark_interrupted(store)
@@ -516,7 +508,7 @@ def decide(view: View, link_id: str, status: str, threshold: float | None = None
         "s.history = coalesce(s.history, []) + [$now + ' ' + $status + ' by ' + $user]",
         {"id": link_id, "status": status, "user": user, "now": decided_at, "seen": _supporting(list(evidence[0][0] or []))})
     changes, identities = assign_identities(store, threshold if threshold is not None else _last_threshold(store))
-    store.upsert_nodes("ResolutionRun", [{"key": _run_id("review"), "records": [], "cases": [], "props": {
+    store.upsert_nodes("ResolutionRun", [{"key": new_run_id("review"), "records": [], "cases": [], "props": {
         "kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status,
         "identities": identities, "identity_changes": changes}}])
     return _candidate(view.read(match + _LINK_COLUMNS, {"id": link_id}).rows[0])
