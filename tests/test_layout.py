@@ -101,7 +101,9 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
 
 
 def test_the_package_version_is_the_installed_one() -> None:
-    assert linkgraph.__version__
+    from importlib.metadata import version
+
+    assert linkgraph.__version__ == version("linkgraph")
 
 
 def test_key_lookups_in_named_queries_cover_every_entity_label_of_the_model() -> None:
