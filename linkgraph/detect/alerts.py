@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from linkgraph.analysis.links import STRONG_KINDS
 from linkgraph.errors import NotFound, UsageError
 from linkgraph.runs import now
 
@@ -56,8 +57,7 @@ def alert_row(link: CrossCaseLink, run_id: str) -> dict[str, Any]:
 
 
 #: The label of the entity a link of each kind shares (a person link shares an identity, not a node).
-SHARED_LABEL = {"document": "Document", "phone": "Phone", "email": "Email", "account": "Account",
-                "vehicle": "Vehicle", "address": "Location", "route": "Location"}
+SHARED_LABEL = {**STRONG_KINDS, "address": "Location", "route": "Location"}
 #: Labels the entities on each side of a link may have (holders, travellers, persons in contact).
 SIDE_LABELS = ("Person", "Route")
 
