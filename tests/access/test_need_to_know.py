@@ -15,19 +15,12 @@ import pytest
 
 from linkgraph.access.view import login_name
 from linkgraph.cli import cli
-from linkgraph.ingest.mapping import load_mapping
-from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.named_queries import list_queries
 from linkgraph.resolve.service import pair_id
 from linkgraph.store.embedded import EmbeddedStore
 from linkgraph.store.server import kill_server
+from two_operations import B_ONLY, FIXTURES, SHARED_PASSPORT, SHARED_PHONE, ingest_operations, same_as
 
-FIXTURES = Path(__file__).parent / "fixtures"
-#: Strings that exist only in operation B (OP-SAHEL, owned by Nigeria): names, keys, case, numbers.
-B_ONLY = ["Zebulon", "Quartermaine", "Xanthippe", "Vorodova", "Secretus", "XQ9988776", "2348099990000",
-          "NG-2025-031", "ops:B1", "ops:B2", "ops:B3", "OP-SAHEL", "smuggling", "facilitator", "1975-05-05"]
-SHARED_PASSPORT = "passport|NGA|NG1234567"
-SHARED_PHONE = "+2348031234567"
 POLICY = """\
 users:
   {admin}: {{all: true, admin: true}}
@@ -41,17 +34,10 @@ def two_operations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A store with operation A (ESP) and B (NGA) sharing a passport, a phone and one resolved person."""
     root = tmp_path_factory.mktemp("ops")
     store_dir = root / "store"
-    mapping = load_mapping(str(FIXTURES / "cases.yaml"))
     with EmbeddedStore(store_dir) as store:
-        for name in ("operation_a.csv", "operation_b.csv"):
-            ingest_files(store, [FIXTURES / name], mapping, rejects_path=root / f"rejects-{name}")
-        store.write("MATCH (a:Person {key: 'ops:A3'}), (b:Person {key: 'ops:B3'}) "
-                    "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'accepted', probability: 0.99, "
-                    "evidence: ['date of birth: same full date, +10.6'], history: []}]->(b)",
-                    {"id": pair_id("ops:A3", "ops:B3")})
-        store.write("MATCH (a:Person {key: 'ops:B1'}), (b:Person {key: 'ops:B2'}) "
-                    "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'candidate', probability: 0.95, "
-                    "evidence: ['Zebulon evidence'], history: []}]->(b)", {"id": pair_id("ops:B1", "ops:B2")})
+        ingest_operations(store, root)
+        same_as(store, "ops:A3", "ops:B3", "accepted", 0.99, "date of birth: same full date, +10.6")
+        same_as(store, "ops:B1", "ops:B2", "candidate", 0.95, "Zebulon evidence")
         from linkgraph.access.view import Principal, View
         from linkgraph.detect.run import detect
 
