@@ -23,13 +23,14 @@ class DryRun:
     quarantined: list[tuple[str, str, str, str]] = field(default_factory=list)  # line, field, reason, action
 
 
-def dry_run(file: Path, mapping: Mapping, limit: int = 1000) -> DryRun:
-    """Read and transform up to ``limit`` rows of ``file`` through ``mapping``; write nothing.
+def dry_run(files: Path | list[Path], mapping: Mapping, limit: int = 1000) -> DryRun:
+    """Read and transform up to ``limit`` rows of ``files`` through ``mapping``; write nothing.
 
-    References to other tables cannot be checked without a store and are not reported.
+    References to other tables cannot be checked without a store and are not reported. A table that
+    joins a lookup table needs a file of it among ``files``: the joined rows are what is tried.
     """
     report = DryRun()
-    for plan in plan_ingest([file], mapping):
+    for plan in plan_ingest([files] if isinstance(files, Path) else list(files), mapping):
         transformer = RowTransformer(mapping, plan.table)
         for row in plan.reader.rows():
             if report.rows >= limit:
@@ -38,7 +39,7 @@ def dry_run(file: Path, mapping: Mapping, limit: int = 1000) -> DryRun:
             if row.blank:
                 report.blank += 1
                 continue
-            outcome = Rejection("(row)", row.problem) if row.problem else transformer.transform(row.record)
+            outcome = Rejection(row.field or "(row)", row.problem) if row.problem else transformer.transform(row.record)
             if outcome is None:
                 report.filtered += 1
             elif isinstance(outcome, Rejection):

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from linkgraph.ingest.join import DUPLICATES, HOWS, JOIN_KEYS, JoinSpec
 from linkgraph.ingest.fields import DEFAULT_ON_ERROR, ON_ERROR, FieldSpec, parse_field, property_problem, suggest
 from linkgraph.yamlines import LineDict, LineList, load_with_lines
 from linkgraph.errors import InvalidMapping
@@ -27,7 +28,7 @@ _PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # stored as is on
 READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region",
                "skip_lines", "comment")
 TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description",
-              "on_error", "where")
+              "on_error", "where", "join")
 TOP_KEYS = ("source", "description", "reader", "constants", "tables") + TABLE_KEYS
 ENTITY_KEYS = ("type", "id", "key", "ref", "foreach", "optional", "properties")
 RELATIONSHIP_KEYS = ("type", "from", "to", "key", "properties")
@@ -91,6 +92,12 @@ class TableSpec:
     entities: dict[str, EntitySpec]
     relationships: list[RelationshipSpec]
     where: RowFilter | None = None
+    joins: tuple[JoinSpec, ...] = ()
+
+    @property
+    def is_lookup(self) -> bool:
+        """True for a table read only to be joined by others (it has no entities of its own)."""
+        return not self.entities
 
     @property
     def is_link_table(self) -> bool:
@@ -112,8 +119,30 @@ class TableSpec:
                 specs.append(relationship.key)
         for spec in specs:
             for column in spec.columns():
-                if not column.startswith("$."):
+                if not column.startswith("$.") and not any(j.split_column(column) for j in self.joins):
                     found.setdefault(column, spec.line)
+        for join in self.joins:
+            for mine, _ in join.on:
+                found.setdefault(mine, join.line)
+        return found
+
+    def joined_columns(self, join: JoinSpec) -> dict[str, int]:
+        """The columns of ``join``'s lookup table this table reads (its key columns among them), with lines."""
+        found = {theirs: join.line for _, theirs in join.on}
+        own = dict(self.columns())
+        specs: list[FieldSpec] = [s for s in (self.record_id, self.case, self.where and self.where.column) if s]
+        for entity in self.entities.values():
+            specs.append(entity.ident)
+            specs.extend(entity.properties.values())
+        for relationship in self.relationships:
+            specs.extend(relationship.properties.values())
+            if relationship.key is not None:
+                specs.append(relationship.key)
+        for spec in specs:
+            for column in spec.columns():
+                theirs = join.split_column(column)
+                if theirs is not None and column not in own:
+                    found.setdefault(theirs, spec.line)
         return found
 
 
@@ -290,13 +319,16 @@ def _on_error(raw: LineDict, problems: _Problems, default: str) -> str:
 
 
 def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems,
-           constants: dict[str, Any], on_error: str) -> TableSpec:
+           constants: dict[str, Any], on_error: str, lookup_ok: bool = False) -> TableSpec:
     merged_reader = {**reader, **(raw.get("reader") or {})}
     if isinstance(raw.get("reader"), LineDict):
         problems.unknown_keys(raw["reader"], READER_KEYS, "reader")
     entities: dict[str, EntitySpec] = {}
     raw_entities = raw.get("entities")
-    if not isinstance(raw_entities, LineDict) or not raw_entities:
+    if "entities" not in raw and "relationships" not in raw and lookup_ok:
+        raw_entities = LineDict()  # a lookup table: read only to be joined (checked by load_mapping)
+        raw_entities.key_lines = {}
+    elif not isinstance(raw_entities, LineDict) or not raw_entities:
         problems.add(raw.line_of("entities"), f"table {name!r} needs an entities: map")
         raw_entities = LineDict()
         raw_entities.key_lines = {}
@@ -316,8 +348,80 @@ def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems
     record_id = record_id and _identity(record_id, "record_id", False, problems)
     case = case and _identity(case, "case", False, problems)
     where = _where(raw["where"], raw.line_of("where"), problems, constants) if "where" in raw else None
+    joins = _joins(raw["join"], raw.line_of("join"), problems) if "join" in raw else ()
     return TableSpec(name, raw.get("file"), raw.get("sheet") or merged_reader.get("sheet"), merged_reader,
-                     record_id, case, entities, relationships, where)
+                     record_id, case, entities, relationships, where, joins)
+
+
+def _joins(raw: Any, line: int, problems: _Problems) -> tuple[JoinSpec, ...]:
+    """Parse ``join:``: one map or a list of maps ``{table, on, as, how, duplicates}``."""
+    items = [raw] if isinstance(raw, LineDict) else raw if isinstance(raw, LineList) else None
+    lines = [line] if isinstance(raw, LineDict) else getattr(raw, "item_lines", [])
+    if not items:
+        problems.add(line, "join is a map (or a list of maps) such as {table: subscribers, on: {subscriber_id: id}}")
+        return ()
+    joins = []
+    for spec, item_line in zip(items, lines):
+        if isinstance(spec, LineDict) and True in spec and "on" not in spec:
+            # YAML 1.1 reads a bare on: as the boolean true (the "Norway problem"); it means the key here
+            spec["on"] = spec.pop(True)
+            spec.key_lines["on"] = spec.key_lines.get("True", spec.line)
+        if not isinstance(spec, LineDict) or "table" not in spec or "on" not in spec:
+            problems.add(item_line, "a join needs table: (the lookup table) and on: ({this_column: lookup_column})")
+            continue
+        problems.unknown_keys(spec, JOIN_KEYS, "join")
+        on = spec["on"]
+        if isinstance(on, str):
+            pairs = ((on, on),)
+        elif isinstance(on, LineDict) and on and all(isinstance(v, (str, int)) for v in on.values()):
+            pairs = tuple((str(k), str(v)) for k, v in on.items())
+        else:
+            problems.add(spec.line_of("on"), "on: is a column both files share (on: person_id) or a map of this "
+                         "table's columns to the lookup table's ({subscriber_id: id})")
+            continue
+        alias = spec.get("as", spec["table"])
+        if not isinstance(alias, str) or not alias or "." in alias:
+            problems.add(spec.line_of("as"), f"as: is the prefix joined columns are read under (sub.phone), "
+                         f"a name without dots, not {alias!r}")
+            continue
+        how, duplicates = spec.get("how", "inner"), spec.get("duplicates", "reject")
+        if how not in HOWS:
+            problems.add(spec.line_of("how"), f"how must be inner (a row with no match is rejected) or left "
+                         f"(kept without the joined columns){_suggest(str(how), HOWS)}")
+        if duplicates not in DUPLICATES:
+            problems.add(spec.line_of("duplicates"), f"duplicates must be one of {', '.join(DUPLICATES)}"
+                         f"{_suggest(str(duplicates), DUPLICATES)}")
+        joins.append(JoinSpec(str(spec["table"]), pairs, alias, str(how), str(duplicates), spec.line))
+    aliases = [j.alias for j in joins]
+    for join in joins:
+        if aliases.count(join.alias) > 1:
+            problems.add(join.line, f"two joins read their columns as {join.alias}.*: give each its own as:")
+    return tuple(dict.fromkeys(joins))
+
+
+def _check_joins(tables: list[TableSpec], lines: dict[str, int], problems: _Problems) -> None:
+    """Every join names a lookup table of the mapping (not itself, not one that joins in turn), and every
+    table without entities is joined by some table."""
+    by_name = {t.name: t for t in tables}
+    joined = set()
+    for table in tables:
+        for join in table.joins:
+            other = by_name.get(join.table)
+            if other is None:
+                problems.add(join.line, f"table {table.name!r} joins an unknown table {join.table!r}"
+                             f"{_suggest(join.table, [t.name for t in tables if t.name != table.name])}")
+            elif other is table:
+                problems.add(join.line, f"table {table.name!r} cannot join itself")
+            elif other.joins:
+                problems.add(join.line, f"table {table.name!r} joins {join.table!r}, which joins another table in "
+                             "turn; join both lookup tables from this table instead")
+            else:
+                joined.add(join.table)
+    for table in tables:
+        if table.is_lookup and table.name not in joined:
+            problems.add(lines.get(table.name, 1), f"table {table.name!r} has no entities: and no table joins it")
+        elif table.is_lookup and table.joins:
+            problems.add(lines.get(table.name, 1), f"table {table.name!r} has no entities: a join needs them")
 
 
 def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
@@ -379,20 +483,29 @@ def load_mapping(name_or_path: str) -> Mapping:
             problems.unknown_keys(spec, TABLE_KEYS, "table")
             if "file" not in spec and "sheet" not in spec:
                 problems.add(spec.line, f"table {name!r} needs file: (a name pattern) or sheet:")
-            tables.append(_table(str(name), spec, reader, problems, constants, on_error))
+            tables.append(_table(str(name), spec, reader, problems, constants, on_error, lookup_ok=True))
+        _check_joins(tables, {str(n): raw["tables"].line_of(n) for n in raw["tables"] or {}}, problems)
     else:
+        if "join" in raw:
+            problems.add(raw.line_of("join"), "join: names another table: give tables:, one of them the lookup table")
         tables.append(_table("rows", raw, reader, problems, constants, on_error))
     problems.raise_if_any()
     return Mapping(source, path, constants, tables)
 
 
-def check_columns(mapping: Mapping, table: TableSpec, available: list[str], file: Path) -> None:
-    """Raise ``InvalidMapping`` when ``table`` reads columns ``file`` does not have, each with line and suggestion."""
+def check_columns(mapping: Mapping, table: TableSpec, available: list[str], file: Path,
+                  join: JoinSpec | None = None) -> None:
+    """Raise ``InvalidMapping`` when ``table`` reads columns ``file`` does not have, each with line and
+    suggestion; with ``join``, the columns ``table`` reads through that join from the lookup ``file``."""
     problems = _Problems(mapping.path)
     present = set(available)
-    for column, line in table.columns().items():
+    wanted = table.joined_columns(join) if join else table.columns()
+    for column, line in wanted.items():
         if column not in present:
-            problems.add(line, f"column {column!r} is not in {file.name}{_suggest(column, available)}")
+            shown = f"{join.alias}.{column}" if join else column
+            problems.add(line, f"column {shown!r} is not in {file.name}"
+                         + (f" (table {join.table}, joined as {join.alias})" if join else "")
+                         + _suggest(column, available))
     problems.raise_if_any()
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from linkgraph.ingest.chunk import Chunk
+from linkgraph.ingest.join import JoinedReader, LookupTables
 from linkgraph.ingest.mapping import Mapping, TableSpec, check_columns
 from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
 from linkgraph.ingest.matrix import open_source
@@ -109,14 +110,19 @@ class _Plan:
     file: Path
     table: TableSpec
     reader: Reader
+    lookups: LookupTables | None = None  # on one plan of an ingest: the lookup readers, closed at the end
 
 
 def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
     """Match every file to its table(s), open and check every reader and its columns; raise before writing.
 
-    Entity tables come before link tables, so references resolve to entities of the same run.
+    Entity tables come before link tables, so references resolve to entities of the same run. The files
+    of a lookup table (one only joined by others) are read by the tables that join it, through a
+    ``JoinedReader``; a join whose lookup table has no file among ``files`` is refused.
     """
     plans: list[_Plan] = []
+    lookups = LookupTables()
+    lookup_names = {j.table for t in mapping.tables for j in t.joins}
     for file in files:
         tables = [t for t in mapping.tables if (t.file is None or file.match(t.file))]
         if file.suffix.lower() != ".xlsx" and any(t.reader.get("format") == "xlsx" for t in tables):
@@ -124,17 +130,38 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
         if not tables:
             patterns = ", ".join(f"{t.name}: {t.file}" for t in mapping.tables)
             raise UsageError(f"{file}: matches no table of mapping {mapping.path.name} ({patterns})")
+        for table in [t for t in tables if t.name in lookup_names]:
+            lookups.add(table.name, file, _open_table(file, table))
+        tables = [t for t in tables if not t.is_lookup]
         if len(tables) > 1 and any(t.reader.get("format") != "xlsx" for t in tables):
             tables = tables[:1]
         for table in tables:
-            options = dict(table.reader)
-            if table.sheet:
-                options["sheet"] = table.sheet
-            reader = open_source(file, options)
+            reader = _open_table(file, table)
             if reader.columns is not None:
                 check_columns(mapping, table, reader.columns, file)
             plans.append(_Plan(file, table, reader))
+    for plan in plans:
+        if plan.table.joins:
+            for join in plan.table.joins:
+                sources = lookups.sources.get(join.table)
+                if not sources:
+                    other = next(t for t in mapping.tables if t.name == join.table)
+                    raise UsageError(f"{plan.file}: table {plan.table.name} joins table {join.table}, but no file "
+                                     f"given matches it ({other.file or other.sheet}); give its file too")
+                for file, reader in sources:
+                    if reader.columns is not None:
+                        check_columns(mapping, plan.table, reader.columns, file, join)
+            plan.reader = JoinedReader(plan.reader, plan.table.joins, lookups)
+    if plans:
+        plans[-1].lookups = lookups
     return sorted(plans, key=lambda p: p.table.is_link_table)
+
+
+def _open_table(file: Path, table: TableSpec) -> Reader:
+    options = dict(table.reader)
+    if table.sheet:
+        options["sheet"] = table.sheet
+    return open_source(file, options)
 
 
 def _record_key(source: str, file: Path, locator: str, digest: str) -> str:
@@ -273,6 +300,9 @@ def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run
             transformer.close()
             if hasattr(plan.reader, "close"):
                 plan.reader.close()
+        for plan in plans:
+            if plan.lookups is not None:
+                plan.lookups.close()
     finally:
         rejects.close()
 
@@ -345,7 +375,7 @@ def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects,
         if row.blank:
             rejects.blank += 1
         elif row.problem:
-            rejects.add(plan.file, row, "(row)", row.problem)
+            rejects.add(row.file or plan.file, row, row.field or "(row)", row.problem)
         else:
             outcome = transformer.transform(row.record)
             if outcome is None:

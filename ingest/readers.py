@@ -53,6 +53,8 @@ class SourceRow:
     problem: str | None = None
     raw: str | None = None  # the row's text as read, when the format has one (fingerprints the record)
     blank: bool = False  # a row with no value at all (only separators): counted, never transformed
+    field: str | None = None  # the field a ``problem`` is about (a join's key columns), else the whole row
+    file: Path | None = None  # the file the row is from, when not the one being read (a lookup table's bad row)
 
 
 def detect_encoding(path: Path, declared: str | None) -> tuple[str, str]:

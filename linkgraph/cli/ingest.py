@@ -97,22 +97,25 @@ def mapping() -> None:
 
 @mapping.command("check")
 @click.argument("mapping_name")
-@click.argument("sample", required=False, type=click.Path(path_type=Path))
+@click.argument("samples", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rows", default=1000, show_default=True, help="How many sample rows to try.")
 @click.option("--source", "source", default=None, help="Source name instead of the mapping's.")
 @click.option("--set", "constants", multiple=True, metavar="KEY=VALUE", help="Override a constant of the mapping.")
-def mapping_check(mapping_name: str, sample: Path | None, rows: int, source: str | None, constants: tuple[str, ...]) -> None:
-    """Validate MAPPING, and try it on the first rows of SAMPLE without writing anything."""
+def mapping_check(mapping_name: str, samples: tuple[Path, ...], rows: int, source: str | None,
+                  constants: tuple[str, ...]) -> None:
+    """Validate MAPPING, and try it on the first rows of SAMPLES without writing anything.
+
+    Give several SAMPLES when tables join (a calls file and the subscribers file it joins)."""
     from linkgraph.ingest.mapping import load_mapping, with_overrides
     from linkgraph.ingest.dry_run import dry_run
 
     loaded = with_overrides(load_mapping(mapping_name), source, parse_params(constants, typed=False))
     tables = ", ".join(t.name for t in loaded.tables)
     click.echo(f"mapping {loaded.path}: source {loaded.source}, tables: {tables} - ok")
-    if sample is None:
+    if not samples:
         return
-    report = dry_run(sample, loaded, rows)
-    click.echo(f"{sample}: {report.rows} rows tried, {report.entities} entities and {report.relationships} "
+    report = dry_run(list(samples), loaded, rows)
+    click.echo(f"{', '.join(map(str, samples))}: {report.rows} rows tried, {report.entities} entities and {report.relationships} "
                f"relationships would be written, {len(report.rejected)} rows would be rejected, "
                f"{len(report.quarantined)} bad values kept raw or dropped, {report.blank} blank rows"
                + (f", {report.filtered} rows left out by where:" if report.filtered else ""))
