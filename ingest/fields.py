@@ -9,7 +9,8 @@ brace) and value maps (``map: {indagato: suspect}``, looked up case- and accent-
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from linkgraph.ingest.normalise import NORMALISERS, Invalid
@@ -24,6 +25,48 @@ ON_ERROR = ("reject_row", "drop_field", "keep_raw")
 #: the row is stored and the text as written is kept in ``<property>_raw`` (nothing an analyst could
 #: use is lost), and the rejects file still gets a line naming the value and the action taken.
 DEFAULT_ON_ERROR = "keep_raw"
+
+
+#: neo4j-admin import header types (``name:TYPE``, ``name:TYPE[]`` for arrays): the normaliser and
+#: options a column of that type is read with when its field names none. Types with no normaliser here
+#: (``string``, ``datetime``, ``point``...) are kept as written; ``ID``, ``START_ID``, ``END_ID``,
+#: ``TYPE`` and ``LABEL`` are ids and names, kept as written too; ``IGNORE`` columns may not be read.
+HEADER_TYPES: dict[str, tuple[str | None, dict[str, Any]]] = {
+    **{t: ("number", {"kind": "int"}) for t in ("int", "long", "short", "byte")},
+    **{t: ("number", {"kind": "float"}) for t in ("float", "double")},
+    "boolean": ("boolean", {}),
+    "date": ("date", {"order": "ymd"}),  # neo4j-admin dates are ISO 8601: 2024-02-01
+    **{t: (None, {}) for t in ("string", "char", "datetime", "localdatetime", "time", "localtime", "duration",
+                               "point", "id", "start_id", "end_id", "type", "label", "ignore")},
+}
+_HEADER = re.compile(r"^(?P<name>[^:]*):(?P<type>[A-Za-z_]+)(?P<array>\[\])?(?:\((?P<group>[^()]*)\))?$")
+
+
+def header_type(column: str) -> tuple[str, bool] | None:
+    """The neo4j-admin type of a column header (``'age:int'`` -> ``('int', False)``, ``'aliases:string[]'``
+    -> ``('string', True)``, ``':ID(Person)'`` -> ``('id', False)``), or None for a plain header."""
+    match = _HEADER.match(column)
+    if match is None or match["type"].lower() not in HEADER_TYPES:
+        return None
+    return match["type"].lower(), bool(match["array"])
+
+
+def _typed(spec: FieldSpec, add: Any) -> FieldSpec:
+    """``spec`` with the normaliser its column's neo4j-admin type picks, when the field gives none."""
+    if spec.kind != "column" or not isinstance(spec.ref, str):
+        return spec
+    found = header_type(spec.ref)
+    if found is None:
+        return spec
+    kind, array = found
+    if kind == "ignore":
+        add(spec.line, f"column {spec.ref!r} is marked :IGNORE by its header (neo4j-admin leaves it out); "
+                       "rename the header to read it")
+        return spec
+    if spec.normaliser is not None:
+        return replace(spec, array=array)
+    normaliser, options = HEADER_TYPES[kind]
+    return replace(spec, normaliser=normaliser, options={**options, **spec.options}, array=array)
 
 
 class TemplateError(ValueError):
@@ -96,6 +139,7 @@ class FieldSpec:
     value_map: dict[str, Any] | None = None
     map_default: Any = None
     on_error: str | None = None
+    array: bool = False  # a neo4j-admin array column (``aliases:string[]``): a list, split on array_delimiter
 
     def columns(self) -> list[str]:
         """Columns this field (and its options) read."""
@@ -159,7 +203,7 @@ def _value_map(raw: LineDict, add: Any) -> dict[str, Any] | None:
 def parse_field(raw: Any, line: int, add: Any, constants: dict[str, Any]) -> FieldSpec | None:
     """Parse one field of a mapping; report problems with ``add(line, message)``; None when unusable."""
     if isinstance(raw, str):
-        return FieldSpec("column", raw, line)
+        return _typed(FieldSpec("column", raw, line), add)
     if not isinstance(raw, LineDict):
         add(line, f"a field must be a column name or a map with one of {FIELD_KINDS}, not {raw!r}")
         return None
@@ -206,8 +250,8 @@ def parse_field(raw: Any, line: int, add: Any, constants: dict[str, Any]) -> Fie
     if split is not None and pick is None:
         add(raw.line_of("split"), "split: in a field needs pick: (first, last or a position); "
                                   "to make one entity per part, use foreach: {column: ..., split: ...}")
-    return FieldSpec(kind, raw[kind], raw.line, normaliser, options, bool(raw.get("required", False)),
-                     split, pick, _value_map(raw, add), raw.get("default"), on_error)
+    return _typed(FieldSpec(kind, raw[kind], raw.line, normaliser, options, bool(raw.get("required", False)),
+                            split, pick, _value_map(raw, add), raw.get("default"), on_error), add)
 
 
 def property_problem(owner: str, name: str, spec: FieldSpec, declared: dict[str, PropertyType],

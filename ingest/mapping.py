@@ -26,7 +26,7 @@ NAME_ORDERS = ("given_first", "surname_first", "auto")
 _SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _PROPERTY_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # stored as is on both backends
 READER_KEYS = ("format", "encoding", "delimiter", "sheet", "date_order", "name_order", "phone_region",
-               "skip_lines", "comment")
+               "skip_lines", "comment", "array_delimiter")
 TABLE_KEYS = ("file", "sheet", "reader", "record_id", "case", "entities", "relationships", "description",
               "on_error", "where", "join")
 TOP_KEYS = ("source", "description", "reader", "constants", "tables") + TABLE_KEYS
@@ -442,6 +442,10 @@ def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
     if (reader.get("skip_lines") or reader.get("comment")) and reader.get("format") not in ("csv", "tsv", "matrix"):
         problems.add(reader.line_of("skip_lines" if "skip_lines" in reader else "comment"),
                      "skip_lines and comment are for csv and tsv files")
+    if "array_delimiter" in reader and (not isinstance(reader["array_delimiter"], str) or not reader["array_delimiter"]
+                                        or reader["array_delimiter"] == reader.get("delimiter")):
+        problems.add(reader.line_of("array_delimiter"), "array_delimiter is the text between the elements of an "
+                     "array column (aliases:string[]), e.g. ';', and not the delimiter of the fields")
     if reader.get("name_order", "given_first") not in NAME_ORDERS:
         problems.add(reader.line_of("name_order"), f"name_order must be one of {', '.join(NAME_ORDERS)}")
     return dict(reader)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from linkgraph.ingest.fields import FieldSpec
@@ -23,7 +23,7 @@ from linkgraph.ingest.normalise.codes import text_of
 from linkgraph.model import load_model
 
 _CACHE_LIMIT = 200_000
-_NO_KEY = frozenset({"number"})  # normalisers whose value is its own key (no ``<property>_key``)
+_NO_KEY = frozenset({"number", "boolean"})  # normalisers whose value is its own key (no ``<property>_key``)
 
 #: Which parts of a normalised value become properties (``birth_date_year``...). Every stored property
 #: costs write time on every node, so only what resolution, search or display use is kept; a normaliser
@@ -172,7 +172,8 @@ class RowTransformer:
         if plan is None:
             plan = self._plans[id(specs)] = [
                 _PropertyPlan(name, spec, self._evaluator(spec, True),
-                              f"{name}_key" if spec.normaliser and spec.normaliser not in _NO_KEY else None,
+                              f"{name}_key" if spec.normaliser and spec.normaliser not in _NO_KEY and not spec.array
+                              else None,
                               STORED_PARTS.get(spec.normaliser) if spec.normaliser else (), self._getter(spec, True))
                 for name, spec in specs.items()]
         return plan
@@ -183,6 +184,8 @@ class RowTransformer:
 
     def _compile(self, spec: FieldSpec, lenient: bool = False) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
         """Turn a field into one closure, so the per-row work is a lookup and a cached normaliser call."""
+        if spec.array:
+            return self._compile_array(spec, lenient)
         get = self._getter(spec, lenient)
         if spec.value_map is not None:
             get = mapped(get, spec)
@@ -241,6 +244,39 @@ class RowTransformer:
             cache[cache_key] = result
             return result
         return normalised
+
+    def _compile_array(self, spec: FieldSpec, lenient: bool) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
+        """A neo4j-admin array column (``aliases:string[]``): its text split on the reader's
+        ``array_delimiter`` (``;``, neo4j-admin's default), each element through the field's map and
+        normaliser, stored as a list. With ``pick``, the one element picked, stored as a single value."""
+        delimiter = self.table.reader.get("array_delimiter") or ";"
+        if spec.pick is not None:
+            return self._compile(replace(spec, array=False, split=spec.split or delimiter), lenient)
+        get = self._getter(replace(spec, array=False, normaliser=None, options={}, value_map=None), lenient)
+        element = self._compile(replace(spec, array=False, kind="item", ref=True), lenient)
+
+        def array(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
+            raw = get(scopes, position)
+            if isinstance(raw, list):
+                parts = raw
+            else:
+                text = text_of(raw)
+                if text is None:
+                    return None
+                parts = [part.strip() for part in text.split(delimiter)]
+            keys, shown = [], []
+            for part in parts:
+                if part is None or part == "":
+                    continue
+                result = element(scopes + (part,), position)
+                if result is None:
+                    continue
+                if type(result) is Invalid:
+                    return Invalid(f"element {part!r} of the list: {result.reason}")
+                keys.append(str(result.key))
+                shown.append(result.display)
+            return Value(key=delimiter.join(keys), display=shown) if shown else None  # type: ignore[arg-type]
+        return array
 
     # -- instances -------------------------------------------------------------------------------
     def _instances(self, entity: EntitySpec, record: dict[str, Any]) -> list[_Instance] | Invalid:

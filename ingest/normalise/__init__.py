@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .accounts import normalise_account, normalise_iban
 from .base import Invalid, Result, Value
-from .codes import normalise_handling_code, normalise_number, normalise_role, normalise_sex, normalise_text, text_of
+from .codes import normalise_boolean, normalise_handling_code, normalise_number, normalise_role, normalise_sex, normalise_text, text_of
 from .countries import normalise_country
 from .dates import normalise_date
 from .documents import normalise_document, normalise_document_type
@@ -30,6 +30,7 @@ __all__ = [
     "Value",
     "normalise",
     "normalise_account",
+    "normalise_boolean",
     "normalise_country",
     "normalise_date",
     "normalise_document",
@@ -88,6 +89,7 @@ NORMALISERS: dict[str, Normaliser] = {
                    "person name from separate given-name and surname columns", parts=("surname",)),
         Normaliser("place", normalise_place, ("country",), "place name with its country to ISO3|place"),
         Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
-        Normaliser("number", normalise_number, (), "a number (int or float; decimal point or comma)"),
+        Normaliser("number", normalise_number, ("kind",), "a number (int or float; decimal point or comma)"),
+        Normaliser("boolean", normalise_boolean, (), "true or false (yes/no, y/n, t/f, 1/0)"),
     )
 }

@@ -222,13 +222,17 @@ def normalise_handling_code(raw: object) -> Result:
 _NUMBER = re.compile(r"[+-]?(\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?")
 
 
-def normalise_number(raw: object) -> Result:
+def normalise_number(raw: object, kind: str | None = None) -> Result:
     """Read a number (a typed header's ``age:int``, a weight, a duration) as an int or a float.
 
     Parameters
     ----------
     raw : object
         ``"42"``, ``"0.75"``, ``"0,75"`` (decimal comma), ``"1e3"``, or a number from a spreadsheet.
+    kind : str, optional
+        ``"int"``: a whole number only (``"3.0"`` is 3; ``"3.5"`` is refused), as neo4j-admin's
+        ``int``/``long`` columns hold; ``"float"``: always stored as a float (``"3"`` is 3.0).
+        Otherwise an int when it is written as one, else a float.
 
     Returns
     -------
@@ -238,13 +242,52 @@ def normalise_number(raw: object) -> Result:
     """
     if isinstance(raw, bool):
         return Invalid(f"not a number: {raw!r}")
+    number: int | float
     if isinstance(raw, (int, float)) and raw == raw:
-        return Value(key=str(raw), display=raw)  # type: ignore[arg-type]
+        number = raw
+    else:
+        text = text_of(raw)
+        if text is None:
+            return Invalid("empty value")
+        if not _NUMBER.fullmatch(text.lower()):
+            return Invalid(f"not a number: {text!r}")
+        plain = text.replace(",", ".")
+        number = int(plain) if plain.lstrip("+-").isdigit() else float(plain)
+    if kind == "int" and not isinstance(number, int):
+        if number != number or number in (float("inf"), float("-inf")) or not number.is_integer():
+            return Invalid(f"not a whole number: {raw!r} (the column holds integers)")
+        number = int(number)
+    elif kind == "float":
+        number = float(number)
+    return Value(key=str(number), display=number)  # type: ignore[arg-type]
+
+
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
+
+
+def normalise_boolean(raw: object) -> Result:
+    """Read a yes/no value (a neo4j-admin ``flag:boolean`` column) as True or False.
+
+    Parameters
+    ----------
+    raw : object
+        ``true``/``false`` in any case, ``yes``/``no``, ``y``/``n``, ``t``/``f``, ``1``/``0``, or a bool.
+
+    Returns
+    -------
+    Value or Invalid
+        ``Value(key="true", display=True)``; ``Invalid`` for anything else. neo4j-admin itself reads
+        every value but ``true`` as false; a source's ``maybe`` is a bad value here, not a silent false.
+    """
+    if isinstance(raw, bool):
+        return Value(key=str(raw).lower(), display=raw)  # type: ignore[arg-type]
     text = text_of(raw)
     if text is None:
         return Invalid("empty value")
-    if not _NUMBER.fullmatch(text.lower()):
-        return Invalid(f"not a number: {text!r}")
-    plain = text.replace(",", ".")
-    number: int | float = int(plain) if plain.lstrip("+-").isdigit() else float(plain)
-    return Value(key=str(number), display=number)  # type: ignore[arg-type]
+    word = text.strip().lower()
+    if word in _TRUE:
+        return Value(key="true", display=True)  # type: ignore[arg-type]
+    if word in _FALSE:
+        return Value(key="false", display=False)  # type: ignore[arg-type]
+    return Invalid(f"not a boolean (true or false): {text!r}")
