@@ -386,11 +386,10 @@ def _joins(raw: Any, line: int, problems: _Problems) -> tuple[JoinSpec, ...]:
             continue
         how, duplicates = spec.get("how", "inner"), spec.get("duplicates", "reject")
         if how not in HOWS:
-            problems.add(spec.line_of("how"), f"how must be inner (a row with no match is rejected) or left "
-                         f"(kept without the joined columns){_suggest(str(how), HOWS)}")
+            problems.add(spec.line_of("how"), f"how is inner (a row with no match is rejected) or left "
+                         f"(kept without the joined columns), not {how!r}")
         if duplicates not in DUPLICATES:
-            problems.add(spec.line_of("duplicates"), f"duplicates must be one of {', '.join(DUPLICATES)}"
-                         f"{_suggest(str(duplicates), DUPLICATES)}")
+            problems.add(spec.line_of("duplicates"), f"duplicates is one of {', '.join(DUPLICATES)}, not {duplicates!r}")
         joins.append(JoinSpec(str(spec["table"]), pairs, alias, str(how), str(duplicates), spec.line))
     aliases = [j.alias for j in joins]
     for join in joins:
