@@ -42,8 +42,9 @@ def dry_run(files: Path | list[Path], mapping: Mapping, limit: int = 1000) -> Dr
             outcome = Rejection(row.field or "(row)", row.problem) if row.problem else transformer.transform(row.record)
             if outcome is None:
                 report.filtered += 1
-            elif isinstance(outcome, Rejection):
-                report.rejected.append((row.locator, outcome.field, outcome.reason))
+            elif isinstance(outcome, Rejection):  # a lookup file's bad row is named with its file
+                report.rejected.append((f"{row.file.name}:{row.locator}" if row.file else row.locator,
+                                        outcome.field, outcome.reason))
             else:
                 report.entities += len(outcome.nodes)
                 report.relationships += len(outcome.rels)

@@ -156,7 +156,7 @@ class Mapping:
     tables: list[TableSpec]
 
 
-class _Problems:
+class Problems:
     """Collects every problem of a mapping, so all of them are reported at once."""
 
     def __init__(self, path: Path) -> None:
@@ -182,11 +182,11 @@ def _suggest(word: str, choices: Any) -> str:
     return suggest(word, choices)
 
 
-def _field(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> FieldSpec | None:
+def _field(raw: Any, line: int, problems: Problems, constants: dict[str, Any]) -> FieldSpec | None:
     return parse_field(raw, line, problems.add, constants)
 
 
-def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any], on_error: str,
+def _properties(raw: LineDict, problems: Problems, constants: dict[str, Any], on_error: str,
                 owner: str, declared: dict[str, Any], identifying: str | None = None) -> dict[str, FieldSpec]:
     """Parse the ``properties:`` map of an entity or relationship into fields, each with its ``on_error``.
 
@@ -209,7 +209,7 @@ def _properties(raw: LineDict, problems: _Problems, constants: dict[str, Any], o
     return properties
 
 
-def _identity(spec: FieldSpec, what: str, optional: bool, problems: _Problems) -> FieldSpec:
+def _identity(spec: FieldSpec, what: str, optional: bool, problems: Problems) -> FieldSpec:
     """An identifying field rejects its row on a bad value; an optional or foreach entity may instead be dropped."""
     if spec.on_error in (None, "reject_row"):
         return replace(spec, on_error="reject_row")
@@ -221,7 +221,7 @@ def _identity(spec: FieldSpec, what: str, optional: bool, problems: _Problems) -
     return replace(spec, on_error="reject_row")
 
 
-def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict[str, Any],
+def _entity(name: str, raw: Any, line: int, problems: Problems, constants: dict[str, Any],
             on_error: str) -> EntitySpec | None:
     model = load_model()
     if not isinstance(raw, LineDict):
@@ -263,7 +263,7 @@ def _entity(name: str, raw: Any, line: int, problems: _Problems, constants: dict
     return EntitySpec(name, label, mode, ident, raw.line, foreach, optional, properties)
 
 
-def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems: _Problems,
+def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems: Problems,
                   constants: dict[str, Any], on_error: str) -> RelationshipSpec | None:
     model = load_model()
     if not isinstance(raw, LineDict):
@@ -292,7 +292,7 @@ def _relationship(raw: Any, line: int, entities: dict[str, EntitySpec], problems
                             _properties(raw, problems, constants, on_error, rel_type, rel.properties, rel.distinct_by), key)
 
 
-def _where(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) -> RowFilter | None:
+def _where(raw: Any, line: int, problems: Problems, constants: dict[str, Any]) -> RowFilter | None:
     """Parse ``where: {column: kind, equals: edge}`` (or ``in: [...]``, ``not_equals: ...``)."""
     if not isinstance(raw, LineDict) or "column" not in raw:
         problems.add(line, "where is a map such as {column: kind, equals: edge} (or in: [a, b], not_equals: x)")
@@ -310,7 +310,7 @@ def _where(raw: Any, line: int, problems: _Problems, constants: dict[str, Any]) 
     return column and RowFilter(column, frozenset(str(v) for v in values), tests[0] == "not_equals")
 
 
-def _on_error(raw: LineDict, problems: _Problems, default: str) -> str:
+def _on_error(raw: LineDict, problems: Problems, default: str) -> str:
     value = raw.get("on_error", default)
     if value not in ON_ERROR:
         problems.add(raw.line_of("on_error"), f"on_error must be one of {', '.join(ON_ERROR)}{_suggest(str(value), ON_ERROR)}")
@@ -318,7 +318,7 @@ def _on_error(raw: LineDict, problems: _Problems, default: str) -> str:
     return value
 
 
-def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems,
+def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: Problems,
            constants: dict[str, Any], on_error: str, lookup_ok: bool = False) -> TableSpec:
     merged_reader = {**reader, **(raw.get("reader") or {})}
     if isinstance(raw.get("reader"), LineDict):
@@ -353,7 +353,7 @@ def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: _Problems
                      record_id, case, entities, relationships, where, joins)
 
 
-def _joins(raw: Any, line: int, problems: _Problems) -> tuple[JoinSpec, ...]:
+def _joins(raw: Any, line: int, problems: Problems) -> tuple[JoinSpec, ...]:
     """Parse ``join:``: one map or a list of maps ``{table, on, as, how, duplicates}``."""
     items = [raw] if isinstance(raw, LineDict) else raw if isinstance(raw, LineList) else None
     lines = [line] if isinstance(raw, LineDict) else getattr(raw, "item_lines", [])
@@ -398,7 +398,7 @@ def _joins(raw: Any, line: int, problems: _Problems) -> tuple[JoinSpec, ...]:
     return tuple(dict.fromkeys(joins))
 
 
-def _check_joins(tables: list[TableSpec], lines: dict[str, int], problems: _Problems) -> None:
+def _check_joins(tables: list[TableSpec], lines: dict[str, int], problems: Problems) -> None:
     """Every join names a lookup table of the mapping (not itself, not one that joins in turn), and every
     table without entities is joined by some table."""
     by_name = {t.name: t for t in tables}
@@ -423,7 +423,7 @@ def _check_joins(tables: list[TableSpec], lines: dict[str, int], problems: _Prob
             problems.add(lines.get(table.name, 1), f"table {table.name!r} has no entities: a join needs them")
 
 
-def _check_reader(reader: Any, problems: _Problems) -> dict[str, Any]:
+def _check_reader(reader: Any, problems: Problems) -> dict[str, Any]:
     if not isinstance(reader, LineDict):
         problems.add(1, "the mapping needs a reader: map with at least format")
         return {}
@@ -466,7 +466,7 @@ def load_mapping(name_or_path: str) -> Mapping:
     """Read and check a mapping; raise ``InvalidMapping`` listing every problem with its line."""
     path = resolve_mapping_path(name_or_path)
     raw = load_with_lines(path)
-    problems = _Problems(path)
+    problems = Problems(path)
     if not isinstance(raw, LineDict):
         problems.add(1, "a mapping is a YAML map with source, reader and entities (or tables)")
         problems.raise_if_any()
@@ -500,16 +500,29 @@ def check_columns(mapping: Mapping, table: TableSpec, available: list[str], file
                   join: JoinSpec | None = None) -> None:
     """Raise ``InvalidMapping`` when ``table`` reads columns ``file`` does not have, each with line and
     suggestion; with ``join``, the columns ``table`` reads through that join from the lookup ``file``."""
-    problems = _Problems(mapping.path)
+    problems = Problems(mapping.path)
+    problems.items.extend(column_problems(table, available, file, join))
+    problems.raise_if_any()
+
+
+def column_problems(table: TableSpec, available: list[str], file: Path,
+                    join: JoinSpec | None = None) -> list[tuple[int, str]]:
+    """The (line, message) of every column ``table`` reads (through ``join``: from the lookup ``file``)
+    that ``file`` does not have."""
+    problems = Problems(Path())
     present = set(available)
     wanted = table.joined_columns(join) if join else table.columns()
     for column, line in wanted.items():
         if column not in present:
+            if join and column in {theirs for _, theirs in join.on}:
+                problems.add(line, f"join {join.alias}: the key column {column!r} (on:) is not in {file.name} "
+                             f"(table {join.table}){_suggest(column, available)}")
+                continue
             shown = f"{join.alias}.{column}" if join else column
             problems.add(line, f"column {shown!r} is not in {file.name}"
                          + (f" (table {join.table}, joined as {join.alias})" if join else "")
                          + _suggest(column, available))
-    problems.raise_if_any()
+    return problems.items
 
 
 def with_overrides(mapping: Mapping, source: str | None = None, constants: dict[str, str] | None = None) -> Mapping:

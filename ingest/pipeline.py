@@ -31,7 +31,7 @@ from typing import Any
 
 from linkgraph.ingest.chunk import Chunk
 from linkgraph.ingest.join import JoinedReader, LookupTables
-from linkgraph.ingest.mapping import Mapping, TableSpec, check_columns
+from linkgraph.ingest.mapping import Mapping, Problems, TableSpec, check_columns, column_problems
 from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
 from linkgraph.ingest.matrix import open_source
 from linkgraph.ingest.readers import Reader, SourceRow
@@ -140,6 +140,7 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
             if reader.columns is not None:
                 check_columns(mapping, table, reader.columns, file)
             plans.append(_Plan(file, table, reader))
+    problems = Problems(mapping.path)  # the joined columns of every table, reported together
     for plan in plans:
         if plan.table.joins:
             for join in plan.table.joins:
@@ -150,8 +151,10 @@ def plan_ingest(files: list[Path], mapping: Mapping) -> list[_Plan]:
                                      f"given matches it ({other.file or other.sheet}); give its file too")
                 for file, reader in sources:
                     if reader.columns is not None:
-                        check_columns(mapping, plan.table, reader.columns, file, join)
+                        problems.items.extend(column_problems(plan.table, reader.columns, file, join))
             plan.reader = JoinedReader(plan.reader, plan.table.joins, lookups)
+    problems.items = list(dict.fromkeys(problems.items))
+    problems.raise_if_any()
     if plans:
         plans[-1].lookups = lookups
     return sorted(plans, key=lambda p: p.table.is_link_table)

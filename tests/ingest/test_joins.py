@@ -208,12 +208,15 @@ tables:
 
 def test_mapping_check_with_samples_names_a_joined_column_the_lookup_file_lacks(python: str, tmp_path: Path) -> None:
     paths = files(tmp_path, calls_csv=CALLS, subscribers_csv=SUBSCRIBERS,
-                  m_yaml=CALLS_MAPPING.replace("column: caller.number", "column: caller.numbr"))
+                  m_yaml=CALLS_MAPPING.replace("column: caller.number", "column: caller.numbr")
+                  .replace("{callee_sub: id}", "{callee_sub: ident}"))
     done = subprocess.run([python, "-m", "linkgraph", "mapping", "check", str(paths["m_yaml"]),
                            str(paths["calls_csv"]), str(paths["subscribers_csv"])], capture_output=True, text=True)
     assert done.returncode == 2
     assert ("m.yaml:17: column 'caller.numbr' is not in subscribers.csv (table subscribers, joined as caller) "
             "(did you mean 'number'?)") in done.stderr
+    assert ("m.yaml:11: join callee: the key column 'ident' (on:) is not in subscribers.csv (table subscribers) "
+            "(expected one of: id, number, holder)") in done.stderr  # every join's columns, reported together
     assert "Traceback" not in done.stderr
 
 
@@ -224,7 +227,7 @@ def test_mapping_check_tries_the_joined_rows_and_refuses_a_join_without_its_look
     assert both.returncode == 3
     # 6 calls and the lookup file's bad row; 3 calls and that row rejected
     assert "7 rows tried" in both.stdout and "4 rows would be rejected" in both.stdout
-    assert "line 7: (row): lookup table subscribers: row has 2 fields, the header has 3" in both.stdout
+    assert "line subscribers.csv:7: (row): lookup table subscribers: row has 2 fields, the header has 3" in both.stdout
     assert "line 6: caller_sub: caller_sub 'S7' matches no row of subscribers.csv" in both.stdout
     alone = subprocess.run(check, capture_output=True, text=True)
     assert alone.returncode == 2
