@@ -25,7 +25,8 @@ EXPECTED_OPTIONS = {
     "handling_code": (),
     "name_parts": ("surname",),
     "place": ("country",),
-    "number": (),
+    "number": ("kind",),
+    "boolean": (),
 }
 
 
@@ -61,6 +62,8 @@ def test_declared_options_are_the_keyword_parameters_of_the_function(name: str) 
         ("role", "testigo", {}, "witness"),
         ("handling_code", "h3", {}, "H3"),
         ("number", "0,75", {}, "0.75"),
+        ("number", "3.0", {"kind": "int"}, "3"),
+        ("boolean", "Yes", {}, "true"),
     ],
 )
 def test_each_normaliser_gives_its_key_with_its_options(
