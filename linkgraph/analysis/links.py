@@ -5,8 +5,8 @@ what she sees that reaches into hidden cases; ``cross_case_links`` is the list o
 ``linkgraph links``, nightly detection and the reports reuse. The kinds (``LINK_KINDS``):
 
 - document, phone, email, account, vehicle: one strong-identifier entity mentioned by several cases;
-- address: a place where persons of several cases live (the model has no residence relationship yet,
-  so this kind finds nothing today);
+- address: a street address (a Location of ``level`` address) where persons or organisations of several
+  cases live (LIVES_AT); a town is home to thousands and links nobody;
 - person: a resolved identity, persons joined by accepted SAME_AS links or candidates at or above the
   threshold (marked ``candidate``), or one person record mentioned by several cases;
 - route: routes of two cases travelled the same way (same origin and transit places, at least two)
@@ -98,10 +98,16 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
             raw += _routes(view, window_days, route_min_score, report)
         elif kind == "contact":
             raw += _contacts(view, report)
+        elif kind == "address":
+            raw += _addresses(view, report)
     keep = set(cases or [])
     raw = [r for r in raw if len(r.sides) >= min_cases and (not keep or keep & set(r.sides))]
-    provenance = _provenance(view, {key for r in raw for keys in r.sides.values() for key in keys},
-                             {case for r in raw for case in r.sides})
+    cases_of: dict[str, set[str]] = defaultdict(set)  # entity key -> the cases whose side holds it
+    for r in raw:
+        for case, keys in r.sides.items():
+            for key in keys:
+                cases_of[key].add(case)
+    provenance = _provenance(view, cases_of)
     if since:
         started, runs = _since(view, since), _run_times(view)
         raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
@@ -396,6 +402,37 @@ def _window_groups(routes: list[tuple[str, str, list[date]]], window: timedelta)
     return groups
 
 
+def _addresses(view: View, report: LinkReport) -> list[_Raw]:
+    """Street addresses where residents of several visible cases live; an address where a resident of a
+    hidden case lives too is a marker on it."""
+    rows = view.read(
+        "MATCH (p)-[:LIVES_AT]->(l:Location {level: 'address'}) WHERE p:Person OR p:Organisation "
+        f"WITH l, p, {_SEEN.format(v='p')} AS seen "
+        "RETURN l.key, l.place, collect([p.key, coalesce(p.name, p.key), seen, size(seen) < size(coalesce(p.cases, []))])").rows
+    found, beyond = [], []
+    for key, place, residents in rows:
+        sides: dict[str, set[str]] = defaultdict(set)
+        for resident, _, seen, _ in residents:
+            for case in seen:
+                sides[case] |= {key, resident}
+        if sides and any(hidden for *_, hidden in residents):
+            beyond.append(key)
+        if len(sides) >= 2:
+            names = sorted({name for _, name, seen, _ in residents if seen})
+            found.append(_Raw("address", key, str(place or key), dict(sides),
+                              (f"{len(names)} residents of {len(sides)} cases live at {place or key}: {', '.join(names)}",)))
+    if beyond and not view.principal.everything:
+        from linkgraph.access.policy import DEFAULT_HANDLING
+        from linkgraph.access.view import Hit
+
+        for key, country, handling in view.read(
+                "UNWIND $keys AS key MATCH (p)-[:LIVES_AT]->(l:Location {key: key}) "
+                "UNWIND [k IN coalesce(p.cases, []) WHERE NOT k IN $visible] AS hidden MATCH (c:Case {key: hidden}) "
+                "RETURN DISTINCT l.key, coalesce(c.country_key, c.country), c.handling_code", {"keys": beyond}).rows:
+            report.hits.append(Hit(key, "address", country or "unknown country", handling or DEFAULT_HANDLING))
+    return found
+
+
 def _contacts(view: View, report: LinkReport) -> list[_Raw]:
     """Contacts (calls, messages, meetings) between persons of different visible cases; a contact with
     a person only hidden cases mention is a marker on the visible person."""
@@ -430,14 +467,16 @@ def _contacts(view: View, report: LinkReport) -> list[_Raw]:
     return found
 
 
-def _provenance(view: View, keys: set[str], cases: set[str]) -> _Provenance:
+def _provenance(view: View, cases_of: dict[str, set[str]]) -> _Provenance:
     """(entity key, case) -> ("source file:line (record id)", ingest run) of the visible records behind
-    each entity. A record that names no case (a person row of a relational export, whose case comes from
-    a link sheet) is filed under each of the entity's ``cases`` whose own records come from the same source."""
+    each entity of ``cases_of`` (entity key -> the cases it links). A record that names no case (a person
+    row of a relational export, whose case comes from a link sheet) is filed under each of the entity's
+    linked cases whose own records come from the same source: never under every case of that source."""
+    keys, cases = set(cases_of), {case for linked in cases_of.values() for case in linked}
     if not keys:
         return {}
     rows = []
-    for label in ("Person", "Route", *STRONG_KINDS.values()):  # by label, so each key is an index lookup
+    for label in ("Person", "Organisation", "Route", *STRONG_KINDS.values()):  # by label: each key an index lookup
         rows += view.read(
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
@@ -452,7 +491,7 @@ def _provenance(view: View, keys: set[str], cases: set[str]) -> _Provenance:
     found: _Provenance = defaultdict(list)
     for key, case, source, file, line, record_id, run in rows:
         where = f"{file}:{line}" if line is not None else str(file or "")
-        for owner in [case] if case else sorted(sources.get(source, ())):
+        for owner in [case] if case else sorted(cases_of[key] & sources.get(source, set())):
             found[(key, owner)].append((f"{source} {where} ({record_id})".strip(), str(run or "")))
     return found
 
