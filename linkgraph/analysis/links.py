@@ -150,10 +150,11 @@ def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
         "WITH n, [h IN holders WHERE h[0] IS NOT NULL] AS holders "
         "WHERE size(coalesce(n.cases, [])) + reduce(t = 0, h IN holders | t + h[2]) >= 2 "
         f"WITH n, holders, {_SEEN.format(v='n')} AS seen "
-        "WHERE size(seen) >= 1 OR any(h IN holders WHERE size(h[1]) >= 1) "
-        f"RETURN n.key, n.{_CAPTION[kind]}, seen, "
-        "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]), "
-        "[h IN holders | [h[0], h[1]]]").rows
+        "WITH n, holders, seen, reduce(acc = seen, h IN holders | acc + h[1]) AS every, "
+        "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]) AS hidden_too "
+        # two different visible cases, or one and a hidden one (a marker): most held documents are neither
+        "WHERE size(every) >= 1 AND (hidden_too OR any(c IN every WHERE c <> every[0])) "
+        f"RETURN n.key, n.{_CAPTION[kind]}, seen, hidden_too, [h IN holders | [h[0], h[1]]]").rows
     found, beyond = [], []
     for key, caption, seen, hidden_too, holders in rows:
         sides: dict[str, set[str]] = defaultdict(set)
