@@ -5,8 +5,8 @@ what she sees that reaches into hidden cases; ``cross_case_links`` is the list o
 ``linkgraph links``, nightly detection and the reports reuse. The kinds (``LINK_KINDS``):
 
 - document, phone, email, account, vehicle: one strong-identifier entity mentioned by several cases;
-- address: a place where persons of several cases live (the model has no residence relationship yet,
-  so this kind finds nothing today);
+- address: a street address (a Location of ``level`` address) where persons or organisations of several
+  cases live (LIVES_AT); a town is home to thousands and links nobody;
 - person: a resolved identity, persons joined by accepted SAME_AS links or candidates at or above the
   threshold (marked ``candidate``), or one person record mentioned by several cases;
 - route: routes of two cases travelled the same way (same origin and transit places, at least two)
@@ -20,6 +20,7 @@ whose other side is hidden is not reported; the visible entity gets a hit marker
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import combinations
@@ -41,6 +42,8 @@ STRONG_KINDS = {"document": "Document", "phone": "Phone", "email": "Email", "acc
 _HOLDERS = {"document": "HOLDS", "phone": "USES", "email": "USES", "account": "USES", "vehicle": "USES"}
 _CAPTION = {"document": "number", "phone": "number", "email": "address", "account": "number", "vehicle": "plate"}
 _Provenance = dict[tuple[str, str], list[tuple[str, str]]]
+#: Route links are kept when chance explains them less often than not (``_Traffic``).
+ROUTE_MIN_SCORE = 0.5
 _SEEN = "[k IN coalesce({v}.cases, []) WHERE $everything OR k IN $visible]"
 
 
@@ -61,19 +64,20 @@ def link_id(kind: str, shared: str, *extra: str) -> str:
 
 def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                      min_cases: int = 2, since: str | None = None, window_days: int = 90,
-                     threshold: float = DEFAULT_THRESHOLD) -> list[CrossCaseLink]:
+                     threshold: float = DEFAULT_THRESHOLD,
+                     route_min_score: float = ROUTE_MIN_SCORE) -> list[CrossCaseLink]:
     """Every link between ``min_cases`` or more cases the principal may see (see the module docstring).
 
     ``cases`` keeps links touching one of those cases; ``kinds`` keeps those kinds; ``since`` (an ingest
     run key or an ISO date) keeps links with a side ingested at or after it. Strongest first.
     """
     return find_links(view, cases=cases, kinds=kinds, min_cases=min_cases, since=since,
-                      window_days=window_days, threshold=threshold).links
+                      window_days=window_days, threshold=threshold, route_min_score=route_min_score).links
 
 
 def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                min_cases: int = 2, since: str | None = None, window_days: int = 90,
-               threshold: float = DEFAULT_THRESHOLD) -> LinkReport:
+               threshold: float = DEFAULT_THRESHOLD, route_min_score: float = ROUTE_MIN_SCORE) -> LinkReport:
     """The links of ``cross_case_links`` and the hit markers for the entities involved."""
     wanted = list(kinds or LINK_KINDS)
     unknown = [k for k in wanted if k not in LINK_KINDS]
@@ -91,13 +95,19 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
         elif kind == "person":
             raw += _persons(view, threshold, report)
         elif kind == "route":
-            raw += _routes(view, window_days)
+            raw += _routes(view, window_days, route_min_score, report)
         elif kind == "contact":
             raw += _contacts(view, report)
+        elif kind == "address":
+            raw += _addresses(view, report)
     keep = set(cases or [])
     raw = [r for r in raw if len(r.sides) >= min_cases and (not keep or keep & set(r.sides))]
-    provenance = _provenance(view, {key for r in raw for keys in r.sides.values() for key in keys},
-                             {case for r in raw for case in r.sides})
+    cases_of: dict[str, set[str]] = defaultdict(set)  # entity key -> the cases whose side holds it
+    for r in raw:
+        for case, keys in r.sides.items():
+            for key in keys:
+                cases_of[key].add(case)
+    provenance = _provenance(view, cases_of)
     if since:
         started, runs = _since(view, since), _run_times(view)
         raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
@@ -140,10 +150,11 @@ def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
         "WITH n, [h IN holders WHERE h[0] IS NOT NULL] AS holders "
         "WHERE size(coalesce(n.cases, [])) + reduce(t = 0, h IN holders | t + h[2]) >= 2 "
         f"WITH n, holders, {_SEEN.format(v='n')} AS seen "
-        "WHERE size(seen) >= 1 OR any(h IN holders WHERE size(h[1]) >= 1) "
-        f"RETURN n.key, n.{_CAPTION[kind]}, seen, "
-        "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]), "
-        "[h IN holders | [h[0], h[1]]]").rows
+        "WITH n, holders, seen, reduce(acc = seen, h IN holders | acc + h[1]) AS every, "
+        "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]) AS hidden_too "
+        # two different visible cases, or one and a hidden one (a marker): most held documents are neither
+        "WHERE size(every) >= 1 AND (hidden_too OR any(c IN every WHERE c <> every[0])) "
+        f"RETURN n.key, n.{_CAPTION[kind]}, seen, hidden_too, [h IN holders | [h[0], h[1]]]").rows
     found, beyond = [], []
     for key, caption, seen, hidden_too, holders in rows:
         sides: dict[str, set[str]] = defaultdict(set)
@@ -243,11 +254,12 @@ def _day(value: Any) -> date | None:
         return None
 
 
-def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
+def _routes(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE, report: LinkReport | None = None,
+            min_points: int = 2) -> list[_Raw]:
     """Routes of two cases travelled the same way (the same origin and transit places, at least
-    ``min_points`` of them) within the window: one link per pair of cases, naming the shared places. A
-    single busy hub such as Tripoli, or two journeys crossing at one, is on the way of many unrelated
-    journeys."""
+    ``min_points`` of them) within the window, and closer in time than chance explains (see
+    ``_coincidence``): one link per pair of cases, naming the shared places. A single busy hub such as
+    Tripoli, or two journeys crossing at one, is on the way of many unrelated journeys."""
     rows = view.read(
         "MATCH (r:Route)-[v:VIA|FROM]->(l:Location) "
         f"WITH r, v, l, {_SEEN.format(v='r')} AS seen WHERE size(seen) >= 1 "
@@ -256,13 +268,21 @@ def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
     by_place: dict[str, list[tuple[str, str, list[date]]]] = defaultdict(list)
     places: dict[str, str] = {}
     stops: dict[str, set[str]] = defaultdict(set)  # route -> its origin and transit places
+    first_day: dict[str, date] = {}
+    route_cases: dict[str, list[str]] = {}
     for place, caption, rel, route, seen, dates in rows:
         places[place] = f"{'transit' if rel == 'VIA' else 'origin'} {caption or place}"
         stops[route].add(place)
+        route_cases[route] = seen
         days = [d for d in (_day(x) for x in dates) if d is not None]
+        if days:
+            first_day[route] = min(days)
         for case in seen:
             by_place[place].append((case, route, days))
+    traffic = _Traffic(stops, first_day, route_cases)
     window = timedelta(days=window_days)
+    if report is not None:
+        report.hits += _route_hits(view, traffic, window, min_score, min_points)
     # (case a, case b) -> place -> (routes of a, routes of b, travel dates)
     shared: dict[tuple[str, str], dict[str, tuple[set[str], set[str], list[date]]]] = defaultdict(dict)
     for place, routes in sorted(by_place.items()):
@@ -281,15 +301,91 @@ def _routes(view: View, window_days: int, min_points: int = 2) -> list[_Raw]:
             continue
         routes_a = {r for ra, _, _ in points.values() for r in ra}
         routes_b = {r for _, rb, _ in points.values() for r in rb}
-        if not any(stops[x] == stops[y] for x in routes_a for y in routes_b):
+        same_way = [(x, y) for x in routes_a for y in routes_b if stops[x] == stops[y]
+                    and x in first_day and y in first_day and abs(first_day[x] - first_day[y]) <= window]
+        if not same_way:
             continue  # the same way (origin and every transit), not two journeys crossing at a hub
+        chance, cases_on_way, gap = min(traffic.coincidence(x, y) for x, y in same_way)
+        if 1 - chance < min_score:
+            continue  # a busy way: unrelated journeys this close are expected
         names = sorted(places[p] for p in points)
         days = [d for _, _, ds in points.values() for d in ds]
         sides = {a: routes_a, b: routes_b}
-        evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",)
+        evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",
+                    f"{gap} days apart on a way {cases_on_way} visible cases travelled in {traffic.period} days: "
+                    f"journeys this close by chance p={chance:.2f}")
         found.append(_Raw("route", " & ".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
-                          sides, evidence, score=min(1.0, len(points) / 3), id_extra=(a, b)))
+                          sides, evidence, score=1 - chance, id_extra=(a, b)))
     return found
+
+
+@dataclass
+class _Traffic:
+    """How busy each way (a route's set of origin and transit places) is among the visible routes.
+
+    Written here because no library models it: two cases on the same way a few days apart mean little
+    on a corridor dozens of cases travel each year, and much on one travelled twice. Journeys on one way
+    are taken as arriving at random over the period the store covers (at least a year: a shorter span
+    says nothing about how often a way is used), at the way's own rate. The chance that some other case
+    on the way travelled within ``gap`` days of one of the pair is then ``1 - exp(-rate * 2 * gap)``.
+    Only visible routes are counted: hidden traffic must not change what a restricted user is shown.
+    """
+
+    stops: dict[str, set[str]]
+    first_day: dict[str, date]
+    route_cases: dict[str, list[str]]
+
+    def __post_init__(self) -> None:
+        self.ways: dict[frozenset[str], set[str]] = defaultdict(set)
+        for route, day in self.first_day.items():
+            self.ways[frozenset(self.stops[route])].update(self.route_cases[route])
+        days = list(self.first_day.values())
+        self.period = max(365, (max(days) - min(days)).days if days else 0)
+
+    def coincidence(self, x: str, y: str) -> tuple[float, int, int]:
+        """(chance of a journey this close, cases on the way, days between the two journeys)."""
+        cases = len(self.ways[frozenset(self.stops[x])])
+        gap = abs((self.first_day[x] - self.first_day[y]).days)
+        return self.chance(cases, gap), cases, gap
+
+    def chance(self, cases: int, gap: int) -> float:
+        """The chance that, of ``cases`` on one way, another than a given one travelled within ``gap`` days
+        of it (a same-day journey counts as one day apart: dates carry no time)."""
+        return 1 - math.exp(-max(0, cases - 1) * 2 * max(gap, 1) / self.period)
+
+
+def _route_hits(view: View, traffic: _Traffic, window: timedelta, min_score: float, min_points: int) -> list[Hit]:
+    """Markers for visible routes that a route of a hidden case travelled the same way within the window
+    and closer than chance explains: its owner country and handling code, nothing else. Here the way's
+    traffic counts the hidden cases too: a busy corridor links nobody, whoever may see its journeys."""
+    if view.principal.everything or not traffic.first_day:
+        return []
+    from linkgraph.access.policy import DEFAULT_HANDLING
+    from linkgraph.access.view import Hit
+
+    rows = view.read(
+        "MATCH (r:Route)-[:VIA|FROM]->(l:Location) WHERE NOT any(k IN coalesce(r.cases, []) WHERE k IN $visible) "
+        "WITH r, collect(DISTINCT l.key) AS places WHERE size(places) >= $min_points "
+        "MATCH (:Person)-[t:TRAVELLED]->(r) WITH r, places, min(t.date) AS first "
+        "UNWIND coalesce(r.cases, []) AS hidden MATCH (c:Case {key: hidden}) "
+        "RETURN places, first, c.key, coalesce(c.country_key, c.country), c.handling_code",
+        {"min_points": min_points}).rows
+    hidden_on: dict[frozenset[str], set[str]] = defaultdict(set)
+    for places, first, case, _, _ in rows:
+        if _day(first):
+            hidden_on[frozenset(places)].add(case)
+    by_way: dict[frozenset[str], list[str]] = defaultdict(list)
+    for route in traffic.first_day:
+        by_way[frozenset(traffic.stops[route])].append(route)
+    hits = []
+    for places, first, _, country, handling in rows:
+        day, way = _day(first), frozenset(places)
+        for route in by_way.get(way, []) if day else []:
+            gap = abs((traffic.first_day[route] - day).days)
+            chance = traffic.chance(len(traffic.ways[way]) + len(hidden_on[way]), gap)
+            if gap <= window.days and 1 - chance >= min_score:
+                hits.append(Hit(route, "route", country or "unknown country", handling or DEFAULT_HANDLING))
+    return hits
 
 
 def _window_groups(routes: list[tuple[str, str, list[date]]], window: timedelta) -> list[list[tuple[str, str, list[date]]]]:
@@ -305,6 +401,37 @@ def _window_groups(routes: list[tuple[str, str, list[date]]], window: timedelta)
             start = first
         groups[-1].append((case, route, days))
     return groups
+
+
+def _addresses(view: View, report: LinkReport) -> list[_Raw]:
+    """Street addresses where residents of several visible cases live; an address where a resident of a
+    hidden case lives too is a marker on it."""
+    rows = view.read(
+        "MATCH (p)-[:LIVES_AT]->(l:Location {level: 'address'}) WHERE p:Person OR p:Organisation "
+        f"WITH l, p, {_SEEN.format(v='p')} AS seen "
+        "RETURN l.key, l.place, collect([p.key, coalesce(p.name, p.key), seen, size(seen) < size(coalesce(p.cases, []))])").rows
+    found, beyond = [], []
+    for key, place, residents in rows:
+        sides: dict[str, set[str]] = defaultdict(set)
+        for resident, _, seen, _ in residents:
+            for case in seen:
+                sides[case] |= {key, resident}
+        if sides and any(hidden for *_, hidden in residents):
+            beyond.append(key)
+        if len(sides) >= 2:
+            names = sorted({name for _, name, seen, _ in residents if seen})
+            found.append(_Raw("address", key, str(place or key), dict(sides),
+                              (f"{len(names)} residents of {len(sides)} cases live at {place or key}: {', '.join(names)}",)))
+    if beyond and not view.principal.everything:
+        from linkgraph.access.policy import DEFAULT_HANDLING
+        from linkgraph.access.view import Hit
+
+        for key, country, handling in view.read(
+                "UNWIND $keys AS key MATCH (p)-[:LIVES_AT]->(l:Location {key: key}) "
+                "UNWIND [k IN coalesce(p.cases, []) WHERE NOT k IN $visible] AS hidden MATCH (c:Case {key: hidden}) "
+                "RETURN DISTINCT l.key, coalesce(c.country_key, c.country), c.handling_code", {"keys": beyond}).rows:
+            report.hits.append(Hit(key, "address", country or "unknown country", handling or DEFAULT_HANDLING))
+    return found
 
 
 def _contacts(view: View, report: LinkReport) -> list[_Raw]:
@@ -341,14 +468,16 @@ def _contacts(view: View, report: LinkReport) -> list[_Raw]:
     return found
 
 
-def _provenance(view: View, keys: set[str], cases: set[str]) -> _Provenance:
+def _provenance(view: View, cases_of: dict[str, set[str]]) -> _Provenance:
     """(entity key, case) -> ("source file:line (record id)", ingest run) of the visible records behind
-    each entity. A record that names no case (a person row of a relational export, whose case comes from
-    a link sheet) is filed under each of the entity's ``cases`` whose own records come from the same source."""
+    each entity of ``cases_of`` (entity key -> the cases it links). A record that names no case (a person
+    row of a relational export, whose case comes from a link sheet) is filed under each of the entity's
+    linked cases whose own records come from the same source: never under every case of that source."""
+    keys, cases = set(cases_of), {case for linked in cases_of.values() for case in linked}
     if not keys:
         return {}
     rows = []
-    for label in ("Person", "Route", *STRONG_KINDS.values()):  # by label, so each key is an index lookup
+    for label in ("Person", "Organisation", "Route", *STRONG_KINDS.values()):  # by label: each key an index lookup
         rows += view.read(
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
@@ -363,7 +492,7 @@ def _provenance(view: View, keys: set[str], cases: set[str]) -> _Provenance:
     found: _Provenance = defaultdict(list)
     for key, case, source, file, line, record_id, run in rows:
         where = f"{file}:{line}" if line is not None else str(file or "")
-        for owner in [case] if case else sorted(sources.get(source, ())):
+        for owner in [case] if case else sorted(cases_of[key] & sources.get(source, set())):
             found[(key, owner)].append((f"{source} {where} ({record_id})".strip(), str(run or "")))
     return found
 

@@ -67,11 +67,14 @@ def emit(columns: list[str], rows: list[list[Any]], fmt: str, records: list[dict
               help="Days within which routes sharing a transit or origin point count as linked.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help="SAME_AS candidates at or above this probability join persons (default: resolution's threshold).")
+@click.option("--route-min-score", type=click.FloatRange(0, 1), default=0.5, show_default=True,
+              help="Route links only when chance explains journeys this close on a way this busy with at most "
+                   "1 minus this probability (0 keeps every same-way pair in the window).")
 @FORMAT_OPTION
 @OUT_OPTION
 @pass_context
 def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_cases: int, since: str | None,
-          window_days: int, threshold: float | None, fmt: str, out_file: Path | None) -> None:
+          window_days: int, threshold: float | None, route_min_score: float, fmt: str, out_file: Path | None) -> None:
     """Every link between two or more cases you may see: shared documents, phones, e-mails, accounts,
     vehicles, resolved persons, route transit points and contacts, strongest first."""
     from linkgraph.analysis.links import find_links
@@ -79,10 +82,11 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
 
     with ctx.view() as view:
         report = find_links(view, cases=cases or None, kinds=kinds or None, min_cases=min_cases, since=since,
-                            window_days=window_days, threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
+                            window_days=window_days, threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                            route_min_score=route_min_score)
         view.note(rows=len(report.links), cases=sorted({c for link in report.links for c in link.case_ids}),
                   params={"cases": list(cases), "kinds": list(kinds), "min_cases": min_cases, "since": since,
-                          "window": window_days})
+                          "window": window_days, "route_min_score": route_min_score})
         records = [link.to_json() for link in report.links]
         rows = [[link.id, link.kind, link.label, link.shared,
                  " ".join(f"{side.case}({side.country or '?'})" for side in link.cases), link.status, link.score,

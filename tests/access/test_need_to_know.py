@@ -107,6 +107,8 @@ COMMANDS: dict[str, list[str] | str] = {
 }
 QUERY_PARAMS: dict[str, list[str]] = {
     "case_entities": ["-p", "case_id=ES-2024-117"],
+    "co_residence": ["-p", "min_residents=1"],
+    "co_travellers": ["-p", "key=ops:A1", "-p", "window=400"],
     "contact_pairs": [],
     "counts_by_label": [],
     "cross_case_entities": ["-p", "label=Document", "-p", "min_cases=1"],
