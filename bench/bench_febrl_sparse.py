@@ -123,7 +123,7 @@ def main() -> None:
     try:
         paths, frames = export_sparse(work, region)
         mapping_file = work / "febrl-sparse.yaml"
-        region_line = "      region: {column: state, normalise: text}" if region else ""
+        region_line = "      state: {column: state, normalise: text}" if region else ""
         mapping_file.write_text(_MAPPING.replace("REGION", region_line), encoding="utf-8")
         mapping = load_mapping(str(mapping_file))
         pairs_csv = work / "pairs.csv"
