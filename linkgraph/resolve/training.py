@@ -47,9 +47,11 @@ from linkgraph.resolve.comparisons import (
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
     IDENTIFIER_LEVELS,
+    LIST_COLUMNS,
     NAME_BLOCKS,
     NAME_DEPENDENT,
     TRAINING_RULES,
+    DeterministicRule,
     base_settings,
 )
 from linkgraph.resolve.person_frame import PREPARED_SCHEMA
@@ -104,7 +106,8 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
         for (name, position), values in estimates.items():
             level = _comparison(settings, name)["comparison_levels"][position]
             level["m_probability"] = statistics.median(values)
-        settings["probability_two_random_records_match"] = _estimate_prior(people, settings)
+        settings["probability_two_random_records_match"] = _estimate_prior(
+            db_api, people, settings, set(estimates), prepared.num_rows)
         _condition_on_names(db_api, settings)
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
@@ -311,13 +314,62 @@ def _count_pairs(db_api: DuckDBAPI, columns: tuple[str, ...]) -> int:
     return int(pairs)
 
 
-def _estimate_prior(people: SplinkDataFrame, settings: dict[str, Any]) -> float:
+def _estimate_prior(db_api: DuckDBAPI, people: SplinkDataFrame, settings: dict[str, Any],
+                    estimated: set[LevelKey], records: int) -> float:
+    """The probability that two random records match: what the deterministic rules find over their recall.
+
+    A rule's recall among matches is the chance both records hold its columns (the share of records
+    holding them, squared) times the trained m of the levels that say it holds, per comparison
+    (``comparisons.DeterministicRule``): the rule for "same whole name and same full date" finds fewer
+    of the matches in data whose duplicates misspell names. Only rules whose comparisons EM estimated
+    count; the estimate pools them (all they found over the matches they are expected to find). Without
+    any, Splink's estimate with the assumed ``DETERMINISTIC_RECALL``.
+    """
+    found = expected = 0.0
+    for rule in DETERMINISTIC_RULES:
+        recall = _rule_recall(db_api, settings, rule, estimated, records)
+        if recall is None:
+            continue
+        found += _count_rule_pairs(db_api, rule)
+        expected += recall
+    all_pairs = records * (records - 1) / 2
+    if found > 0 and expected > 0 and all_pairs:
+        prior = found / expected / all_pairs
+        if 0.0 < prior < 1.0:
+            return prior
     linker = new_linker(people, settings)
     try:
         linker.training.estimate_probability_two_random_records_match(
-            copy.deepcopy(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+            [rule.blocking_rule() for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
         )
     except (SplinkException, ValueError):
         return _FALLBACK_PRIOR
     prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
     return prior if 0.0 < prior < 1.0 else _FALLBACK_PRIOR
+
+
+def _rule_recall(db_api: DuckDBAPI, settings: dict[str, Any], rule: DeterministicRule,
+                 estimated: set[LevelKey], records: int) -> float | None:
+    """The share of matching pairs ``rule`` finds, from the trained m; None when EM did not estimate it."""
+    recall = 1.0
+    for name, labels in rule.levels.items():
+        levels = _comparison(settings, name)["comparison_levels"]
+        chosen = [p for p, level in enumerate(levels) if level.get("label_for_charts") in labels]
+        if not chosen or not any((name, p) in estimated for p in chosen):
+            return None
+        recall *= sum(float(levels[p].get("m_probability") or 0.0) for p in chosen)
+    holding = " AND ".join(f"len({c}) > 0" if c in LIST_COLUMNS else f"{c} IS NOT NULL" for c in rule.columns)
+    [(held,)] = db_api.duckdb_con.execute(f"SELECT count(*) FROM {PEOPLE_TABLE} WHERE {holding}").fetchall()
+    return recall * (held / records) ** 2 if records else None
+
+
+def _count_rule_pairs(db_api: DuckDBAPI, rule: DeterministicRule) -> int:
+    """Pairs of records ``rule`` joins (a pair sharing two documents counts twice, rarely)."""
+    listed = [c for c in rule.columns if c in LIST_COLUMNS]
+    if not listed:
+        return _count_pairs(db_api, rule.columns)
+    [column] = listed
+    sql = (f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(DISTINCT ref) AS n FROM "
+           f"(SELECT ref, unnest({column}) AS k FROM {PEOPLE_TABLE}) GROUP BY k)")
+    [(pairs,)] = db_api.duckdb_con.execute(sql).fetchall()
+    return int(pairs)
