@@ -228,6 +228,11 @@ class ResolutionModel:
             "retain_intermediate_calculation_columns": True,
             "probability_two_random_records_match": prior,
         }
+        # A comparison whose every level is neutral (m = u: nothing in the data trained it, such as
+        # documents in a store without any) adds 0 bits to every pair; scoring it costs time only.
+        informative = [c for c in settings["comparisons"] if not _is_neutral(c)]
+        if informative:
+            settings["comparisons"] = informative
         if not frequencies:
             for comparison in settings["comparisons"]:
                 for level in comparison["comparison_levels"]:
@@ -372,6 +377,12 @@ def _pairs_from_scored(found: list[pd.DataFrame], settings: dict[str, Any]) -> p
     )
     pairs = pairs.sort_values(["probability", "left_ref", "right_ref"], ascending=[False, True, True])
     return pairs.reset_index(drop=True)
+
+
+def _is_neutral(comparison: dict[str, Any]) -> bool:
+    levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+    return all(level.get("m_probability") is not None and level.get("m_probability") == level.get("u_probability")
+               for level in levels)
 
 
 def _empty_pairs() -> pd.DataFrame:

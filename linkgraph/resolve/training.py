@@ -85,10 +85,13 @@ LevelKey = tuple[str, int]
 def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> dict[str, Any]:
     """Return Splink settings with every m and u estimated from the unlabelled ``prepared`` people."""
     all_pairs = prepared.num_rows * (prepared.num_rows - 1) / 2
+    full = base_settings()
     with open_session(prepared) as (db_api, people):
-        linker = new_linker(people, base_settings())
+        linker = new_linker(people, _without_idle(full, prepared))
+        # One chunk: Splink splits the sample in ten per comparison only to stop early once every
+        # level has ``min_count_per_level`` counts, which is off here; ten chunks cost ten queries.
         linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None
+            max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None, num_chunks=1
         )
         settings = linker.misc.save_model_to_json()
         _count_identifier_u(db_api, settings)
@@ -109,6 +112,8 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
         settings["probability_two_random_records_match"] = _estimate_prior(
             db_api, people, settings, set(estimates), prepared.num_rows)
         _condition_on_names(db_api, settings)
+    trained = {c["output_column_name"]: c for c in settings["comparisons"]}
+    settings["comparisons"] = [trained.get(c["output_column_name"], c) for c in full["comparisons"]]
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
@@ -228,6 +233,8 @@ def _count_identifier_u(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     errs towards caution); comparable pairs are those where both records hold at least one key.
     """
     for name, (column, label) in IDENTIFIER_LEVELS.items():
+        if not _has_comparison(settings, name):
+            continue
         levels = _comparison(settings, name)["comparison_levels"]
         level = next((lv for lv in levels if lv.get("label_for_charts") == label), None)
         if level is None:
@@ -249,7 +256,7 @@ def _hold_name_dependent(settings: dict[str, Any]) -> set[LevelKey]:
     matches and learn that matches differ in everything else.
     """
     held: set[LevelKey] = set()
-    for name in NAME_DEPENDENT:
+    for name in filter(lambda name: _has_comparison(settings, name), NAME_DEPENDENT):
         for position, level in enumerate(_comparison(settings, name)["comparison_levels"]):
             if not level.get("is_null_level"):
                 level["m_probability"] = level["u_probability"]
@@ -267,7 +274,7 @@ def _condition_on_names(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     if not usable:
         return
     on = " AND ".join(f"l.{c} = r.{c}" for c in usable[0])
-    for name in NAME_DEPENDENT:
+    for name in filter(lambda name: _has_comparison(settings, name), NAME_DEPENDENT):
         levels = _comparison(settings, name)["comparison_levels"]
         cases = " ".join(f"WHEN {level['sql_condition']} THEN {position}"
                          for position, level in enumerate(levels) if level["sql_condition"].strip() != "ELSE")
@@ -299,6 +306,24 @@ def _collect_estimates(
                 continue
             if m != previous[position].get("m_probability"):
                 into.setdefault((name, position), []).append(m)
+
+
+def _without_idle(settings: dict[str, Any], prepared: pa.Table) -> dict[str, Any]:
+    """``settings`` without the comparisons whose every column is empty in ``prepared`` (sparse data has
+    no documents, phones or addresses at all). Training them costs a u sample and a term in every EM
+    iteration, and teaches nothing: they come back untrained, so neutral (``regularise_levels``)."""
+    empty = {name for name in prepared.column_names if prepared[name].null_count == prepared.num_rows}
+    kept = []
+    for comparison in settings["comparisons"]:
+        sql = " ".join(level["sql_condition"] for level in comparison["comparison_levels"])
+        used = {column for column in PREPARED_COLUMNS if f"{column}_l" in sql}
+        if not used or not used <= empty:
+            kept.append(comparison)
+    return {**settings, "comparisons": kept}
+
+
+def _has_comparison(settings: dict[str, Any], name: str) -> bool:
+    return any(c["output_column_name"] == name for c in settings["comparisons"])
 
 
 def _comparison(settings: dict[str, Any], name: str) -> dict[str, Any]:
@@ -353,6 +378,8 @@ def _rule_recall(db_api: DuckDBAPI, settings: dict[str, Any], rule: Deterministi
     """The share of matching pairs ``rule`` finds, from the trained m; None when EM did not estimate it."""
     recall = 1.0
     for name, labels in rule.levels.items():
+        if not _has_comparison(settings, name):
+            return None
         levels = _comparison(settings, name)["comparison_levels"]
         chosen = [p for p, level in enumerate(levels) if level.get("label_for_charts") in labels]
         if not chosen or not any((name, p) in estimated for p in chosen):
