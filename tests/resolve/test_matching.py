@@ -413,3 +413,19 @@ def test_a_link_only_run_holds_a_cross_pair_to_the_odds_of_a_cross_pair(model, b
     pool_odds = model.prior_for(records) / (1 - model.prior_for(records))
     assert pair["match_weight"] - same["match_weight"] == pytest.approx(math.log2(odds / pool_odds), abs=1e-6)
     assert pair["probability"] > same["probability"]
+
+
+def _levels(model: ResolutionModel, name: str) -> list[dict]:
+    comparison = next(c for c in model.settings["comparisons"] if c["output_column_name"] == name)
+    return [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+
+
+def test_a_comparison_of_columns_no_record_holds_is_kept_in_the_model_but_neutral(model, background):
+    # The background has no address, postcode or locality: training skips those comparisons, the
+    # saved model keeps them (a later store may have addresses) at m = u, and no pair mentions them.
+    assert background[["address_key", "postcode", "locality"]].isna().all().all()
+    for name in ("address", "place"):
+        assert all(level["m_probability"] == level["u_probability"] for level in _levels(model, name))
+    assert any(level["m_probability"] != level["u_probability"] for level in _levels(model, "region"))
+    sentences = [s for evidence in model.predict(background, threshold=0.5)["evidence"] for s in evidence]
+    assert sentences and not any(s.startswith(("address", "place of residence")) for s in sentences)
