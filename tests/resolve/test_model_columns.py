@@ -103,3 +103,9 @@ def test_a_resolution_flag_that_is_not_a_column_name_is_refused_by_the_model(ext
                          "      district: {type: text, resolution: [region]}\n", encoding="utf-8")
     with pytest.raises(InvalidModel, match="district: resolution must be true, false or the name"):
         load_model()
+
+
+def test_the_shipped_febrl_mapping_writes_the_state_the_region_comparison_reads():
+    person = load_mapping("febrl").tables[0].entities["person"]
+    assert "state" in person.properties and "region" not in person.properties
+    assert person_column_sources(load_model())["region"] == ["coalesce(p.state_key, p.state)"]
