@@ -269,7 +269,9 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
                        "between": list(between) if between else None}) as final:
         _resolve_into(store, summary, model_path, retrain, between, progress or (lambda step: None))
         if pairs_out:
+            step = time.perf_counter()
             write_pairs_csv(stored_pairs(store, threshold, pairs_statuses, between), pairs_out)
+            summary.timings["pairs out"] = time.perf_counter() - step
         summary.seconds = time.perf_counter() - clock
         final.update({
             "threshold": threshold, "trained": summary.trained, "persons": summary.persons,
