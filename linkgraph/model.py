@@ -41,14 +41,15 @@ ENV_MODEL_EXT = "LINKGRAPH_MODEL_EXT"
 class PropertyType:
     """One typed property of a label or relationship type.
 
-    ``searchable``: in the full-text index; ``resolution``: person resolution compares it;
+    ``searchable``: in the full-text index; ``resolution``: person resolution compares it (True: by its
+    type; a text property names the comparison column it feeds, e.g. ``"region"``);
     ``aliases``: names sources use for it (``dob``), so a mapping that writes one is told the model's name.
     """
 
     name: str
     type: str
     searchable: bool = False
-    resolution: bool = False
+    resolution: bool | str = False
     aliases: tuple[str, ...] = ()
 
 
@@ -127,8 +128,12 @@ def _properties(spec: Any, where: str) -> dict[str, PropertyType]:
             raise InvalidModel(f"schema: {where}.{name}: unknown key {unknown[0]!r} (expected {', '.join(PROPERTY_KEYS)})")
         if prop.get("type", "text") not in PROPERTY_TYPES:
             raise InvalidModel(f"schema: {where}.{name}: type must be one of {', '.join(PROPERTY_TYPES)}, not {prop.get('type')!r}")
+        resolution = prop.get("resolution", False)
+        if not isinstance(resolution, bool) and not (isinstance(resolution, str) and _PROPERTY.match(resolution)):
+            raise InvalidModel(f"schema: {where}.{name}: resolution must be true, false or the name of the "
+                               f"resolution column it feeds, not {resolution!r}")
         found[name] = PropertyType(name, prop.get("type", "text"), bool(prop.get("searchable", False)),
-                                   bool(prop.get("resolution", False)), tuple(prop.get("aliases") or ()))
+                                   resolution, tuple(prop.get("aliases") or ()))
     return found
 
 

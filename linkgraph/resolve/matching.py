@@ -144,6 +144,21 @@ class ResolutionModel:
             return trained
         return min(_MAX_PRIOR, trained * (self.record_count - 1) / (record_count - 1))
 
+    def prior_between(self, left_count: int, right_count: int) -> float:
+        """Return the probability that a record of one source matches a random record of the other.
+
+        Link-only (``--between``): each source is free of duplicates, so every match among their
+        ``left_count + right_count`` records is a pair across them. The matches ``prior_for`` expects
+        among all pairs then fall among the ``left_count * right_count`` cross pairs only; scored
+        with the all-pairs prior, a cross pair would be held to odds about twice too long (for two
+        sources of equal size).
+        """
+        records = left_count + right_count
+        cross = left_count * right_count
+        if cross < 1 or records < 2:
+            return self.prior_for(records)
+        return min(_MAX_PRIOR, self.prior_for(records) * (records * (records - 1) / 2) / cross)
+
     def predict(
         self,
         frame: pd.DataFrame,
@@ -166,7 +181,8 @@ class ResolutionModel:
             that grows with the new records rather than with all of them.
         between : (str, str), optional
             Link-only: two sources each known to be free of duplicates; only pairs with one record
-            of each are scored (``new_refs`` is then ignored).
+            of each are scored (``new_refs`` is then ignored), with the prior of a cross pair
+            (``prior_between``).
         frequencies : bool
             Adjust exact name matches by how common the name is in ``frame``. Off for a frame too
             small to say how common a name is: the model's average weight is used instead.
@@ -201,13 +217,22 @@ class ResolutionModel:
             if not new_refs:
                 return _empty_pairs()
         prepared = prepare_person_frame(frame)
+        prior = self.prior_for(len(frame))
+        if between is not None:
+            sources = frame["source"].value_counts()
+            prior = self.prior_between(int(sources.get(between[0], 0)), int(sources.get(between[1], 0)))
         # The evidence needs each pair's levels and matching columns, whatever the saved model says.
         settings = {
             **copy.deepcopy(self.settings),
             "retain_matching_columns": True,
             "retain_intermediate_calculation_columns": True,
-            "probability_two_random_records_match": self.prior_for(len(frame)),
+            "probability_two_random_records_match": prior,
         }
+        # A comparison whose every level is neutral (m = u: nothing in the data trained it, such as
+        # documents in a store without any) adds 0 bits to every pair; scoring it costs time only.
+        informative = [c for c in settings["comparisons"] if not _is_neutral(c)]
+        if informative:
+            settings["comparisons"] = informative
         if not frequencies:
             for comparison in settings["comparisons"]:
                 for level in comparison["comparison_levels"]:
@@ -352,6 +377,12 @@ def _pairs_from_scored(found: list[pd.DataFrame], settings: dict[str, Any]) -> p
     )
     pairs = pairs.sort_values(["probability", "left_ref", "right_ref"], ascending=[False, True, True])
     return pairs.reset_index(drop=True)
+
+
+def _is_neutral(comparison: dict[str, Any]) -> bool:
+    levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+    return all(level.get("m_probability") is not None and level.get("m_probability") == level.get("u_probability")
+               for level in levels)
 
 
 def _empty_pairs() -> pd.DataFrame:

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from linkgraph.errors import InvalidData
+from linkgraph.ingest.normalise.codes import fold
 
 #: Input columns and their pandas dtypes. Every column but ``ref`` may be null.
 PERSON_COLUMNS: dict[str, str] = {
@@ -39,6 +40,9 @@ PERSON_COLUMNS: dict[str, str] = {
 _LIST_COLUMNS = ("doc_keys", "phone_keys")
 _STRING_COLUMNS = tuple(c for c, t in PERSON_COLUMNS.items() if t == "string")
 _INT_COLUMNS = ("birth_year", "birth_month", "birth_day")
+# Places compared as written ("Murcia", "MURCIA", "Región de Murcia"... ) are compared in their lookup
+# form (accents dropped, case-folded, punctuation as spaces): a plain text property keeps its case.
+_FOLDED_COLUMNS = ("locality", "postcode", "region")
 
 #: Columns of the prepared table that Splink reads, with their Arrow types.
 PREPARED_SCHEMA = pa.schema(
@@ -120,6 +124,8 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     columns: dict[str, Any] = {}
     for name in _STRING_COLUMNS:
         columns[name] = _clean_strings(frame[name])
+    for name in _FOLDED_COLUMNS:
+        columns[name] = _map_unique(columns[name], lambda text: fold(text) or None)
     for name in _INT_COLUMNS:
         columns[name] = pd.to_numeric(frame[name], errors="coerce").astype("Int64")
     for name in _LIST_COLUMNS:

@@ -47,6 +47,7 @@ from linkgraph.resolve.identities import assign_identities
 from linkgraph.runs import FINISHED, mark_interrupted, new_run_id, now, recorded_run
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
 from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS
+from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
 from linkgraph.store.base import BATCH_SIZE, Store, batches
@@ -58,15 +59,21 @@ __all__ = ["PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identitie
 # document or phone held: the client then parses one value per row instead of fifteen, which is most
 # of the cost of reading 100,000 persons. Pages are ranges of internal node ids, so no query sorts.
 _SEPARATOR = "\x1f"
-_PERSON_FIELDS = (
-    "p.key", "p.source", "p.name_given_key", "p.name_surname_key", "coalesce(p.name_key, p.name)",
-    "toString(p.birth_date_year)", "toString(p.birth_date_month)", "toString(p.birth_date_day)", "p.sex",
-    "p.nationality_key", "coalesce(p.address_key, p.address)", "coalesce(p.postcode_key, p.postcode)",
-    "coalesce(p.locality_key, p.locality)", "p.region", "p.resolved_fingerprint",
-)
 _IN_PAGE = "WHERE id(p) >= $low AND id(p) < $high"
-_PERSONS = (f"MATCH (p:Person) {_IN_PAGE} RETURN "
-            + f" + '{_SEPARATOR}' + ".join(f"coalesce({field}, '')" for field in _PERSON_FIELDS))
+
+
+def _person_fields() -> list[str]:
+    """The Cypher expressions read per person: the resolution columns as the model feeds them
+    (``model_columns``), then the fingerprint stored when the person was last resolved."""
+    scalar = [name for name in PERSON_COLUMNS if name not in ("doc_keys", "phone_keys")]
+    return [*person_field_expressions(scalar), "p.resolved_fingerprint"]
+
+
+def _persons_query(fields: list[str]) -> str:
+    return (f"MATCH (p:Person) {_IN_PAGE} RETURN "
+            + f" + '{_SEPARATOR}' + ".join(f"coalesce({field}, '')" for field in fields))
+
+
 _HELD = {
     "doc_keys": f"MATCH (p:Person)-[:HOLDS]->(x:Document) {_IN_PAGE} RETURN p.key + '{_SEPARATOR}' + x.key",
     "phone_keys": f"MATCH (p:Person)-[:USES]->(x:Phone) {_IN_PAGE} RETURN p.key + '{_SEPARATOR}' + x.key",
@@ -179,19 +186,20 @@ def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
     texts: list[str] = []
     stored: list[str] = []
     rows: list[list[str]] = []
-    persons, held_queries = _PERSONS, dict(_HELD)
+    fields = _person_fields()
+    persons, held_queries = _persons_query(fields), dict(_HELD)
     if store.id_function == "id":
         low, high = store.read(_ID_RANGE).rows[0]
         pages = [{"low": start, "high": start + ID_PAGE} for start in range(int(low or 0), int(high or -1) + 1, ID_PAGE)]
     else:  # Neo4j: id() is deprecated and elementId() has no range to page by; one streamed read each
         pages = [{}]
-        persons = _PERSONS.replace(_IN_PAGE, "")
+        persons = persons.replace(_IN_PAGE, "")
         held_queries = {column: query.replace(_IN_PAGE, "") for column, query in _HELD.items()}
     for page in pages:
         for [text] in store.read(persons, page).rows:
             values = text.split(_SEPARATOR)
-            if len(values) != len(_PERSON_FIELDS):
-                values = _person_fields(store, text.split(_SEPARATOR, 1)[0])
+            if len(values) != len(fields):
+                values = _one_person(store, fields, text.split(_SEPARATOR, 1)[0])
             rows.append(values)
             texts.append(_SEPARATOR.join(values[:-1]))
             stored.append(values[-1])
@@ -221,9 +229,9 @@ def load_person_frame(store: Store) -> pd.DataFrame:
     return _load_persons(store)[0]
 
 
-def _person_fields(store: Store, key: str) -> list[str]:
+def _one_person(store: Store, fields: list[str], key: str) -> list[str]:
     """One person's fields read one by one: for the rare value that holds the separator itself."""
-    query = "MATCH (p:Person {key: $key}) RETURN " + ", ".join(_PERSON_FIELDS)
+    query = "MATCH (p:Person {key: $key}) RETURN " + ", ".join(fields)
     [row] = store.read(query, {"key": key}).rows
     return ["" if value is None else str(value) for value in row]
 
@@ -261,7 +269,9 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
                        "between": list(between) if between else None}) as final:
         _resolve_into(store, summary, model_path, retrain, between, progress or (lambda step: None))
         if pairs_out:
+            step = time.perf_counter()
             write_pairs_csv(stored_pairs(store, threshold, pairs_statuses, between), pairs_out)
+            summary.timings["pairs out"] = time.perf_counter() - step
         summary.seconds = time.perf_counter() - clock
         final.update({
             "threshold": threshold, "trained": summary.trained, "persons": summary.persons,

@@ -47,9 +47,11 @@ from linkgraph.resolve.comparisons import (
     DETERMINISTIC_RECALL,
     DETERMINISTIC_RULES,
     IDENTIFIER_LEVELS,
+    LIST_COLUMNS,
     NAME_BLOCKS,
     NAME_DEPENDENT,
     TRAINING_RULES,
+    DeterministicRule,
     base_settings,
 )
 from linkgraph.resolve.person_frame import PREPARED_SCHEMA
@@ -83,10 +85,13 @@ LevelKey = tuple[str, int]
 def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> dict[str, Any]:
     """Return Splink settings with every m and u estimated from the unlabelled ``prepared`` people."""
     all_pairs = prepared.num_rows * (prepared.num_rows - 1) / 2
+    full = base_settings()
     with open_session(prepared) as (db_api, people):
-        linker = new_linker(people, base_settings())
+        linker = new_linker(people, _without_idle(full, prepared))
+        # One chunk: Splink splits the sample in ten per comparison only to stop early once every
+        # level has ``min_count_per_level`` counts, which is off here; ten chunks cost ten queries.
         linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None
+            max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None, num_chunks=1
         )
         settings = linker.misc.save_model_to_json()
         _count_identifier_u(db_api, settings)
@@ -104,8 +109,11 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
         for (name, position), values in estimates.items():
             level = _comparison(settings, name)["comparison_levels"][position]
             level["m_probability"] = statistics.median(values)
-        settings["probability_two_random_records_match"] = _estimate_prior(people, settings)
+        settings["probability_two_random_records_match"] = _estimate_prior(
+            db_api, people, settings, set(estimates), prepared.num_rows)
         _condition_on_names(db_api, settings)
+    trained = {c["output_column_name"]: c for c in settings["comparisons"]}
+    settings["comparisons"] = [trained.get(c["output_column_name"], c) for c in full["comparisons"]]
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
@@ -225,6 +233,8 @@ def _count_identifier_u(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     errs towards caution); comparable pairs are those where both records hold at least one key.
     """
     for name, (column, label) in IDENTIFIER_LEVELS.items():
+        if not _has_comparison(settings, name):
+            continue
         levels = _comparison(settings, name)["comparison_levels"]
         level = next((lv for lv in levels if lv.get("label_for_charts") == label), None)
         if level is None:
@@ -246,7 +256,7 @@ def _hold_name_dependent(settings: dict[str, Any]) -> set[LevelKey]:
     matches and learn that matches differ in everything else.
     """
     held: set[LevelKey] = set()
-    for name in NAME_DEPENDENT:
+    for name in filter(lambda name: _has_comparison(settings, name), NAME_DEPENDENT):
         for position, level in enumerate(_comparison(settings, name)["comparison_levels"]):
             if not level.get("is_null_level"):
                 level["m_probability"] = level["u_probability"]
@@ -264,7 +274,7 @@ def _condition_on_names(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     if not usable:
         return
     on = " AND ".join(f"l.{c} = r.{c}" for c in usable[0])
-    for name in NAME_DEPENDENT:
+    for name in filter(lambda name: _has_comparison(settings, name), NAME_DEPENDENT):
         levels = _comparison(settings, name)["comparison_levels"]
         cases = " ".join(f"WHEN {level['sql_condition']} THEN {position}"
                          for position, level in enumerate(levels) if level["sql_condition"].strip() != "ELSE")
@@ -298,6 +308,24 @@ def _collect_estimates(
                 into.setdefault((name, position), []).append(m)
 
 
+def _without_idle(settings: dict[str, Any], prepared: pa.Table) -> dict[str, Any]:
+    """``settings`` without the comparisons whose every column is empty in ``prepared`` (sparse data has
+    no documents, phones or addresses at all). Training them costs a u sample and a term in every EM
+    iteration, and teaches nothing: they come back untrained, so neutral (``regularise_levels``)."""
+    empty = {name for name in prepared.column_names if prepared[name].null_count == prepared.num_rows}
+    kept = []
+    for comparison in settings["comparisons"]:
+        sql = " ".join(level["sql_condition"] for level in comparison["comparison_levels"])
+        used = {column for column in PREPARED_COLUMNS if f"{column}_l" in sql}
+        if not used or not used <= empty:
+            kept.append(comparison)
+    return {**settings, "comparisons": kept}
+
+
+def _has_comparison(settings: dict[str, Any], name: str) -> bool:
+    return any(c["output_column_name"] == name for c in settings["comparisons"])
+
+
 def _comparison(settings: dict[str, Any], name: str) -> dict[str, Any]:
     return next(c for c in settings["comparisons"] if c["output_column_name"] == name)
 
@@ -311,13 +339,64 @@ def _count_pairs(db_api: DuckDBAPI, columns: tuple[str, ...]) -> int:
     return int(pairs)
 
 
-def _estimate_prior(people: SplinkDataFrame, settings: dict[str, Any]) -> float:
+def _estimate_prior(db_api: DuckDBAPI, people: SplinkDataFrame, settings: dict[str, Any],
+                    estimated: set[LevelKey], records: int) -> float:
+    """The probability that two random records match: what the deterministic rules find over their recall.
+
+    A rule's recall among matches is the chance both records hold its columns (the share of records
+    holding them, squared) times the trained m of the levels that say it holds, per comparison
+    (``comparisons.DeterministicRule``): the rule for "same whole name and same full date" finds fewer
+    of the matches in data whose duplicates misspell names. Only rules whose comparisons EM estimated
+    count; the estimate pools them (all they found over the matches they are expected to find). Without
+    any, Splink's estimate with the assumed ``DETERMINISTIC_RECALL``.
+    """
+    found = expected = 0.0
+    for rule in DETERMINISTIC_RULES:
+        recall = _rule_recall(db_api, settings, rule, estimated, records)
+        if recall is None:
+            continue
+        found += _count_rule_pairs(db_api, rule)
+        expected += recall
+    all_pairs = records * (records - 1) / 2
+    if found > 0 and expected > 0 and all_pairs:
+        prior = found / expected / all_pairs
+        if 0.0 < prior < 1.0:
+            return prior
     linker = new_linker(people, settings)
     try:
         linker.training.estimate_probability_two_random_records_match(
-            copy.deepcopy(DETERMINISTIC_RULES), recall=DETERMINISTIC_RECALL
+            [rule.blocking_rule() for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
         )
     except (SplinkException, ValueError):
         return _FALLBACK_PRIOR
     prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
     return prior if 0.0 < prior < 1.0 else _FALLBACK_PRIOR
+
+
+def _rule_recall(db_api: DuckDBAPI, settings: dict[str, Any], rule: DeterministicRule,
+                 estimated: set[LevelKey], records: int) -> float | None:
+    """The share of matching pairs ``rule`` finds, from the trained m; None when EM did not estimate it."""
+    recall = 1.0
+    for name, labels in rule.levels.items():
+        if not _has_comparison(settings, name):
+            return None
+        levels = _comparison(settings, name)["comparison_levels"]
+        chosen = [p for p, level in enumerate(levels) if level.get("label_for_charts") in labels]
+        if not chosen or not any((name, p) in estimated for p in chosen):
+            return None
+        recall *= sum(float(levels[p].get("m_probability") or 0.0) for p in chosen)
+    holding = " AND ".join(f"len({c}) > 0" if c in LIST_COLUMNS else f"{c} IS NOT NULL" for c in rule.columns)
+    [(held,)] = db_api.duckdb_con.execute(f"SELECT count(*) FROM {PEOPLE_TABLE} WHERE {holding}").fetchall()
+    return recall * (held / records) ** 2 if records else None
+
+
+def _count_rule_pairs(db_api: DuckDBAPI, rule: DeterministicRule) -> int:
+    """Pairs of records ``rule`` joins (a pair sharing two documents counts twice, rarely)."""
+    listed = [c for c in rule.columns if c in LIST_COLUMNS]
+    if not listed:
+        return _count_pairs(db_api, rule.columns)
+    [column] = listed
+    sql = (f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(DISTINCT ref) AS n FROM "
+           f"(SELECT ref, unnest({column}) AS k FROM {PEOPLE_TABLE}) GROUP BY k)")
+    [(pairs,)] = db_api.duckdb_con.execute(sql).fetchall()
+    return int(pairs)

@@ -6,6 +6,7 @@ adds a few records of its own to that background and predicts with ``new_refs`` 
 
 from __future__ import annotations
 
+import math
 import random
 
 import pandas as pd
@@ -386,3 +387,45 @@ def test_swapped_names_count_by_how_common_the_names_are(model, background):
     swapped_common = _weight(_pair(pairs, "es:1", "ng:2"), "surname: given name and surname swapped")
     swapped_rare = _weight(_pair(pairs, "es:3", "ng:4"), "surname: given name and surname swapped")
     assert swapped_rare > swapped_common
+
+
+def test_the_prior_is_what_the_sure_rules_find_over_their_recall_read_from_the_trained_model(model, background):
+    # A third of the background's people are recorded twice, and half of the copies change the given
+    # name or misspell the surname: "same whole name and same full date" finds about one match in five.
+    # Crediting the rule with a fixed recall (once 0.7) put the prior three times too low.
+    records = len(background)
+    true_pairs = int(background["ref"].str.startswith("bg_b:").sum())
+    truth = true_pairs / (records * (records - 1) / 2)
+    assert truth / 1.5 < model.settings["probability_two_random_records_match"] < truth * 1.5
+
+
+def test_a_link_only_run_holds_a_cross_pair_to_the_odds_of_a_cross_pair(model, background):
+    sources = background["source"].value_counts()
+    left, right = int(sources["bg_a"]), int(sources["bg_b"])
+    records = left + right
+    assert model.prior_between(left, right) == pytest.approx(
+        model.prior_for(records) * records * (records - 1) / 2 / (left * right))
+    pool = model.predict(background, threshold=0.0)
+    linked = model.predict(background, threshold=0.0, between=("bg_a", "bg_b"))
+    pair = linked.iloc[len(linked) // 2]
+    same = pool[(pool["left_ref"] == pair["left_ref"]) & (pool["right_ref"] == pair["right_ref"])].iloc[0]
+    odds = model.prior_between(left, right) / (1 - model.prior_between(left, right))
+    pool_odds = model.prior_for(records) / (1 - model.prior_for(records))
+    assert pair["match_weight"] - same["match_weight"] == pytest.approx(math.log2(odds / pool_odds), abs=1e-6)
+    assert pair["probability"] > same["probability"]
+
+
+def _levels(model: ResolutionModel, name: str) -> list[dict]:
+    comparison = next(c for c in model.settings["comparisons"] if c["output_column_name"] == name)
+    return [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
+
+
+def test_a_comparison_of_columns_no_record_holds_is_kept_in_the_model_but_neutral(model, background):
+    # The background has no address, postcode or locality: training skips those comparisons, the
+    # saved model keeps them (a later store may have addresses) at m = u, and no pair mentions them.
+    assert background[["address_key", "postcode", "locality"]].isna().all().all()
+    for name in ("address", "place"):
+        assert all(level["m_probability"] == level["u_probability"] for level in _levels(model, name))
+    assert any(level["m_probability"] != level["u_probability"] for level in _levels(model, "region"))
+    sentences = [s for evidence in model.predict(background, threshold=0.5)["evidence"] for s in evidence]
+    assert sentences and not any(s.startswith(("address", "place of residence")) for s in sentences)
