@@ -1,0 +1,137 @@
+"""Nightly detection: quality on the generator's truth, and speed on a store of about 1,000,000 rows.
+
+Usage:
+  .venv/bin/python bench/bench_detect.py quality [--cases 300] [--seed 3] [--work DIR]
+  .venv/bin/python bench/bench_detect.py speed --from /tmp/lg-bench/store1m [--work DIR]
+
+``quality`` generates a scenario with a watchlist of planted truths (``linkgraph.scenarios``), ingests
+it, loads the watchlists, runs ``detect`` once, and scores the alerts against the truth files the
+generator wrote (``truth/case_links.csv`` and ``truth/watchlist_hits.csv``), never against the
+system's own output: recall is the share of planted cross-case links (a pair of cases and a kind)
+that some alert reports; precision the share of reported case pairs that were planted (any kind).
+
+``speed`` copies the store given with ``--from`` (built by ``bench_server.py``; it is never written
+to), then times whole ``linkgraph`` processes: a cold start (``status``), a full ``detect`` from
+scratch, the ingest of one new case of 2,000 rows (some of its persons carry passports of persons
+already in the store) and the ``detect`` after it; it prints each whole-process wall time, the time
+``detect`` reports for its own work, and the peak resident memory of the client processes. The
+server is stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINKGRAPH = str(ROOT / ".venv" / "bin" / "linkgraph")
+TRUTH_KIND = {"same_person": "person", "same_document": "document", "same_phone": "phone", "shared_transit": "route"}
+NEW_CASE = "ES-2099-90001"
+
+
+def run(store: Path, *args: str, env: dict[str, str]) -> tuple[float, str]:
+    """Run ``linkgraph --store STORE ARGS``; return (wall seconds, stdout). Exits on failure."""
+    start = time.perf_counter()
+    out = subprocess.run([LINKGRAPH, "--store", str(store), *args], env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if out.returncode not in (0, 3):
+        sys.exit(f"linkgraph {' '.join(args)} failed ({out.returncode}): {out.stderr.strip()[-800:]}")
+    return seconds, out.stdout
+
+
+def _own_seconds(stdout: str) -> float:
+    """The seconds ``detect`` reports for its own work at the end of its summary line."""
+    found = re.findall(r"\(([\d.]+) s\)\s*$", stdout.strip())
+    return float(found[-1]) if found else float("nan")
+
+
+def new_case_file(store: Path, work: Path, rows: int = 2000, planted: int = 20) -> Path:
+    """A Spanish-style CSV of one new case with ``rows`` person rows; ``planted`` of them carry the
+    passport of a person already in ``store`` (so detect has links to find)."""
+    from linkgraph.scenarios import generate
+    from linkgraph.store.embedded import EmbeddedStore
+
+    scenario = work / "new-case-source"
+    generate(scenario, cases=max(200, rows // 3), seed=77)
+    with open(scenario / "es" / "cases_es.csv", encoding="cp1252", newline="") as handle:
+        source = list(csv.DictReader(handle, delimiter=";"))
+    while len(source) < rows:
+        source += source
+    with EmbeddedStore(store) as opened:
+        passports = [key for [key] in opened.read(
+            "MATCH (d:Document) WHERE d.key STARTS WITH 'passport|' RETURN d.key LIMIT $n", {"n": planted}).rows]
+    path = work / "new_case.csv"
+    with open(path, "w", encoding="cp1252", newline="", errors="replace") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(source[0]), delimiter=";")
+        writer.writeheader()
+        for number, row in enumerate(source[:rows]):
+            row = {**row, "case_ref": NEW_CASE, "person_id": f"BENCH{number:06d}"}
+            if number < len(passports):
+                _, country, passport = passports[number].split("|", 2)
+                row.update({"passport_no": passport, "passport_country": country})
+            writer.writerow(row)
+    return path
+
+
+def speed(source: Path, work: Path) -> None:
+    """Time a full detect and an incremental one on a copy of ``source`` (see the module docstring)."""
+    store = work / "store"
+    if not store.exists():
+        start = time.perf_counter()
+        shutil.copytree(source, store, symlinks=True, ignore=shutil.ignore_patterns("server.json", "*.sock", "*.pid"))
+        print(f"copied {source} in {time.perf_counter() - start:.1f} s")
+    env = {**os.environ, "LINKGRAPH_IDLE": "3600"}
+    try:
+        seconds, _ = run(store, "status", env=env)
+        print(f"cold start (whole `linkgraph status`): {seconds:.1f} s")
+        seconds, out = run(store, "detect", "--out", str(work / "alerts"), env=env)
+        print(f"full detect from scratch: whole process {seconds:.1f} s, detect's own work {_own_seconds(out):.1f} s")
+        print(f"  {out.strip()}")
+        case = new_case_file(store, work)
+        ingest_s, _ = run(store, "ingest", str(case), "--mapping", "es-cnp-csv", "--rejects", str(work), env=env)
+        detect_s, out = run(store, "detect", "--out", str(work / "alerts"), env=env)
+        print(f"new case of 2,000 rows: ingest {ingest_s:.1f} s + detect {detect_s:.1f} s = {ingest_s + detect_s:.1f} s "
+              f"(whole processes); detect's own work {_own_seconds(out):.1f} s")
+        print(f"  {out.strip()}")
+        again_s, out = run(store, "detect", env=env)
+        print(f"detect with nothing new: {again_s:.1f} s; {out.strip()}")
+    finally:
+        subprocess.run([LINKGRAPH, "--store", str(store), "server", "stop"], env=env, capture_output=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak RSS of a client process: {peak:,.0f} MiB; load now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["quality", "speed"])
+    parser.add_argument("--cases", type=int, default=300)
+    parser.add_argument("--seed", type=int, default=3)
+    parser.add_argument("--from", dest="source", type=Path, default=Path("/tmp/lg-bench/store1m"))
+    parser.add_argument("--work", type=Path, default=None, help="Working folder (kept)")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="lg-bench-detect-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.what == "speed":
+        speed(args.source, work)
+    else:
+        quality(work, args.cases, args.seed)
+    print(f"work folder kept at {work}")
+
+
+def quality(work: Path, cases: int, seed: int) -> None:
+    """Recall and precision of one detect's alerts against the generator's truth files."""
+    raise SystemExit("quality: not written yet")
+
+
+if __name__ == "__main__":
+    main()
