@@ -130,8 +130,63 @@ def main() -> None:
 
 def quality(work: Path, cases: int, seed: int) -> None:
     """Recall and precision of one detect's alerts against the generator's truth files."""
-    raise SystemExit("quality: not written yet")
+    from linkgraph.access.view import open_view
+    from linkgraph.detect.run import detect
+    from linkgraph.detect.watchlists import load_watchlist
+    from linkgraph.ingest.manifest import ingest_manifest
+    from linkgraph.scenarios import generate
+    from linkgraph.store.server import kill_server
 
+    data, store = work / "data", work / "store"
+    generated = generate(data, cases=cases, seed=seed, watchlists=True)
+    print(f"generated {cases} cases, {generated.persons:,} person records, {generated.planted_links:,} planted links")
+    try:
+        with open_view(str(store), command="bench", create=True) as view:
+            writer = view.writer("all")
+            writer.init_schema()
+            start = time.perf_counter()
+            ingest_manifest(writer, data / "manifest.json", rejects_dir=work, user="bench")
+            print(f"ingested in {time.perf_counter() - start:.1f} s")
+            for kind, name, mapping in (("documents", "sltd", "sltd-csv"), ("persons", "notices", "notices-csv")):
+                load_watchlist(view, data / "watchlists" / f"{name}.csv", kind=kind, mapping=mapping, name=name,
+                               rejects_path=work / f"rejects-{name}.csv")
+            start = time.perf_counter()
+            summary = detect(view, out_dir=work / "alerts")
+            print(f"detect from scratch: {time.perf_counter() - start:.1f} s, {len(summary.raised):,} alerts "
+                  f"({summary.watchlist_hits} watchlist hits)")
+            rows = view.read("MATCH (a:Alert) RETURN a.kind, a.linked_cases, a.watchlist, a.label").rows
+    finally:
+        kill_server(store)
+    with open(data / "truth" / "case_links.csv", encoding="utf-8", newline="") as handle:
+        truth = list(csv.DictReader(handle))
+    planted = {(TRUTH_KIND[r["kind"]], *sorted((r["case_a"], r["case_b"]))) for r in truth}
+    planted_pairs = {pair[1:] for pair in planted}
+    reported = {(kind, a, b) for kind, cases_, _, _ in rows if kind != "watchlist"
+                for a, b in combinations(sorted(cases_), 2)}
+    _score("cross-case links, every kind", planted, reported, planted_pairs)
+    _score("cross-case links, without shared transit points", {p for p in planted if p[0] != "route"},
+           {r for r in reported if r[0] != "route"}, {p[1:] for p in planted if p[0] != "route"})
+    for kind in sorted({p[0] for p in planted}):
+        found = {p for p in planted if p[0] == kind}
+        print(f"  {kind}: {len(found & reported) / max(1, len(found)):.1%} of {len(found):,} planted found")
+    with open(data / "truth" / "watchlist_hits.csv", encoding="utf-8", newline="") as handle:
+        listed = {(r["list"], r["reference"], r["case"]) for r in csv.DictReader(handle)}
+    hits = {(name, reference, case) for kind, cases_, name, reference in rows if kind == "watchlist" for case in cases_}
+    for name in ("sltd", "notices"):
+        wanted = {h for h in listed if h[0] == name}
+        got = {h for h in hits if h[0] == name}
+        print(f"watchlist {name}: recall {len(wanted & got) / max(1, len(wanted)):.1%} of {len(wanted)} planted hits; "
+              f"precision {len(wanted & got) / max(1, len(got)):.1%} of {len(got)} alerts")
+
+
+def _score(what: str, planted: set[tuple[str, str, str]], reported: set[tuple[str, str, str]],
+           planted_pairs: set[tuple[str, str]]) -> None:
+    """Print recall (planted links, by kind and case pair, that an alert reports) and precision (reported
+    case pairs that were planted, whatever the kind)."""
+    recall = len(planted & reported) / max(1, len(planted))
+    precision = sum((a, b) in planted_pairs for _, a, b in reported) / max(1, len(reported))
+    print(f"{what}: recall {recall:.1%} of {len(planted):,} planted (target >= 95%); precision {precision:.1%} of "
+          f"{len(reported):,} reported case pairs (target >= 90%)")
 
 if __name__ == "__main__":
     main()
