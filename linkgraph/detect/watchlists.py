@@ -14,9 +14,10 @@ the open alerts they raised are withdrawn at once (never deleted).
 ``detect`` turns hits into ``critical`` alerts, one per (list entry, case): a listed document is a
 hit wherever a case holds a document with the same key; a listed person is a hit where the resolution
 model scores a case person at or above the threshold against the entry (link-only, watchlist against
-case persons). A list loaded or replaced since the last detect is matched against the whole store;
-otherwise only the cases in the run's scope are looked at for persons (documents are index look-ups
-per entry, every run). An alert is visible to whoever sees its case; anyone else sees only a hit
+case persons). Documents are index look-ups per entry, every run. Persons are scored against every
+person of the store (the same frame, so the same term frequencies, as resolution) on the first run
+after a list is loaded or replaced, when hits are raised and withdrawn in every case, and on every run
+with cases in scope, when hits are raised and withdrawn in those cases only. An alert is visible to whoever sees its case; anyone else sees only a hit
 marker (the list, the entry's reference, the case's owner country and handling code).
 """
 
