@@ -173,3 +173,24 @@ def test_loading_a_list_needs_the_ingest_capability(store: Store, tmp_path: Path
         load_watchlist(reader, write(tmp_path / "sltd.csv", SLTD_HEADER + STOLEN), kind="documents",
                        mapping="sltd-csv")
     assert store.read("MATCH (w:Watchlist) RETURN count(w)").scalar() == 0
+
+
+def test_a_case_ingested_after_the_list_raises_its_hits_on_the_next_night(store: Store, tmp_path: Path) -> None:
+    from linkgraph.ingest.mapping import load_mapping
+    from linkgraph.ingest.pipeline import ingest_files
+    from two_operations import FIXTURES
+
+    ingest_operations(store, tmp_path)
+    load(store, write(tmp_path / "sltd.csv", SLTD_HEADER + STOLEN))
+    load(store, write(tmp_path / "notices.csv", NOTICES_HEADER
+                      + "2025/20417,yellow,Blessing,Okafor,1999-01-01,F,NGA,NCB Abuja,2025-09-01\n"),
+         kind="persons", name="notices")
+    detect(service(store))
+    before = {a.key for a in watchlist_alerts(store)}
+    later = write(tmp_path / "operation_c.csv", (FIXTURES / "operation_a.csv").read_text().splitlines()[0] + "\n"
+                  + "IT-2025-500,ITA,OP-MARE,H2,C1,OKAFOR Blessing,1999-01-01,victim,NG1234567,NGA,,trafficking\n")
+    ingest_files(store, [later], load_mapping(str(FIXTURES / "cases.yaml")), rejects_path=tmp_path / "rejects-c.csv")
+    night = detect(service(store))
+    new = [a for a in watchlist_alerts(store) if a.key not in before]
+    assert sorted((a.cases[0], a.shared) for a in new) == [("IT-2025-500", "ops:C1"), ("IT-2025-500", SHARED_PASSPORT)]
+    assert {a.key for a in new} <= set(night.raised) and {a.status for a in watchlist_alerts(store)} == {"new"}
