@@ -197,19 +197,24 @@ def _hit_key(entry_key: str, case: str) -> str:
 
 
 def _document_hits(store: Store, list_name: str) -> list[_Hit]:
-    """Every case holding a document listed on ``list_name`` (one index look-up per entry)."""
+    """Every case holding a document listed on ``list_name`` (one index look-up per entry). A document's
+    cases are its own and its holders' (a relational export's person row may name no case; its
+    person gets the case from the link sheet)."""
     rows = store.read(
         "MATCH (e:WatchlistEntry {list: $name}) WHERE e.active MATCH (d:Document {key: e.entry}) "
-        "UNWIND coalesce(d.cases, []) AS case "
-        "OPTIONAL MATCH (p:Person)-[:HOLDS]->(d) WHERE case IN coalesce(p.cases, []) "
-        "RETURN properties(e), case, collect(DISTINCT p.key)", {"name": list_name}).rows
+        "OPTIONAL MATCH (p:Person)-[:HOLDS]->(d) "
+        "RETURN properties(e), d.cases, collect([p.key, p.cases])", {"name": list_name}).rows
     hits = []
-    for entry, case, holders in rows:
-        sentence = f"document {entry['entry']} in case {case} has the same key as the listed one"
-        if entry.get("reason"):
-            sentence += f" (reported {entry['reason']}" + (f" on {entry['reported']})" if entry.get("reported") else ")")
-        hits.append(_Hit(entry, case, entry["entry"], [("Document", entry["entry"])] + [("Person", k) for k in holders],
-                         [sentence] + [f"held by {k}" for k in sorted(holders)]))
+    for entry, own, holders in rows:
+        holders = [(key, cases or []) for key, cases in holders if key is not None]
+        for case in sorted(set(own or []).union(*(cases for _, cases in holders))):
+            holding = sorted(key for key, cases in holders if case in cases)
+            sentence = f"document {entry['entry']} in case {case} has the same key as the listed one"
+            if entry.get("reason"):
+                sentence += (f" (reported {entry['reason']}"
+                             + (f" on {entry['reported']})" if entry.get("reported") else ")"))
+            hits.append(_Hit(entry, case, entry["entry"], [("Document", entry["entry"])]
+                             + [("Person", k) for k in holding], [sentence] + [f"held by {k}" for k in holding]))
     return hits
 
 
