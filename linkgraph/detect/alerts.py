@@ -29,7 +29,7 @@ SEVERITY = {"watchlist": "critical", "document": "high", "person": "high", "phon
             "email": "medium", "vehicle": "medium", "contact": "medium", "address": "medium", "route": "low"}
 _ALERT_FIELDS = ("key", "link", "kind", "severity", "score", "title", "shared", "label", "cases", "countries", "evidence",
                  "provenance", "status", "run", "raised_at", "reported_in", "acked_by", "acked_at",
-                 "withdrawn_at", "withdrawn_reason", "history")
+                 "withdrawn_at", "withdrawn_reason", "history", "watchlist", "entry_key")
 
 
 def alert_key(link: CrossCaseLink) -> str:

@@ -54,9 +54,12 @@ def test_a_listed_passport_raises_one_critical_alert_per_case_holding_it_and_a_r
         store: Store, tmp_path: Path) -> None:
     ingest_operations(store, tmp_path)
     load(store, write(tmp_path / "sltd.csv", SLTD_HEADER + STOLEN + UNSEEN))
-    first = detect(service(store))
+    first = detect(service(store), out_dir=tmp_path / "out")
     second = detect(service(store))
     hits = watchlist_alerts(store)
+    written = json.loads(Path(first.alerts_file or "").read_text())["alerts"]
+    assert sorted((a["watchlist"], a["entry_key"], a["cases"][0]) for a in written if a["kind"] == "watchlist") == [
+        ("sltd", f"sltd|{SHARED_PASSPORT}", "ES-2024-117"), ("sltd", f"sltd|{SHARED_PASSPORT}", "NG-2025-031")]
     assert sorted(a.cases[0] for a in hits) == ["ES-2024-117", "NG-2025-031"]
     assert {(a.severity, a.shared, len(a.cases)) for a in hits} == {("critical", SHARED_PASSPORT, 1)}
     assert all("reference SLTD-1, Nigeria Immigration Service" in a.title for a in hits)
