@@ -21,6 +21,7 @@ server is stopped at the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import os
 import re
@@ -39,13 +40,28 @@ TRUTH_KIND = {"same_person": "person", "same_document": "document", "same_phone"
 NEW_CASE = "ES-2099-90001"
 
 
+def _cpu(store: Path) -> float:
+    """CPU seconds used so far by the linkgraph processes this script waited for, plus the store's server
+    (the machine is shared: CPU time says what the work costs when wall time says how busy it was)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = used.ru_utime + used.ru_stime
+    with contextlib.suppress(OSError, ValueError):
+        pid = int((store / "falkordb.pid").read_text().strip())
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def run(store: Path, *args: str, env: dict[str, str]) -> tuple[float, str]:
-    """Run ``linkgraph --store STORE ARGS``; return (wall seconds, stdout). Exits on failure."""
-    start = time.perf_counter()
+    """Run ``linkgraph --store STORE ARGS``; return (wall seconds, stdout) and print the CPU seconds it
+    and the server used. Exits on failure."""
+    start, cpu = time.perf_counter(), _cpu(store)
     out = subprocess.run([LINKGRAPH, "--store", str(store), *args], env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if out.returncode not in (0, 3):
         sys.exit(f"linkgraph {' '.join(args)} failed ({out.returncode}): {out.stderr.strip()[-800:]}")
+    print(f"  [linkgraph {args[0]}: {seconds:.1f} s wall, {_cpu(store) - cpu:.1f} s CPU (client and server); "
+          f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]")
     return seconds, out.stdout
 
 
