@@ -20,6 +20,7 @@ from linkgraph.cli.base import FORMAT_OPTION, Context, pass_context
 @pass_context
 def detect(ctx: Context, since: str, out_dir: Path | None) -> None:
     """Resolve new persons, find new cross-case links, raise each as one alert (for cron and systemd)."""
+    from linkgraph.detect.run import SUMMARY_MAX_ALERTS
     from linkgraph.detect.run import detect as run_detect
     from linkgraph.runs import now
 
@@ -28,6 +29,9 @@ def detect(ctx: Context, since: str, out_dir: Path | None) -> None:
     later = f"; left for later: {', '.join(summary.left_for_later)}" if summary.left_for_later else ""
     where = f"; alerts in {summary.alerts_file}" if summary.alerts_file else ""
     where += f" and {summary.summary_file}" if summary.summary_file else ""
+    if summary.alerts_file and not summary.summary_file and len(summary.raised) > SUMMARY_MAX_ALERTS:
+        where += (f" (no HTML summary above {SUMMARY_MAX_ALERTS} new alerts: "
+                  f"linkgraph report --alerts {summary.run_id} makes one)")
     click.echo(f"{now()} detect {summary.run_id}: {len(summary.ingests)} ingest runs, {summary.cases_in_scope} cases "
                f"in scope, {summary.links} links, {len(summary.raised)} new alerts ({summary.watchlist_hits} watchlist hits), {len(summary.withdrawn)} withdrawn, "
                f"{summary.reported} reported{where}{later} ({summary.seconds:.1f} s)")
