@@ -20,8 +20,16 @@ browser:
 	       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium not installed: the report browser tests will be skipped"; }
 
+# The demo, then the night: load the scenario's watchlists and run detect twice (the second finds nothing new).
+LG := $(VENV)/bin/linkgraph --store demo-out/store
 demo: $(STAMP)
 	@$(VENV)/bin/linkgraph demo -o demo-out
+	@echo; echo "the night: watchlists, then detect twice (the second run finds nothing new)"
+	@$(LG) watchlist load demo-out/data/watchlists/sltd.csv --kind documents --mapping sltd-csv --name sltd
+	@$(LG) watchlist load demo-out/data/watchlists/notices.csv --kind persons --mapping notices-csv --name notices
+	@$(LG) detect --out demo-out/alerts
+	@$(LG) detect --out demo-out/alerts
+	@echo "open the newest demo-out/alerts/alerts-*.html in a browser: the alert summary (offline)"
 
 test: $(STAMP)
 	@$(PY) -m pytest -q -p no:cacheprovider tests

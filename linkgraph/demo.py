@@ -72,7 +72,7 @@ def run_demo(out_dir: Path) -> DemoResult:
     for folder in (data_dir, store_dir):
         shutil.rmtree(folder, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    generated = generate(data_dir, cases=DEMO_CASES, seed=DEMO_SEED)
+    generated = generate(data_dir, cases=DEMO_CASES, seed=DEMO_SEED, watchlists=True)
     with open_view(str(store_dir), command="demo", create=True) as view:
         store, user = view.writer("all"), view.principal.name
         summaries = ingest_manifest(store, data_dir / "manifest.json", rejects_dir=out_dir, user=user)

@@ -15,6 +15,7 @@ from linkgraph.scenarios.planting import (
 )
 from linkgraph.scenarios.world import CITIES, SCENARIOS, SYSTEMS
 from linkgraph.scenarios.writers import BadRow, EsCsvWriter, NdjsonWriter, XlsxWriter
+from linkgraph.scenarios.watchlists import WATCHLIST_FILES, WatchlistPlanter
 from linkgraph.errors import UsageError
 
 PERSONS_PER_CASE = 12
@@ -49,7 +50,8 @@ class GenerationSummary:
     bad_rows: int = 0
 
 
-def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 1) -> GenerationSummary:
+def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 1,
+             watchlists: bool = False) -> GenerationSummary:
     """Write a seeded, multi-country set of case files with ground truth into ``out_dir``.
 
     Parameters
@@ -58,6 +60,8 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
     cases : number of cases, spread over the Spanish CSV, the NDJSON and the XLSX systems
     persons : total person records over all files (default 12 per case); at least ``cases``
     seed : the same seed gives byte-identical files
+    watchlists : also write a lost and stolen documents list and a wanted persons list drawn from the
+        scenario, with decoys, and their truth (``scenarios.watchlists``); the case files are the same
 
     Returns
     -------
@@ -84,7 +88,10 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
     planner = _plan(seed, cases, persons)
     ids = _RecordIds()
     writers = _open_writers(out_dir, planner, ids)
-    tally = _write_cases(out_dir, planner, writers, ids)
+    planter = WatchlistPlanter(seed, persons) if watchlists else None
+    tally = _write_cases(out_dir, planner, writers, ids, planter)
+    if planter is not None:
+        planter.write(out_dir)
     manifest = [w.close() for w in writers.values()]
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                            encoding="utf-8")
@@ -92,7 +99,7 @@ def generate(out_dir: Path, cases: int, persons: int | None = None, seed: int = 
     by_kind: dict[str, int] = {}
     for row in link_rows:
         by_kind[row[2]] = by_kind.get(row[2], 0) + 1
-    files = [e["file"] for e in manifest] + ["manifest.json", *TRUTH_FILES]
+    files = [e["file"] for e in manifest] + ["manifest.json", *TRUTH_FILES, *(WATCHLIST_FILES if watchlists else ())]
     return GenerationSummary(
         out_dir=out_dir, files=tuple(files), rows={e["file"]: e["rows"] for e in manifest}, cases=cases,
         persons=tally.written, identities=len(tally.planted_sizes) + tally.singletons,
@@ -154,7 +161,8 @@ class _Tally:
     written: int = 0
 
 
-def _write_cases(out_dir: Path, planner: Planner, writers: dict[str, Writer], ids: _RecordIds) -> _Tally:
+def _write_cases(out_dir: Path, planner: Planner, writers: dict[str, Writer], ids: _RecordIds,
+                 planter: WatchlistPlanter | None = None) -> _Tally:
     """Stream every case to its file and every record to ``truth/identities.csv``."""
     tally = _Tally()
     planted_last = planner.identities_made  # identities made so far are the planted ones
@@ -168,6 +176,8 @@ def _write_cases(out_dir: Path, planner: Planner, writers: dict[str, Writer], id
                 if record.bad == "missing_id":
                     continue
                 record.record_id = ids.new(source)
+                if planter is not None:
+                    planter.see(case.ref, record)
                 truth.writerow((record.identity_id, source, record.record_id))
                 if int(record.identity_id[1:]) <= planted_last:
                     tally.planted_sizes[record.identity_id] = tally.planted_sizes.get(record.identity_id, 0) + 1

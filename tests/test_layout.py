@@ -89,7 +89,7 @@ def test_every_command_is_assembled_on_the_cli_without_side_effect_imports() -> 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["alerts", "audit", "case", "communities", "cypher", "demo", "detect", "export",
                                    "generate", "ingest", "init", "links", "mapping", "network", "path", "policy",
-                                   "query", "rank", "report", "resolve", "review", "search", "server", "status"]
+                                   "query", "rank", "report", "resolve", "review", "search", "server", "status", "watchlist"]
 
 
 def test_the_command_line_starts_without_the_heavy_libraries() -> None:

@@ -14,7 +14,7 @@ whose owner country or operation is listed (or whose reference is in ``cases``),
 is at most ``handling_max``; an H3 case only when its reference is in the user's ``cases``. A case
 with no handling code is treated as H1. ``all: true`` sees every case.
 
-Capabilities: ``ingest`` (write case files), ``review`` (accept or reject SAME_AS links between
+Capabilities: ``ingest`` (write case files, load watchlists), ``review`` (accept or reject SAME_AS links between
 persons the user can see; default true), ``export`` (reports and exports), ``cypher`` (raw read-only
 Cypher, which cannot be filtered, so it needs ``all``), ``admin`` (act ``--as`` another user, change a
 case's handling, read the audit log). ``all: true`` grants every capability except ``admin``.

@@ -49,7 +49,7 @@ for command in (
     scenarios.generate, scenarios.demo,
     access.policy, access.audit, access.case,
     server.server,
-    detect.detect, detect.alerts,
+    detect.detect, detect.alerts, detect.watchlist,
     report.report, report.export,
     analysis.links, analysis.path, analysis.network, analysis.rank, analysis.communities, analysis.search,
 ):

@@ -29,7 +29,7 @@ SEVERITY = {"watchlist": "critical", "document": "high", "person": "high", "phon
             "email": "medium", "vehicle": "medium", "contact": "medium", "address": "medium", "route": "low"}
 _ALERT_FIELDS = ("key", "link", "kind", "severity", "score", "title", "shared", "label", "cases", "countries", "evidence",
                  "provenance", "status", "run", "raised_at", "reported_in", "acked_by", "acked_at",
-                 "withdrawn_at", "withdrawn_reason", "history")
+                 "withdrawn_at", "withdrawn_reason", "history", "watchlist", "entry_key")
 
 
 def alert_key(link: CrossCaseLink) -> str:
@@ -80,8 +80,6 @@ def _about_statement(label: str) -> str:
 def raise_alerts(store: Store, links: list[CrossCaseLink], run_id: str) -> list[str]:
     """Store one alert per link with ``ABOUT`` relationships to its evidence (idempotent: a re-run
     creates nothing twice); return the keys of the alerts this call created."""
-    from linkgraph.store.base import check_labels
-
     rows = [alert_row(link, run_id) for link in links]
     created: set[str] = set()
     for start in range(0, len(rows), 500):
@@ -95,10 +93,18 @@ def raise_alerts(store: Store, links: list[CrossCaseLink], run_id: str) -> list[
             for key in side.entities:
                 for label in SIDE_LABELS:
                     about.setdefault(label, []).append({"alert": row["key"], "key": key})
+    link_about(store, about)
+    return sorted(created)
+
+
+def link_about(store: Store, about: dict[str, list[dict[str, str]]]) -> None:
+    """Add the ``ABOUT`` relationships from alerts to their evidence: label -> ``[{alert, key}]``
+    (idempotent; a key with no node of that label is skipped)."""
+    from linkgraph.store.base import check_labels
+
     for label, pairs in about.items():
         check_labels(label)
         store.write_batches(_about_statement(label), [pairs[i:i + 2000] for i in range(0, len(pairs), 2000)])
-    return sorted(created)
 
 
 def withdraw_missing(store: Store, scope_cases: list[str], current_links: set[str], run_id: str) -> list[str]:

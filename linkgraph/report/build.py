@@ -80,7 +80,8 @@ def alerts_text(view: View, run: str | None) -> str:
 
     found = list_alerts(view, run=run, limit=500)
     return f"{len(found)} alerts of {run}: " + "; ".join(
-        f"[{a.severity}] {a.key}: the same {a.kind} in {', '.join(a.cases)} ({', '.join(a.countries)})" for a in found)
+        f"[{a.severity}] {a.key}: {'a watchlist hit' if a.kind == 'watchlist' else f'the same {a.kind}'} in "
+        f"{', '.join(a.cases)} ({', '.join(a.countries)})" for a in found)
 
 
 def _redact(graph: ResultGraph, links: list[CrossCaseLink], redact: str) -> tuple[ResultGraph, list[CrossCaseLink]]:

@@ -21,6 +21,8 @@ from linkgraph.store.embedded import EmbeddedStore
 from linkgraph.store.server import kill_server
 from two_operations import B_ONLY, FIXTURES, SHARED_PASSPORT, SHARED_PHONE, ingest_operations, same_as
 
+SLTD_SAMPLE = Path(__file__).parent.parent.parent / "mappings" / "samples" / "sltd-sample.csv"
+
 POLICY = """\
 users:
   {admin}: {{all: true, admin: true}}
@@ -104,6 +106,8 @@ COMMANDS: dict[str, list[str] | str] = {
     "server status": "controls the embedded server process; shows no case data",
     "server stop": "controls the embedded server process; shows no case data",
     "status": ["status", "--json", "--cases"],
+    "watchlist list": ["watchlist", "list", "--format", "json"],
+    "watchlist load": ["watchlist", "load", str(SLTD_SAMPLE), "--kind", "documents", "--mapping", "sltd-csv"],
 }
 QUERY_PARAMS: dict[str, list[str]] = {
     "case_entities": ["-p", "case_id=ES-2024-117"],
@@ -240,6 +244,7 @@ def test_user_b_sees_operation_b_and_a_marker_towards_a(two_operations: Path) ->
     (["resolve"], "ana may not run this"),
     (["detect"], "ana may not run this"),
     (["ingest", str(FIXTURES / "operation_a.csv"), "--mapping", str(FIXTURES / "cases.yaml")], "ana may not ingest"),
+    (["watchlist", "load", str(SLTD_SAMPLE), "--kind", "documents", "--mapping", "sltd-csv"], "ana may not ingest"),
     (["audit"], "only an administrator"),
     (["init"], "only an administrator"),
     (["case", "set-access", "ES-2024-117", "--handling", "H0"], "only an administrator"),
