@@ -91,7 +91,7 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
     raw: list[_Raw] = []
     for kind in wanted:
         if kind in STRONG_KINDS:
-            raw += _strong(view, kind, report)
+            raw += _strong(view, kind, report, sorted(cases) if cases else None)
         elif kind == "person":
             raw += _persons(view, threshold, report)
         elif kind == "route":
@@ -140,12 +140,26 @@ class _Raw:
                              sides, self.evidence, self.status, round(self.score, 4))
 
 
-def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
+def _strong(view: View, kind: str, report: LinkReport, scope: list[str] | None = None) -> list[_Raw]:
     """Strong-identifier entities of several visible cases: mentioned by them, or held or used by their
-    persons (a relational export names a document's case only through its holder)."""
+    persons (a relational export names a document's case only through its holder). With ``scope``, only
+    the entities those cases mention or whose holders they mention (nightly detection's new cases: its
+    cost then follows the new data, not the store)."""
     label, holder = STRONG_KINDS[kind], _HOLDERS[kind]
+    if scope is None:
+        start, params = f"MATCH (n:{label}) ", {}
+    else:
+        keys = {row[0] for row in view.read(
+            f"MATCH (n:{label}) WHERE any(k IN coalesce(n.cases, []) WHERE k IN $scope) RETURN n.key",
+            {"scope": scope}).rows}
+        keys |= {row[0] for row in view.read(
+            f"MATCH (p:Person) WHERE any(k IN coalesce(p.cases, []) WHERE k IN $scope) "
+            f"MATCH (p)-[:{holder}]->(n:{label}) RETURN DISTINCT n.key", {"scope": scope}).rows}
+        if not keys:
+            return []
+        start, params = f"UNWIND $keys AS key MATCH (n:{label} {{key: key}}) ", {"keys": sorted(keys)}
     rows = view.read(
-        f"MATCH (n:{label}) OPTIONAL MATCH (p:Person)-[:{holder}]->(n) "
+        start + f"OPTIONAL MATCH (p:Person)-[:{holder}]->(n) "
         "WITH n, collect([p.key, " + _SEEN.format(v="p") + ", size(coalesce(p.cases, []))]) AS holders "
         "WITH n, [h IN holders WHERE h[0] IS NOT NULL] AS holders "
         "WHERE size(coalesce(n.cases, [])) + reduce(t = 0, h IN holders | t + h[2]) >= 2 "
@@ -154,7 +168,7 @@ def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
         "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]) AS hidden_too "
         # two different visible cases, or one and a hidden one (a marker): most held documents are neither
         "WHERE size(every) >= 1 AND (hidden_too OR any(c IN every WHERE c <> every[0])) "
-        f"RETURN n.key, n.{_CAPTION[kind]}, seen, hidden_too, [h IN holders | [h[0], h[1]]]").rows
+        f"RETURN n.key, n.{_CAPTION[kind]}, seen, hidden_too, [h IN holders | [h[0], h[1]]]", params).rows
     found, beyond = [], []
     for key, caption, seen, hidden_too, holders in rows:
         sides: dict[str, set[str]] = defaultdict(set)
