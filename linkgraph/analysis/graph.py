@@ -43,27 +43,74 @@ def expand(view: View, keys: list[str], hops: int, threshold: float = DEFAULT_TH
     import networkx as nx
 
     graph = nx.Graph()
+    frontier = _start(view, graph, keys)
+    for _ in range(hops):
+        if not frontier:
+            break
+        frontier = _hop(view, graph, frontier, threshold)
+    return graph
+
+
+def _start(view: View, graph: nx.Graph, keys: list[str]) -> list[Any]:
+    """Add the visible entities ``keys`` to ``graph``; return their node ids."""
     rows = view.read("UNWIND $keys AS key MATCH (n {key: key}) WHERE " + _VISIBLE.format(v="n") +
                      " RETURN " + _NODE_RETURN.format(v="n"), {"keys": keys}).rows
     for row in rows:
         _add_node(graph, row)
-    frontier = list(graph.nodes)
-    for _ in range(hops):
-        if not frontier:
+    return [row[0] for row in rows if row[0] in graph]
+
+
+def _hop(view: View, graph: nx.Graph, frontier: list[Any], threshold: float) -> list[Any]:
+    """Add the visible neighbours of ``frontier`` and their edges to ``graph``; return the new nodes."""
+    rows = view.read(
+        "MATCH (n)-[r]-(m) WHERE id(n) IN $ids AND " + _EDGE + " AND " + _VISIBLE.format(v="m") +
+        " RETURN id(n), type(r), " + _NODE_RETURN.format(v="m"), {"ids": frontier, "threshold": threshold}).rows
+    new = []
+    for source, rel, *node in rows:
+        if node[1] in _SKIP:
+            continue
+        if node[0] not in graph:
+            _add_node(graph, node)
+            new.append(node[0])
+        graph.add_edge(source, node[0], type=rel)
+    return new
+
+
+def _between(view: View, source: str, target: str, max_hops: int, threshold: float) -> nx.Graph:
+    """The visible graph that holds every shortest path of at most ``max_hops`` between two entities,
+    with the reference places no path may pass through left out (they may end one).
+
+    A breadth-first search from both ends, one whole layer at a time from the end with the smaller
+    frontier, until the two meet (networkx searches a graph it holds; here the graph is pulled from the
+    store as the search goes, so the search is written here). Reference places (Location: a city on
+    thousands of journeys) end a path but are never passed through: a path through Tripoli links
+    nobody, and expanding it would pull in every journey of the store.
+    """
+    import networkx as nx
+
+    from linkgraph.model import load_model
+
+    reference = {entity.label for entity in load_model().entities.values() if entity.reference}
+    graph = nx.Graph()
+    sides = [{"frontier": _start(view, graph, [key]), "depth": 0} for key in (source, target)]
+    ends = {n for side in sides for n in side["frontier"]}
+    for side in sides:
+        side["seen"] = set(side["frontier"])
+
+    def passable(node: Any) -> bool:
+        return node in ends or graph.nodes[node]["label"] not in reference
+
+    while sides[0]["depth"] + sides[1]["depth"] < max_hops and not {
+            n for n in sides[0]["seen"] & sides[1]["seen"] if passable(n)}:
+        open_sides = [s for s in sides if s["frontier"]]
+        if not open_sides:
             break
-        rows = view.read(
-            "MATCH (n)-[r]-(m) WHERE id(n) IN $ids AND " + _EDGE + " AND " + _VISIBLE.format(v="m") +
-            " RETURN id(n), type(r), " + _NODE_RETURN.format(v="m"), {"ids": frontier, "threshold": threshold}).rows
-        new = []
-        for source, rel, *node in rows:
-            if node[1] in _SKIP:
-                continue
-            if node[0] not in graph:
-                _add_node(graph, node)
-                new.append(node[0])
-            graph.add_edge(source, node[0], type=rel)
-        frontier = new
-    return graph
+        side = min(open_sides, key=lambda s: len(s["frontier"]))
+        through = [n for n in side["frontier"] if passable(n)]
+        side["frontier"] = [n for n in _hop(view, graph, through, threshold) if n not in side["seen"]] if through else []
+        side["seen"] |= set(side["frontier"])
+        side["depth"] += 1
+    return graph.subgraph([n for n in graph if passable(n)]).copy()
 
 
 def whole(view: View, cases: list[str] | None = None, threshold: float = DEFAULT_THRESHOLD,
@@ -122,8 +169,7 @@ def paths(view: View, source: str, target: str, *, max_hops: int = 6, all_paths:
     the subgraph of the paths and each path as a list of ``Label:key`` ids (empty when none)."""
     import networkx as nx
 
-    half = (max_hops + 1) // 2
-    graph = nx.compose(expand(view, [source], half, threshold), expand(view, [target], max_hops - half, threshold))
+    graph = _between(view, source, target, max_hops, threshold)
     a, b = _node(graph, source), _node(graph, target)
     try:
         found = list(nx.all_shortest_paths(graph, a, b)) if all_paths else [nx.shortest_path(graph, a, b)]

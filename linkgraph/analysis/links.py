@@ -91,7 +91,7 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
     raw: list[_Raw] = []
     for kind in wanted:
         if kind in STRONG_KINDS:
-            raw += _strong(view, kind, report)
+            raw += _strong(view, kind, report, sorted(cases) if cases else None)
         elif kind == "person":
             raw += _persons(view, threshold, report)
         elif kind == "route":
@@ -140,12 +140,26 @@ class _Raw:
                              sides, self.evidence, self.status, round(self.score, 4))
 
 
-def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
+def _strong(view: View, kind: str, report: LinkReport, scope: list[str] | None = None) -> list[_Raw]:
     """Strong-identifier entities of several visible cases: mentioned by them, or held or used by their
-    persons (a relational export names a document's case only through its holder)."""
+    persons (a relational export names a document's case only through its holder). With ``scope``, only
+    the entities those cases mention or whose holders they mention (nightly detection's new cases: its
+    cost then follows the new data, not the store)."""
     label, holder = STRONG_KINDS[kind], _HOLDERS[kind]
+    if scope is None:
+        start, params = f"MATCH (n:{label}) ", {}
+    else:
+        keys = {row[0] for row in view.read(
+            f"MATCH (n:{label}) WHERE any(k IN coalesce(n.cases, []) WHERE k IN $scope) RETURN n.key",
+            {"scope": scope}).rows}
+        keys |= {row[0] for row in view.read(
+            f"MATCH (p:Person) WHERE any(k IN coalesce(p.cases, []) WHERE k IN $scope) "
+            f"MATCH (p)-[:{holder}]->(n:{label}) RETURN DISTINCT n.key", {"scope": scope}).rows}
+        if not keys:
+            return []
+        start, params = f"UNWIND $keys AS key MATCH (n:{label} {{key: key}}) ", {"keys": sorted(keys)}
     rows = view.read(
-        f"MATCH (n:{label}) OPTIONAL MATCH (p:Person)-[:{holder}]->(n) "
+        start + f"OPTIONAL MATCH (p:Person)-[:{holder}]->(n) "
         "WITH n, collect([p.key, " + _SEEN.format(v="p") + ", size(coalesce(p.cases, []))]) AS holders "
         "WITH n, [h IN holders WHERE h[0] IS NOT NULL] AS holders "
         "WHERE size(coalesce(n.cases, [])) + reduce(t = 0, h IN holders | t + h[2]) >= 2 "
@@ -154,7 +168,7 @@ def _strong(view: View, kind: str, report: LinkReport) -> list[_Raw]:
         "size(seen) < size(coalesce(n.cases, [])) OR any(h IN holders WHERE size(h[1]) < h[2]) AS hidden_too "
         # two different visible cases, or one and a hidden one (a marker): most held documents are neither
         "WHERE size(every) >= 1 AND (hidden_too OR any(c IN every WHERE c <> every[0])) "
-        f"RETURN n.key, n.{_CAPTION[kind]}, seen, hidden_too, [h IN holders | [h[0], h[1]]]").rows
+        f"RETURN n.key, n.{_CAPTION[kind]}, seen, hidden_too, [h IN holders | [h[0], h[1]]]", params).rows
     found, beyond = [], []
     for key, caption, seen, hidden_too, holders in rows:
         sides: dict[str, set[str]] = defaultdict(set)
@@ -257,65 +271,44 @@ def _day(value: Any) -> date | None:
 def _routes(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE, report: LinkReport | None = None,
             min_points: int = 2) -> list[_Raw]:
     """Routes of two cases travelled the same way (the same origin and transit places, at least
-    ``min_points`` of them) within the window, and closer in time than chance explains (see
-    ``_coincidence``): one link per pair of cases, naming the shared places. A single busy hub such as
-    Tripoli, or two journeys crossing at one, is on the way of many unrelated journeys."""
-    rows = view.read(
-        "MATCH (r:Route)-[v:VIA|FROM]->(l:Location) "
-        f"WITH r, v, l, {_SEEN.format(v='r')} AS seen WHERE size(seen) >= 1 "
-        "OPTIONAL MATCH (:Person)-[t:TRAVELLED]->(r) "
-        "RETURN l.key, l.place, type(v), r.key, seen, collect(DISTINCT t.date)").rows
-    by_place: dict[str, list[tuple[str, str, list[date]]]] = defaultdict(list)
-    places: dict[str, str] = {}
-    stops: dict[str, set[str]] = defaultdict(set)  # route -> its origin and transit places
-    first_day: dict[str, date] = {}
-    route_cases: dict[str, list[str]] = {}
-    for place, caption, rel, route, seen, dates in rows:
-        places[place] = f"{'transit' if rel == 'VIA' else 'origin'} {caption or place}"
-        stops[route].add(place)
-        route_cases[route] = seen
-        days = [d for d in (_day(x) for x in dates) if d is not None]
-        if days:
-            first_day[route] = min(days)
-        for case in seen:
-            by_place[place].append((case, route, days))
-    traffic = _Traffic(stops, first_day, route_cases)
+    ``min_points`` of them) within the window, and closer in time than chance explains (``_Traffic``):
+    one link per pair of cases (on the way that explains it best), naming the way's places. A single
+    busy hub such as Tripoli, or two journeys crossing at one, is on the way of many unrelated journeys."""
+    traffic = _Traffic.read(view, "$everything OR any(k IN coalesce(r.cases, []) WHERE k IN $visible)",
+                            lambda r: r, min_points)
     window = timedelta(days=window_days)
     if report is not None:
         report.hits += _route_hits(view, traffic, window, min_score, min_points)
-    # (case a, case b) -> place -> (routes of a, routes of b, travel dates)
-    shared: dict[tuple[str, str], dict[str, tuple[set[str], set[str], list[date]]]] = defaultdict(dict)
-    for place, routes in sorted(by_place.items()):
-        if len({case for case, _, _ in routes}) < 2:
-            continue
-        for group in _window_groups(routes, window):
-            by_case: dict[str, tuple[set[str], list[date]]] = defaultdict(lambda: (set(), []))
-            for case, route, route_days in group:
-                by_case[case][0].add(route)
-                by_case[case][1].extend(route_days)
-            for a, b in combinations(sorted(by_case), 2):
-                shared[(a, b)][place] = (by_case[a][0], by_case[b][0], by_case[a][1] + by_case[b][1])
+    # (case a, case b) -> way -> [best chance, its gap, routes of a, routes of b, travel days]
+    pairs: dict[tuple[str, str], dict[frozenset[str], list[Any]]] = defaultdict(dict)
+    for way, routes in traffic.by_way.items():
+        cases_on_way = len(traffic.ways[way])
+        reach = traffic.reach(cases_on_way, min_score, window_days)
+        for i, x in enumerate(routes):
+            for y in routes[i + 1:]:
+                gap = (traffic.first_day[y] - traffic.first_day[x]).days
+                if gap > reach:
+                    break
+                chance = traffic.chance(cases_on_way, gap)
+                for a, b in ((a, b) for a in traffic.route_cases[x] for b in traffic.route_cases[y] if a != b):
+                    (ra, rb) = (x, y) if a < b else (y, x)
+                    entry = pairs[(min(a, b), max(a, b))].setdefault(way, [1.0, 0, set(), set(), []])
+                    if chance < entry[0]:
+                        entry[0], entry[1] = chance, gap
+                    entry[2].add(ra)
+                    entry[3].add(rb)
+                    entry[4] += [traffic.first_day[x], traffic.first_day[y]]
+    best = {pair: (min(ways.items(), key=lambda item: (item[1][0], sorted(item[0])))) for pair, ways in pairs.items()}
     found = []
-    for (a, b), points in sorted(shared.items()):
-        if len(points) < min_points:
-            continue
-        routes_a = {r for ra, _, _ in points.values() for r in ra}
-        routes_b = {r for _, rb, _ in points.values() for r in rb}
-        same_way = [(x, y) for x in routes_a for y in routes_b if stops[x] == stops[y]
-                    and x in first_day and y in first_day and abs(first_day[x] - first_day[y]) <= window]
-        if not same_way:
-            continue  # the same way (origin and every transit), not two journeys crossing at a hub
-        chance, cases_on_way, gap = min(traffic.coincidence(x, y) for x, y in same_way)
+    for (a, b), (way, (chance, gap, routes_a, routes_b, days)) in sorted(best.items()):
         if 1 - chance < min_score:
-            continue  # a busy way: unrelated journeys this close are expected
-        names = sorted(places[p] for p in points)
-        days = [d for _, _, ds in points.values() for d in ds]
-        sides = {a: routes_a, b: routes_b}
+            continue
+        names = sorted(traffic.places[p] for p in way)
         evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",
-                    f"{gap} days apart on a way {cases_on_way} visible cases travelled in {traffic.period} days: "
-                    f"journeys this close by chance p={chance:.2f}")
-        found.append(_Raw("route", " & ".join(sorted(points)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
-                          sides, evidence, score=1 - chance, id_extra=(a, b)))
+                    f"{gap} days apart on a way {len(traffic.ways[way])} visible cases travelled in {traffic.period} "
+                    f"days: journeys this close by chance p={chance:.2f}")
+        found.append(_Raw("route", " & ".join(sorted(way)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
+                          {a: routes_a, b: routes_b}, evidence, score=1 - chance, id_extra=(a, b)))
     return found
 
 
@@ -329,29 +322,57 @@ class _Traffic:
     says nothing about how often a way is used), at the way's own rate. The chance that some other case
     on the way travelled within ``gap`` days of one of the pair is then ``1 - exp(-rate * 2 * gap)``.
     Only visible routes are counted: hidden traffic must not change what a restricted user is shown.
+    Routes without a travel date are left out: the window cannot be checked.
     """
 
-    stops: dict[str, set[str]]
+    stops: dict[str, frozenset[str]]
     first_day: dict[str, date]
     route_cases: dict[str, list[str]]
+    places: dict[str, str]
+
+    @classmethod
+    def read(cls, view: View, which: str, cases_of: Any, min_points: int) -> _Traffic:
+        """The dated routes ``which`` (a condition on ``r``) with at least ``min_points`` places, one row
+        per route (the store groups them: a million routes pass through a few hundred places)."""
+        stops, first_day, route_cases, places = {}, {}, {}, {}
+        for route, seen, visited, first in view.read(
+                f"MATCH (r:Route)-[v:VIA|FROM]->(l:Location) WHERE {which} "
+                f"WITH r, {_SEEN.format(v='r')} AS seen, collect(DISTINCT [type(v), l.key, l.place]) AS visited "
+                "WHERE size(visited) >= $min_points "
+                "MATCH (:Person)-[t:TRAVELLED]->(r) "
+                "RETURN r.key, CASE WHEN $everything THEN coalesce(r.cases, []) ELSE seen END, visited, min(t.date)",
+                {"min_points": min_points}).rows:
+            day = _day(first)
+            if day is None:
+                continue
+            for rel, place, caption in visited:
+                places[place] = f"{'transit' if rel == 'VIA' else 'origin'} {caption or place}"
+            stops[route] = frozenset(place for _, place, _ in visited)
+            first_day[route], route_cases[route] = day, cases_of(seen)
+        return cls(stops, first_day, route_cases, places)
 
     def __post_init__(self) -> None:
         self.ways: dict[frozenset[str], set[str]] = defaultdict(set)
-        for route, day in self.first_day.items():
-            self.ways[frozenset(self.stops[route])].update(self.route_cases[route])
+        by_way: dict[frozenset[str], list[str]] = defaultdict(list)
+        for route in self.first_day:
+            self.ways[self.stops[route]].update(self.route_cases[route])
+            by_way[self.stops[route]].append(route)
+        self.by_way = {way: sorted(routes, key=lambda r: (self.first_day[r], r)) for way, routes in by_way.items()}
         days = list(self.first_day.values())
         self.period = max(365, (max(days) - min(days)).days if days else 0)
-
-    def coincidence(self, x: str, y: str) -> tuple[float, int, int]:
-        """(chance of a journey this close, cases on the way, days between the two journeys)."""
-        cases = len(self.ways[frozenset(self.stops[x])])
-        gap = abs((self.first_day[x] - self.first_day[y]).days)
-        return self.chance(cases, gap), cases, gap
 
     def chance(self, cases: int, gap: int) -> float:
         """The chance that, of ``cases`` on one way, another than a given one travelled within ``gap`` days
         of it (a same-day journey counts as one day apart: dates carry no time)."""
         return 1 - math.exp(-max(0, cases - 1) * 2 * max(gap, 1) / self.period)
+
+    def reach(self, cases: int, min_score: float, window_days: int) -> int:
+        """The widest gap (days) that can still score ``min_score`` on a way of ``cases``, within the window:
+        on a busy way no pair need be looked at beyond it (-1: not even a same-day pair)."""
+        if min_score <= 0 or cases <= 1:
+            return window_days
+        widest = -math.log(min_score) * self.period / (2 * (cases - 1))
+        return -1 if widest < 1 else min(window_days, int(widest))
 
 
 def _route_hits(view: View, traffic: _Traffic, window: timedelta, min_score: float, min_points: int) -> list[Hit]:
@@ -360,47 +381,38 @@ def _route_hits(view: View, traffic: _Traffic, window: timedelta, min_score: flo
     traffic counts the hidden cases too: a busy corridor links nobody, whoever may see its journeys."""
     if view.principal.everything or not traffic.first_day:
         return []
+    from bisect import bisect_left, bisect_right
+
     from linkgraph.access.policy import DEFAULT_HANDLING
     from linkgraph.access.view import Hit
 
-    rows = view.read(
-        "MATCH (r:Route)-[:VIA|FROM]->(l:Location) WHERE NOT any(k IN coalesce(r.cases, []) WHERE k IN $visible) "
-        "WITH r, collect(DISTINCT l.key) AS places WHERE size(places) >= $min_points "
-        "MATCH (:Person)-[t:TRAVELLED]->(r) WITH r, places, min(t.date) AS first "
-        "UNWIND coalesce(r.cases, []) AS hidden MATCH (c:Case {key: hidden}) "
-        "RETURN places, first, c.key, coalesce(c.country_key, c.country), c.handling_code",
-        {"min_points": min_points}).rows
-    hidden_on: dict[frozenset[str], set[str]] = defaultdict(set)
-    for places, first, case, _, _ in rows:
-        if _day(first):
-            hidden_on[frozenset(places)].add(case)
-    by_way: dict[frozenset[str], list[str]] = defaultdict(list)
-    for route in traffic.first_day:
-        by_way[frozenset(traffic.stops[route])].append(route)
-    hits = []
-    for places, first, _, country, handling in rows:
-        day, way = _day(first), frozenset(places)
-        for route in by_way.get(way, []) if day else []:
-            gap = abs((traffic.first_day[route] - day).days)
-            chance = traffic.chance(len(traffic.ways[way]) + len(hidden_on[way]), gap)
-            if gap <= window.days and 1 - chance >= min_score:
-                hits.append(Hit(route, "route", country or "unknown country", handling or DEFAULT_HANDLING))
-    return hits
-
-
-def _window_groups(routes: list[tuple[str, str, list[date]]], window: timedelta) -> list[list[tuple[str, str, list[date]]]]:
-    """Group routes travelled within ``window`` of the group's first journey (by each route's earliest
-    date; no chaining, so a group never spans more than the window; routes without a date are left
-    out: the window cannot be checked)."""
-    dated = sorted((min(days), case, route, days) for case, route, days in routes if days)
-    groups: list[list[tuple[str, str, list[date]]]] = []
-    start: date | None = None
-    for first, case, route, days in dated:
-        if start is None or first - start > window:
-            groups.append([])
-            start = first
-        groups[-1].append((case, route, days))
-    return groups
+    hidden = _Traffic.read(view, "NOT any(k IN coalesce(r.cases, []) WHERE k IN $visible)",
+                           lambda _: [], min_points)
+    if not hidden.first_day:
+        return []
+    owners = {route: cases for route, cases in view.read(
+        "UNWIND $keys AS key MATCH (r:Route {key: key}) RETURN r.key, coalesce(r.cases, [])",
+        {"keys": sorted(hidden.first_day)}).rows}
+    countries = {key: (country, handling) for key, country, handling in view.read(
+        "UNWIND $cases AS key MATCH (c:Case {key: key}) RETURN c.key, coalesce(c.country_key, c.country), c.handling_code",
+        {"cases": sorted({c for cases in owners.values() for c in cases})}).rows}
+    hits = set()
+    for way, routes in hidden.by_way.items():
+        seen_routes = traffic.by_way.get(way)
+        if not seen_routes:
+            continue
+        cases_on_way = len(traffic.ways[way]) + len({c for r in routes for c in owners.get(r, [])})
+        reach = traffic.reach(cases_on_way, min_score, window.days)
+        days = [traffic.first_day[r] for r in seen_routes]
+        for route in routes:
+            day = hidden.first_day[route]
+            lo, hi = bisect_left(days, day - timedelta(days=reach)), bisect_right(days, day + timedelta(days=reach))
+            for near in seen_routes[lo:hi]:
+                if 1 - traffic.chance(cases_on_way, abs((traffic.first_day[near] - day).days)) >= min_score:
+                    for case in owners.get(route, []):
+                        country, handling = countries.get(case, (None, None))
+                        hits.add(Hit(near, "route", country or "unknown country", handling or DEFAULT_HANDLING))
+    return sorted(hits, key=lambda h: (h.key, h.country))
 
 
 def _addresses(view: View, report: LinkReport) -> list[_Raw]:

@@ -54,3 +54,16 @@ def test_links_command_prints_json_csv_and_writes_the_result(generated: Generate
                            capture_output=True, text=True, timeout=300)
     assert table.returncode == 0 and table.stdout.splitlines()[0].split() == [
         "id", "kind", "label", "shared", "cases", "status", "score", "evidence"]
+
+
+def test_links_of_some_cases_are_the_store_wide_links_touching_them(generated: Generated) -> None:
+    """Scoped to a few cases (as nightly detection asks), the engine reads only their entities and must
+    find exactly the store-wide links that touch them."""
+    with open_view(str(generated.store_dir), command="test") as view:
+        every = cross_case_links(view)
+        linked = sorted({case for link in every if link.kind in ("document", "phone") for case in link.case_ids})
+        assert len(linked) >= 4
+        for scope in (linked[:1], linked[1:4]):
+            scoped = cross_case_links(view, cases=scope)
+            assert [link.to_json() for link in scoped] == [
+                link.to_json() for link in every if set(scope) & set(link.case_ids)], scope
