@@ -107,12 +107,12 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
         for case, keys in r.sides.items():
             for key in keys:
                 cases_of[key].add(case)
-    provenance = _provenance(view, cases_of)
+    origins = provenance(view, cases_of)
     if since:
         started, runs = _since(view, since), _run_times(view)
         raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
-                                     for key in keys for _, run in provenance.get((key, case), []))]
-    report.links = sorted((r.link(countries, provenance) for r in raw),
+                                     for key in keys for _, run in origins.get((key, case), []))]
+    report.links = sorted((r.link(countries, origins) for r in raw),
                           key=lambda link: (-len(link.cases), -link.score, link.kind, link.shared))
     report.hits = sorted(set(report.hits), key=lambda h: (h.kind, h.key, h.country))
     return report
@@ -480,7 +480,7 @@ def _contacts(view: View, report: LinkReport) -> list[_Raw]:
     return found
 
 
-def _provenance(view: View, cases_of: dict[str, set[str]]) -> _Provenance:
+def provenance(view: View, cases_of: dict[str, set[str]]) -> _Provenance:
     """(entity key, case) -> ("source file:line (record id)", ingest run) of the visible records behind
     each entity of ``cases_of`` (entity key -> the cases it links). A record that names no case (a person
     row of a relational export, whose case comes from a link sheet) is filed under each of the entity's

@@ -314,7 +314,7 @@ RETURN a.key, a.created_in = r.run
 def watchlist_alerts(view: View, scope: list[str], run_id: str, threshold: float) -> tuple[list[str], list[str]]:
     """Raise one ``critical`` alert per new watchlist hit and withdraw the open ones whose hit is gone;
     return (keys raised, keys withdrawn). See the module docstring for what is matched where."""
-    from linkgraph.analysis.links import _provenance
+    from linkgraph.analysis.links import provenance
     from linkgraph.detect.alerts import link_about
 
     store = view.writer("all")
@@ -333,7 +333,10 @@ def watchlist_alerts(view: View, scope: list[str], run_id: str, threshold: float
         else:
             continue
         rows = _alert_rows(hits, countries, list_name, run_id)
-        origin = _provenance(view, {h.shared for h in hits}, {h.case for h in hits})
+        cases_of: dict[str, set[str]] = {}
+        for hit in hits:
+            cases_of.setdefault(hit.shared, set()).add(hit.case)
+        origin = provenance(view, cases_of)
         for row, hit in zip(rows, hits):
             row["provenance"] += [text for text, _ in origin.get((hit.shared, hit.case), [])]
         for start in range(0, len(rows), 500):
