@@ -2,8 +2,22 @@
 // param key: str - the entity key, e.g. passport|NGA|NG1234567 or es-cnp:CNP0000017
 // example: linkgraph query entity_profile -p key=passport|NGA|NG1234567
 // access: filtered
-MATCH (n {key: $key})
-WHERE NOT n:Record AND ($everything OR any(c IN coalesce(n.cases, []) WHERE c IN $visible))
+// One index lookup per entity label (a MATCH on key without a label would scan every node).
+CALL {
+  MATCH (n:Case {key: $key}) RETURN n
+  UNION MATCH (n:Person {key: $key}) RETURN n
+  UNION MATCH (n:Document {key: $key}) RETURN n
+  UNION MATCH (n:Route {key: $key}) RETURN n
+  UNION MATCH (n:Location {key: $key}) RETURN n
+  UNION MATCH (n:Offence {key: $key}) RETURN n
+  UNION MATCH (n:Phone {key: $key}) RETURN n
+  UNION MATCH (n:Email {key: $key}) RETURN n
+  UNION MATCH (n:Account {key: $key}) RETURN n
+  UNION MATCH (n:Organisation {key: $key}) RETURN n
+  UNION MATCH (n:Vehicle {key: $key}) RETURN n
+  UNION MATCH (n:Event {key: $key}) RETURN n
+}
+WITH n WHERE ($everything OR any(c IN coalesce(n.cases, []) WHERE c IN $visible))
 OPTIONAL MATCH (n)-[e]-(m)
 WHERE ($everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels))
 WITH n, collect([type(e), labels(m)[0], m.key, coalesce(m.name, m.number, m.place, m.offence_type, m.address, m.plate, m.description, m.key), e.role, coalesce(e.date, e.status), e.records]) AS facts

@@ -110,7 +110,7 @@ def test_key_lookups_in_named_queries_cover_every_entity_label_of_the_model() ->
     from linkgraph.model import load_model
     from linkgraph.named_queries import load_query
 
-    for name in ("provenance", "relationship_provenance"):
+    for name in ("provenance", "relationship_provenance", "entity_profile", "neighbourhood"):
         text = load_query(name).text
         looked_up = {line.split("(n:")[1].split(" ")[0] for line in text.splitlines() if "(n:" in line}
         assert looked_up == set(load_model().entities) - {"Alert"}, name

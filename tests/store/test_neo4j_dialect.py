@@ -97,7 +97,8 @@ def test_no_statement_uses_syntax_that_neo4j_5_deprecates(driver: neo4j.Driver, 
 
     handle = "elementId"
     statements = [query.text_for("neo4j") for query in list_queries()]
-    statements += [service._PERSONS.replace(service._IN_PAGE, ""), *(q.replace(service._IN_PAGE, "") for q in service._HELD.values())]
+    statements += [service._persons_query(service._person_fields()).replace(service._IN_PAGE, ""),
+                   *(q.replace(service._IN_PAGE, "") for q in service._HELD.values())]
     statements += [f"MATCH (n)--(m) WHERE {handle}(n) IN $ids RETURN DISTINCT {handle}(m)",
                    f"MATCH (a)-[r]->(b) RETURN {handle}(a), {handle}(b), type(r), properties(r) ORDER BY {handle}(r)"]
     found = {statement: deprecations(explain(driver, statement)) for statement in statements}
@@ -113,6 +114,11 @@ def test_named_queries_seed_by_key_through_an_index_not_a_scan(driver: neo4j.Dri
         assert "AllNodesScan" not in operators, (name, operators)
         [seeded] = re.findall(r"MATCH \(n:([\w|]+) \{key: \$key\}\)", load_query(name).text_for("neo4j"))
         assert seeded.split("|") == [label for label in load_model().labels if label != "Record"], name
+    for name in ("entity_profile", "neighbourhood"):  # case data only, as their common text
+        operators = plan_operators(explain(driver, load_query(name).text_for("neo4j")).plan)
+        assert "AllNodesScan" not in operators, (name, operators)
+        [seeded] = re.findall(r"\(n:([\w|]+) \{key: \$key\}\)", load_query(name).text_for("neo4j"))
+        assert set(seeded.split("|")) == set(load_model().entities) - {"Alert"}, name
 
 
 def test_a_driver_configuration_error_is_one_line_and_exit_1(python: str) -> None:
