@@ -3,22 +3,20 @@
 // param window: int? - days either side, 7 when left out
 // example: linkgraph query co_travellers -p key=es-cnp:CNP0000001 -p window=7
 // access: filtered
-MATCH (me:Person {key: $key})-[t1:TRAVELLED]->(r1:Route)-[:FROM|VIA|TO]->(l:Location)<-[:FROM|VIA|TO]-(r2:Route)<-[t2:TRAVELLED]-(other:Person)
-WHERE other <> me AND t1.date IS NOT NULL AND t2.date IS NOT NULL
-  AND ($everything OR any(k IN coalesce(me.cases, []) WHERE k IN $visible))
+// The window is applied as ISO date bounds before grouping (a transit city lies on thousands of
+// journeys); the gap in days comes from the civil-calendar formula (the engines subtract dates differently).
+MATCH (me:Person {key: $key})-[t1:TRAVELLED]->(r1:Route)
+WHERE t1.date IS NOT NULL AND ($everything OR any(k IN coalesce(me.cases, []) WHERE k IN $visible))
+WITH me, r1, t1.date AS mine, toString(date(t1.date) - duration({days: coalesce($window, 7)})) AS low,
+     toString(date(t1.date) + duration({days: coalesce($window, 7)})) AS high, 365 * (toInteger(substring(toString(t1.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t1.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) + (toInteger(substring(toString(t1.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t1.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) / 4 - (toInteger(substring(toString(t1.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t1.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) / 100 + (toInteger(substring(toString(t1.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t1.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) / 400 + (153 * ((toInteger(substring(toString(t1.date), 5, 2)) + 9) % 12) + 2) / 5 + toInteger(substring(toString(t1.date), 8, 2)) AS day1
+MATCH (r1)-[:FROM|VIA|TO]->(l:Location)<-[:FROM|VIA|TO]-(r2:Route)<-[t2:TRAVELLED]-(other:Person)
+WHERE other <> me AND t2.date >= low AND t2.date <= high
+WITH me, other, r2, l, mine, t2.date AS theirs, abs(day1 - (365 * (toInteger(substring(toString(t2.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t2.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) + (toInteger(substring(toString(t2.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t2.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) / 4 - (toInteger(substring(toString(t2.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t2.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) / 100 + (toInteger(substring(toString(t2.date), 0, 4)) - CASE WHEN toInteger(substring(toString(t2.date), 5, 2)) <= 2 THEN 1 ELSE 0 END) / 400 + (153 * ((toInteger(substring(toString(t2.date), 5, 2)) + 9) % 12) + 2) / 5 + toInteger(substring(toString(t2.date), 8, 2)))) AS gap
+WHERE gap <= coalesce($window, 7)
   AND ($everything OR any(k IN coalesce(other.cases, []) WHERE k IN $visible))
   AND ($everything OR any(k IN coalesce(r2.cases, []) WHERE k IN $visible))
-WITH other, r2, t1.date AS mine, t2.date AS theirs, collect(DISTINCT l.key) AS places
+WITH other, r2, mine, theirs, gap, collect(DISTINCT l.key) AS places
 WHERE size(places) >= 2
-// days since a fixed epoch from the ISO dates (the civil-calendar formula: neither engine subtracts dates the same way)
-WITH other, places, mine, theirs,
-     [d IN [toString(mine), toString(theirs)] |
-      [toInteger(substring(d, 0, 4)) - CASE WHEN toInteger(substring(d, 5, 2)) <= 2 THEN 1 ELSE 0 END,
-       (toInteger(substring(d, 5, 2)) + 9) % 12, toInteger(substring(d, 8, 2))]] AS ymd
-WITH other, places, mine, theirs,
-     [x IN ymd | 365 * x[0] + x[0] / 4 - x[0] / 100 + x[0] / 400 + (153 * x[1] + 2) / 5 + x[2]] AS days
-WITH other, places, mine, theirs, abs(days[0] - days[1]) AS gap
-WHERE gap <= coalesce($window, 7)
 RETURN 'Person' AS label, other.key AS key, other.name AS name, places, mine, theirs, gap,
        [k IN coalesce(other.cases, []) WHERE $everything OR k IN $visible] AS cases
 ORDER BY gap, key, mine
