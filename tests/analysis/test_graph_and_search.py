@@ -11,11 +11,11 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from linkgraph.access.view import login_name, open_view
+from conftest import StoreTarget
+from linkgraph.access.view import login_name
 from linkgraph.analysis import graph as analysis
 from linkgraph.analysis.search import resolve_entity, search, skeleton
 from linkgraph.errors import UsageError
-from linkgraph.store.embedded import EmbeddedStore
 from tests.analysis.conftest import Generated
 
 THRESHOLD = 0.9
@@ -23,9 +23,9 @@ HUBS = ("Case", "Location")
 
 
 @pytest.fixture(scope="module")
-def plain(generated: Generated) -> nx.Graph:
+def plain(generated_store: Any) -> nx.Graph:
     """The generated store as an undirected graph of keys, SAME_AS only where accepted or above threshold."""
-    with EmbeddedStore(generated.store_dir, create=False) as store:
+    with generated_store.ready().open(create=False) as store:
         full = store.subgraph()
     graph = nx.Graph()
     for node, data in full.nodes(data=True):
@@ -38,9 +38,9 @@ def plain(generated: Generated) -> nx.Graph:
     return graph
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "linkgraph"), *args], capture_output=True, text=True,
-                          timeout=300)
+def _cli(target: StoreTarget, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "linkgraph"), "--store", target.uri, *args],
+                          capture_output=True, text=True, timeout=300, env=target.run_env)
 
 
 def test_shortest_paths_have_networkx_length(generated: Generated, plain: nx.Graph) -> None:
@@ -51,7 +51,7 @@ def test_shortest_paths_have_networkx_length(generated: Generated, plain: nx.Gra
             expected = nx.shortest_path_length(plain, source, target)
         except nx.NetworkXNoPath:
             expected = None
-        with open_view(str(generated.store_dir), command="test") as view:
+        with generated.target.view() as view:
             _, found = analysis.paths(view, source.split(":", 1)[1], target.split(":", 1)[1], max_hops=8)
         if expected is None or expected > 8:
             assert found == []
@@ -66,7 +66,7 @@ def test_network_joins_the_given_entities(generated: Generated, plain: nx.Graph)
     persons = [n for n, d in plain.nodes(data=True) if d["label"] == "Person"]
     ends = [persons[0]] + [n for n in persons[1:] if nx.has_path(plain, persons[0], n)
                            and nx.shortest_path_length(plain, persons[0], n) <= 4][:2]
-    with open_view(str(generated.store_dir), command="test") as view:
+    with generated.target.view() as view:
         result = analysis.network(view, [e.split(":", 1)[1] for e in ends], max_hops=4)
     got = nx.Graph([(r["source"], r["target"]) for r in result.relationships])
     assert all(nx.has_path(got, a, b) for a in ends for b in ends)
@@ -75,7 +75,7 @@ def test_network_joins_the_given_entities(generated: Generated, plain: nx.Graph)
 def test_degree_rank_matches_networkx(generated: Generated, plain: nx.Graph) -> None:
     hubs = plain.subgraph([n for n, d in plain.nodes(data=True) if d["label"] not in HUBS])
     expected = sorted(hubs.degree(), key=lambda nd: (-nd[1], plain.nodes[nd[0]]["key"]))[:10]
-    with open_view(str(generated.store_dir), command="test") as view:
+    with generated.target.view() as view:
         result, approximate = analysis.rank(view, "degree", top=10)
     assert [(n["id"], n["props"]["score"]) for n in result.nodes] == [(n, d) for n, d in expected]
     assert not approximate
@@ -83,7 +83,7 @@ def test_degree_rank_matches_networkx(generated: Generated, plain: nx.Graph) -> 
 
 def test_pagerank_eigenvector_betweenness_and_communities_run(generated: Generated) -> None:
     case = generated.truth_links[0]["case_a"]
-    with open_view(str(generated.store_dir), command="test") as view:
+    with generated.target.view() as view:
         for measure in ("pagerank", "eigenvector", "betweenness"):
             result, _ = analysis.rank(view, measure, cases=[case], top=5)
             assert len(result.nodes) == 5 and all(case in n["cases"] or n["label"] == "Person" for n in result.nodes)
@@ -94,15 +94,15 @@ def test_pagerank_eigenvector_betweenness_and_communities_run(generated: Generat
 
 
 def test_commands_print_tables_and_write_their_graph(generated: Generated, tmp_path: Path, plain: nx.Graph) -> None:
-    store = str(generated.store_dir)
+    store = generated.target
     out = tmp_path / "rank.json"
-    done = _cli("--store", store, "rank", "--measure", "degree", "--top", "3", "--out", str(out))
+    done = _cli(store, "rank", "--measure", "degree", "--top", "3", "--out", str(out))
     assert done.returncode == 0 and done.stdout.splitlines()[0].split() == ["label", "key", "caption", "cases", "score"]
     assert len(json.loads(out.read_text())["nodes"]) == 3
-    done = _cli("--store", store, "communities", "--format", "csv")
+    done = _cli(store, "communities", "--format", "csv")
     assert done.returncode == 0 and done.stdout.splitlines()[0] == "label,key,caption,cases,community"
     persons = sorted(n.split(":", 1)[1] for n, d in plain.nodes(data=True) if d["label"] == "Person")
-    done = _cli("--store", store, "path", persons[0], persons[1], "--format", "json", "--max-hops", "8")
+    done = _cli(store, "path", persons[0], persons[1], "--format", "json", "--max-hops", "8")
     assert done.returncode == 0 and set(json.loads(done.stdout)) == {"nodes", "relationships", "hits", "paths"}
 
 
@@ -117,15 +117,13 @@ CREATE (:Case {key: 'C1', country_key: 'ESP', handling_code: 'H2', cases: ['C1']
 
 
 @pytest.fixture
-def arabic(store_dir: Path) -> Path:
-    with EmbeddedStore(store_dir) as store:
-        store.init_schema()
-        store.write(ARABIC)
-    return store_dir
+def arabic(store: Any, target: StoreTarget) -> StoreTarget:
+    store.write(ARABIC)
+    return target
 
 
-def test_search_finds_other_spellings_and_scripts(arabic: Path) -> None:
-    with open_view(str(arabic), command="test") as view:
+def test_search_finds_other_spellings_and_scripts(arabic: StoreTarget) -> None:
+    with arabic.view() as view:
         found = search(view, "Mohamed El Amrani")
         assert [f.key for f in found][:2] in (["es:1", "ma:1"], ["ma:1", "es:1"])
         assert all(f.score >= 80 for f in found[:2]) and "es:2" not in [f.key for f in found[:2]]
@@ -136,20 +134,20 @@ def test_search_finds_other_spellings_and_scripts(arabic: Path) -> None:
     assert skeleton("mohamed el amrani") == skeleton("mhmd lmrny") == "mhmdlmrn"
 
 
-def test_search_sees_only_visible_cases(arabic: Path) -> None:
-    (arabic / "policy.yaml").write_text(f"users:\n  {json.dumps(login_name())}: {{all: true, admin: true}}\n"
+def test_search_sees_only_visible_cases(arabic: StoreTarget) -> None:
+    arabic.write_policy(f"users:\n  {json.dumps(login_name())}: {{all: true, admin: true}}\n"
                                         "  ana: {countries: [ESP]}\n")
-    with open_view(str(arabic), command="test", as_user="ana") as view:
+    with arabic.view(as_user="ana") as view:
         assert [f.key for f in search(view, "Mohamed El Amrani")] == ["es:1"]
 
 
 @pytest.mark.parametrize("text", ["'", "`", "}) DETACH DELETE n //", "x" * 5000, "a\x00b", "\u200fمحمد\u200e", "%*|~@"])
-def test_hostile_search_text_is_only_text(arabic: Path, text: str) -> None:
-    with open_view(str(arabic), command="test") as view:
+def test_hostile_search_text_is_only_text(arabic: StoreTarget, text: str) -> None:
+    with arabic.view() as view:
         try:
             found: list[Any] = search(view, text)
         except UsageError:
             found = []
         assert all(f.label in ("Person", "Phone", "Case") for f in found)
-    with EmbeddedStore(arabic, create=False) as store:
+    with arabic.open(create=False) as store:
         assert store.read("MATCH (n) WHERE NOT n:AuditEvent RETURN count(n)").scalar() == 6

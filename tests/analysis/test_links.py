@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from linkgraph.access.view import login_name, open_view
+from conftest import StoreTarget
+from linkgraph.access.view import login_name
 from linkgraph.analysis.links import cross_case_links, find_links, link_id
 from linkgraph.errors import UsageError
-from linkgraph.store.embedded import EmbeddedStore
-from linkgraph.store.server import kill_server
+from linkgraph.store.base import Store
 
 #: Three cases of three countries: a passport shared by C1 and C2, a phone shared by C1 and C3, persons
 #: p1 (C1) = p2 (C2) accepted, p2 = p3 (C3) a candidate above the threshold, p1 ~ p4 (C3) below it,
@@ -52,12 +52,9 @@ POLICY = "users:\n  {admin}: {{all: true, admin: true}}\n  ana: {{countries: [ES
 
 
 @pytest.fixture
-def tiny(store_dir: Path) -> Iterator[Path]:
-    with EmbeddedStore(store_dir) as store:
-        store.init_schema()
-        store.write(TINY)
-    yield store_dir
-    kill_server(store_dir)
+def tiny(store: Store, target: StoreTarget) -> StoreTarget:
+    store.write(TINY)
+    return target
 
 
 def _by_kind(links: list) -> dict[str, list]:
@@ -67,8 +64,8 @@ def _by_kind(links: list) -> dict[str, list]:
     return found
 
 
-def test_every_kind_is_found_with_cases_countries_and_provenance(tiny: Path) -> None:
-    with open_view(str(tiny), command="test") as view:
+def test_every_kind_is_found_with_cases_countries_and_provenance(tiny: StoreTarget) -> None:
+    with tiny.view() as view:
         links = _by_kind(cross_case_links(view))
     (document,) = links["document"]
     assert (document.shared, document.case_ids, document.status) == ("passport|NGA|A123", ("C1", "C2"), "confirmed")
@@ -90,8 +87,8 @@ def test_every_kind_is_found_with_cases_countries_and_provenance(tiny: Path) -> 
     assert contact.case_ids == ("C1", "C3") and "2 times" in contact.evidence[0]
 
 
-def test_a_wider_window_takes_in_the_later_route(tiny: Path) -> None:
-    with open_view(str(tiny), command="test") as view:
+def test_a_wider_window_takes_in_the_later_route(tiny: StoreTarget) -> None:
+    with tiny.view() as view:
         routes = cross_case_links(view, kinds=["route"], window_days=365, route_min_score=0)
         likely = cross_case_links(view, kinds=["route"], window_days=365)
     assert sorted(link.case_ids for link in routes) == [("C1", "C2"), ("C1", "C3"), ("C2", "C3")]
@@ -99,17 +96,15 @@ def test_a_wider_window_takes_in_the_later_route(tiny: Path) -> None:
     assert [link.case_ids for link in likely] == [("C1", "C2")]
 
 
-def test_one_shared_hub_is_not_a_corridor(store_dir: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
-        store.init_schema()
-        store.write(TINY.replace("(rc)-[:FROM]->(lagos),", ""))
-    with open_view(str(store_dir), command="test") as view:
+def test_one_shared_hub_is_not_a_corridor(store: Store, target: StoreTarget) -> None:
+    store.write(TINY.replace("(rc)-[:FROM]->(lagos),", ""))
+    with target.view() as view:
         routes = cross_case_links(view, kinds=["route"], window_days=365, route_min_score=0)
     assert sorted(link.case_ids for link in routes) == [("C1", "C2")]
 
 
-def test_filters_by_case_kind_min_cases_and_since(tiny: Path) -> None:
-    with open_view(str(tiny), command="test") as view:
+def test_filters_by_case_kind_min_cases_and_since(tiny: StoreTarget) -> None:
+    with tiny.view() as view:
         assert {link.kind for link in cross_case_links(view, cases=["C2"])} == {"document", "person", "route"}
         assert [link.kind for link in cross_case_links(view, min_cases=3)] == ["person"]
         assert {link.kind for link in cross_case_links(view, since="run-2")} == {"phone", "person", "contact"}
@@ -120,15 +115,15 @@ def test_filters_by_case_kind_min_cases_and_since(tiny: Path) -> None:
             cross_case_links(view, kinds=["gossip"])
 
 
-def test_a_below_threshold_candidate_joins_when_the_threshold_is_lowered(tiny: Path) -> None:
-    with open_view(str(tiny), command="test") as view:
+def test_a_below_threshold_candidate_joins_when_the_threshold_is_lowered(tiny: StoreTarget) -> None:
+    with tiny.view() as view:
         (person,) = cross_case_links(view, kinds=["person"], threshold=0.5)
     assert [s.entities for s in person.cases][2] == ("ng:P3", "ng:P4")
 
 
-def test_a_restricted_user_sees_no_link_into_a_hidden_case_only_a_marker(tiny: Path) -> None:
-    (tiny / "policy.yaml").write_text(POLICY.format(admin=json.dumps(login_name())))
-    with open_view(str(tiny), command="test", as_user="ana") as view:
+def test_a_restricted_user_sees_no_link_into_a_hidden_case_only_a_marker(tiny: StoreTarget) -> None:
+    tiny.write_policy(POLICY.format(admin=json.dumps(login_name())))
+    with tiny.view(as_user="ana") as view:
         report = find_links(view)
     text = json.dumps([link.to_json() for link in report.links])
     for secret in ("C3", '"NGA"', "ng:P3", "ng:P4", "Blessing", "Mohammed Amrani", "ng.csv", "2024-09-01"):

@@ -8,7 +8,6 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
-from linkgraph.access.view import open_view
 from linkgraph.analysis.links import cross_case_links
 from tests.analysis.conftest import Generated
 
@@ -21,7 +20,7 @@ def _pairs(links: list) -> set[tuple[str, str, str]]:
 
 
 def test_links_find_the_planted_links_and_little_else(generated: Generated) -> None:
-    with open_view(str(generated.store_dir), command="test") as view:
+    with generated.target.view() as view:
         links = cross_case_links(view)
     reported = _pairs(links)
     planted = {(TRUTH_KIND[r["kind"]], *sorted((r["case_a"], r["case_b"]))) for r in generated.truth_links}
@@ -38,20 +37,20 @@ def test_links_find_the_planted_links_and_little_else(generated: Generated) -> N
 def test_links_command_prints_json_csv_and_writes_the_result(generated: Generated, tmp_path: Path) -> None:
     cli = str(Path(sys.executable).parent / "linkgraph")
     out = tmp_path / "links.json"
-    done = subprocess.run([cli, "--store", str(generated.store_dir), "links", "--kind", "document", "--format", "json",
-                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([cli, "--store", generated.target.uri, "links", "--kind", "document", "--format", "json",
+                           "--out", str(out)], capture_output=True, text=True, timeout=300, env=generated.target.run_env)
     assert done.returncode == 0, done.stderr
     printed = json.loads(done.stdout)
-    with open_view(str(generated.store_dir), command="test") as view:
+    with generated.target.view() as view:
         expected = [link.to_json() for link in cross_case_links(view, kinds=["document"])]
     assert json.loads(json.dumps(expected)) == printed and printed
     assert json.loads(out.read_text())["links"] == printed and oct(out.stat().st_mode & 0o777) == "0o600"
-    done = subprocess.run([cli, "--store", str(generated.store_dir), "links", "--kind", "document", "--format", "csv"],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run([cli, "--store", generated.target.uri, "links", "--kind", "document", "--format", "csv"],
+                          capture_output=True, text=True, timeout=300, env=generated.target.run_env)
     lines = done.stdout.splitlines()
     assert lines[0] == "id,kind,label,shared,cases,status,score,evidence" and len(lines) == len(printed) + 1
-    table = subprocess.run([cli, "--store", str(generated.store_dir), "links", "--min-cases", "2"],
-                           capture_output=True, text=True, timeout=300)
+    table = subprocess.run([cli, "--store", generated.target.uri, "links", "--min-cases", "2"],
+                           capture_output=True, text=True, timeout=300, env=generated.target.run_env)
     assert table.returncode == 0 and table.stdout.splitlines()[0].split() == [
         "id", "kind", "label", "shared", "cases", "status", "score", "evidence"]
 

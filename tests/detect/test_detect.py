@@ -19,35 +19,36 @@ from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.resolve.service import decide, pair_id
 from linkgraph.runs import process_identity
-from linkgraph.store.embedded import EmbeddedStore
+from linkgraph.store.base import Store
+
+from conftest import StoreTarget
 
 FIXTURES = Path(__file__).parent.parent / "access" / "fixtures"
 SHARED_PASSPORT = "passport|NGA|NG1234567"
 
 
-def ingest(store: EmbeddedStore, name: str, tmp_path: Path) -> None:
+def ingest(store: Store, name: str, tmp_path: Path) -> None:
     ingest_files(store, [FIXTURES / name], load_mapping(str(FIXTURES / "cases.yaml")),
                  rejects_path=tmp_path / f"rejects-{name}")
 
 
-def service(store: EmbeddedStore) -> View:
+def service(store: Store) -> View:
     return View(store, Principal("night-job", "night-job"), "detect")
 
 
-def cli(store_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(Path(sys.executable).parent / "linkgraph"), "--store", str(store_dir), *args],
-                          capture_output=True, text=True, timeout=300)
+def cli(target: StoreTarget, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "linkgraph"), "--store", target.uri, *args],
+                          capture_output=True, text=True, timeout=300, env=target.run_env)
 
 
 def test_a_second_operation_raises_one_alert_per_shared_thing_and_a_rerun_raises_nothing(
-        store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
-        ingest(store, "operation_a.csv", tmp_path)
-        first = detect(service(store), out_dir=tmp_path / "out")
-        ingest(store, "operation_b.csv", tmp_path)
-        second = detect(service(store), out_dir=tmp_path / "out")
-        third = detect(service(store), out_dir=tmp_path / "out")
-        alerts = list_alerts(service(store))
+        store: Store, target: StoreTarget, tmp_path: Path) -> None:
+    ingest(store, "operation_a.csv", tmp_path)
+    first = detect(service(store), out_dir=tmp_path / "out")
+    ingest(store, "operation_b.csv", tmp_path)
+    second = detect(service(store), out_dir=tmp_path / "out")
+    third = detect(service(store), out_dir=tmp_path / "out")
+    alerts = list_alerts(service(store))
     assert (first.raised, first.links) == ([], 0)
     # the passport, the phone, and Chidi Eze resolved across both operations (same birth date, name variant)
     assert len(second.raised) == 3 and second.links == 3
@@ -61,50 +62,47 @@ def test_a_second_operation_raises_one_alert_per_shared_thing_and_a_rerun_raises
     assert any("ES-2024-117" in fact for fact in document["provenance"]) or document["provenance"] == []
 
 
-def test_a_rejected_match_withdraws_its_alert_and_keeps_it(store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
-        ingest(store, "operation_a.csv", tmp_path)
-        ingest(store, "operation_b.csv", tmp_path)
-        store.write("MATCH (a:Person {key: 'ops:A3'}), (b:Person {key: 'ops:B3'}) "
-                    "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'accepted', probability: 0.99, time: '2000-01-01', "
-                    "evidence: ['date of birth: same full date, +10.6'], history: []}]->(b)",
-                    {"id": pair_id("ops:A3", "ops:B3")})
-        detect(service(store))
-        [person] = [a for a in list_alerts(service(store)) if a.kind == "person"]
-        decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), pair_id("ops:A3", "ops:B3"), "rejected")
-        later = detect(service(store))
-        [after] = [a for a in list_alerts(service(store)) if a.kind == "person"]
+def test_a_rejected_match_withdraws_its_alert_and_keeps_it(store: Store, target: StoreTarget, tmp_path: Path) -> None:
+    ingest(store, "operation_a.csv", tmp_path)
+    ingest(store, "operation_b.csv", tmp_path)
+    store.write("MATCH (a:Person {key: 'ops:A3'}), (b:Person {key: 'ops:B3'}) "
+                "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'accepted', probability: 0.99, time: '2000-01-01', "
+                "evidence: ['date of birth: same full date, +10.6'], history: []}]->(b)",
+                {"id": pair_id("ops:A3", "ops:B3")})
+    detect(service(store))
+    [person] = [a for a in list_alerts(service(store)) if a.kind == "person"]
+    decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), pair_id("ops:A3", "ops:B3"), "rejected")
+    later = detect(service(store))
+    [after] = [a for a in list_alerts(service(store)) if a.kind == "person"]
     assert later.withdrawn == [person.key]
     assert (after.key, after.status) == (person.key, "withdrawn")
     assert "withdrawn by" in after.history[-1]
 
 
-def test_a_detect_held_by_a_live_process_refuses_at_once_naming_it(store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
-        ingest(store, "operation_a.csv", tmp_path)
-        with detect_lock(store, "detect-holder"):
-            with pytest.raises(DetectBusy, match=r"pid \d+ on .*run detect-holder"):
-                detect(service(store))
-            done = cli(store_dir, "detect")
-            assert done.returncode == 1 and "another detect is running on this store" in done.stderr
-        assert store.read("MATCH (d:DetectRun) RETURN count(d)").scalar() == 0
+def test_a_detect_held_by_a_live_process_refuses_at_once_naming_it(store: Store, target: StoreTarget, tmp_path: Path) -> None:
+    ingest(store, "operation_a.csv", tmp_path)
+    with detect_lock(store, "detect-holder"):
+        with pytest.raises(DetectBusy, match=r"pid \d+ on .*run detect-holder"):
+            detect(service(store))
+        done = cli(target, "detect")
+        assert done.returncode == 1 and "another detect is running on this store" in done.stderr
+    assert store.read("MATCH (d:DetectRun) RETURN count(d)").scalar() == 0
 
 
-def test_a_lock_left_by_a_killed_detect_is_taken_over(store_dir: Path, tmp_path: Path) -> None:
+def test_a_lock_left_by_a_killed_detect_is_taken_over(store: Store, target: StoreTarget, tmp_path: Path) -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         stat = Path(f"/proc/{sleeper.pid}/stat").read_text().rsplit(") ", 1)[1].split()[19]
-        with EmbeddedStore(store_dir) as store:
-            ingest(store, "operation_a.csv", tmp_path)
-            store.init_schema()
-            store.create_nodes("DetectLock", [{"key": "detect", "run": "detect-dead", "since": "x",
-                                               **{**process_identity(), "pid": sleeper.pid, "pid_start": stat}}])
-            with pytest.raises(DetectBusy):
-                detect(service(store))
-            sleeper.kill()
-            sleeper.wait()
-            summary = detect(service(store))
-            assert summary.ingests and store.read("MATCH (l:DetectLock) RETURN count(l)").scalar() == 0
+        ingest(store, "operation_a.csv", tmp_path)
+        store.init_schema()
+        store.create_nodes("DetectLock", [{"key": "detect", "run": "detect-dead", "since": "x",
+                                           **{**process_identity(), "pid": sleeper.pid, "pid_start": stat}}])
+        with pytest.raises(DetectBusy):
+            detect(service(store))
+        sleeper.kill()
+        sleeper.wait()
+        summary = detect(service(store))
+        assert summary.ingests and store.read("MATCH (l:DetectLock) RETURN count(l)").scalar() == 0
     finally:
         sleeper.kill()
 
@@ -127,7 +125,7 @@ def _scenario(tmp_path: Path) -> Path:
     return tmp_path / "data" / "manifest.json"
 
 
-def _alert_keys(store: EmbeddedStore) -> list[str]:
+def _alert_keys(store: Store) -> list[str]:
     return sorted(row[0] for row in store.read("MATCH (a:Alert) RETURN a.key").rows)
 
 
@@ -135,51 +133,45 @@ def _reported(out: Path) -> list[str]:
     return sorted(a["key"] for f in out.glob("alerts-*.json") for a in json.loads(f.read_text())["alerts"])
 
 
-@pytest.mark.parametrize("delay", [0.5, 2.0, 4.0])
+@pytest.mark.parametrize(("target", "delay"), [("embedded", 0.5), ("embedded", 2.0), ("embedded", 4.0), ("neo4j", 2.0)],
+                         indirect=["target"])  # on Neo4j one delay: its writes are 7-11x slower than embedded
 def test_a_detect_killed_at_any_point_and_run_again_raises_every_alert_once(
-        tmp_path: Path, delay: float) -> None:
+        store: Store, target: StoreTarget, tmp_path: Path, delay: float) -> None:
     from linkgraph.ingest.manifest import ingest_manifest
-    from linkgraph.store.server import kill_server
 
     manifest = _scenario(tmp_path)
-    clean_dir, killed_dir = tmp_path / "clean", tmp_path / "killed"
-    try:
-        for directory in (clean_dir, killed_dir):
-            with EmbeddedStore(directory) as store:
-                ingest_manifest(store, manifest, rejects_dir=tmp_path / "rejects")
-        with EmbeddedStore(clean_dir) as store:
-            detect(service(store), out_dir=tmp_path / "clean-out")
-            expected = _alert_keys(store)
-        assert expected, "the scenario plants cross-case links"
-        child = subprocess.Popen([sys.executable, "-c", KILLABLE, str(killed_dir), str(tmp_path / "out")],
-                                 stdout=subprocess.PIPE, text=True)
-        assert child.stdout is not None and child.stdout.readline().strip() == "STARTED"
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait(timeout=30)
-        with EmbeddedStore(killed_dir) as store:
-            detect(service(store), out_dir=tmp_path / "out")
-            assert _alert_keys(store) == expected
-            again = detect(service(store), out_dir=tmp_path / "out")
-        assert again.raised == [] and again.reported == 0
-        reported = _reported(tmp_path / "out")
-        assert sorted(set(reported)) == expected  # every alert reported; one twice only if killed mid-report
-    finally:
-        kill_server(clean_dir)
-        kill_server(killed_dir)
+    # the uninterrupted run first, on the same store, to know every alert the scenario raises
+    ingest_manifest(store, manifest, rejects_dir=tmp_path / "rejects")
+    detect(service(store), out_dir=tmp_path / "clean-out")
+    expected = _alert_keys(store)
+    assert expected, "the scenario plants cross-case links"
+    store.write("MATCH (n) WHERE NOT n:AuditEvent DETACH DELETE n")  # the audit log's head stays
+    ingest_manifest(store, manifest, rejects_dir=tmp_path / "rejects")
+    assert _alert_keys(store) == []
+    child = subprocess.Popen([sys.executable, "-c", KILLABLE, target.uri, str(tmp_path / "out")],
+                             stdout=subprocess.PIPE, text=True, env=target.run_env)
+    assert child.stdout is not None and child.stdout.readline().strip() == "STARTED"
+    time.sleep(delay)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    detect(service(store), out_dir=tmp_path / "out")
+    assert _alert_keys(store) == expected
+    again = detect(service(store), out_dir=tmp_path / "out")
+    assert again.raised == [] and again.reported == 0
+    reported = _reported(tmp_path / "out")
+    assert sorted(set(reported)) == expected  # every alert reported; one twice only if killed mid-report
 
 
-def test_alerts_are_listed_shown_and_acked_with_who_and_when(store_dir: Path, tmp_path: Path) -> None:
-    with EmbeddedStore(store_dir) as store:
-        ingest(store, "operation_a.csv", tmp_path)
-        ingest(store, "operation_b.csv", tmp_path)
-    done = cli(store_dir, "detect", "--out", str(tmp_path / "alerts"))
+def test_alerts_are_listed_shown_and_acked_with_who_and_when(store: Store, target: StoreTarget, tmp_path: Path) -> None:
+    ingest(store, "operation_a.csv", tmp_path)
+    ingest(store, "operation_b.csv", tmp_path)
+    done = cli(target, "detect", "--out", str(tmp_path / "alerts"))
     assert done.returncode == 0 and "3 new alerts" in done.stdout and done.stderr == ""
-    listed = json.loads(cli(store_dir, "alerts", "list", "--format", "json").stdout)
+    listed = json.loads(cli(target, "alerts", "list", "--format", "json").stdout)
     key = next(a["key"] for a in listed if a["kind"] == "document")
-    shown = cli(store_dir, "alerts", "show", key).stdout
+    shown = cli(target, "alerts", "show", key).stdout
     assert SHARED_PASSPORT in shown and "ES-2024-117" in shown
-    acked = cli(store_dir, "--as", "analyst.ana", "alerts", "ack", key)
+    acked = cli(target, "--as", "analyst.ana", "alerts", "ack", key)
     assert acked.stdout.startswith(f"{key}: acked by analyst.ana at ")
-    statuses = {a["key"]: a["status"] for a in json.loads(cli(store_dir, "alerts", "list", "--format", "json").stdout)}
+    statuses = {a["key"]: a["status"] for a in json.loads(cli(target, "alerts", "list", "--format", "json").stdout)}
     assert statuses[key] == "acked" and sorted(statuses.values()) == ["acked", "new", "new"]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linkgraph.store.embedded import EmbeddedStore
+from conftest import StoreTarget
 
 FILES = Path(__file__).parent / "files"
 
@@ -17,6 +17,16 @@ def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) 
     """``python -m linkgraph ARGS`` in a real process; its output and exit code."""
     return subprocess.run([sys.executable, "-m", "linkgraph", *args], capture_output=True, text=True, timeout=300,
                           cwd=cwd, env={**os.environ, **(env or {})}, errors="backslashreplace")
+
+
+def on(target: StoreTarget, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """``linkgraph --store <target> ARGS`` with the target's credentials in the environment."""
+    return run("--store", target.uri, *args, cwd=cwd, env=target.env)
+
+
+def _target(where: StoreTarget | Path) -> StoreTarget:
+    """A store directory given as a path is an embedded store."""
+    return StoreTarget("embedded", str(where)) if isinstance(where, Path) else where
 
 
 def one_line(done: subprocess.CompletedProcess, code: int, *needles: str) -> str:
@@ -31,40 +41,42 @@ def one_line(done: subprocess.CompletedProcess, code: int, *needles: str) -> str
     return lines[0]
 
 
-def dump(store_dir: Path) -> dict[str, list[Any]]:
+def dump(where: StoreTarget | Path) -> dict[str, list[Any]]:
     """Everything in the store: every node with its labels and properties, every relationship with its
     type, ends and properties, sorted, as text (a missing or empty store dumps empty). The audit log's
     head (``AuditEvent``) is left out: every command, a refused one too, is audited."""
-    if not (store_dir / "linkgraph-store.json").exists():
+    target = _target(where)
+    if target.backend == "embedded" and not (Path(target.uri) / "linkgraph-store.json").exists():
         return {"nodes": [], "relationships": []}
-    with EmbeddedStore(store_dir, create=False) as store:
+    with target.open(create=False) as store:
         nodes = store.read("MATCH (n) WHERE NOT n:AuditEvent RETURN labels(n), properties(n)").rows
         rels = store.read("MATCH (a)-[r]->(b) RETURN type(r), properties(r), labels(a), a.key, labels(b), b.key").rows
     return {"nodes": sorted(repr(sorted(row[0])) + repr(sorted(row[1].items())) for row in nodes),
             "relationships": sorted(repr(row) for row in rels)}
 
 
-def ingested(store_dir: Path, label: str = "Person") -> set[str]:
+def ingested(where: StoreTarget | Path, label: str = "Person") -> set[str]:
     """The source ids of the ``label`` nodes in the store."""
-    with EmbeddedStore(store_dir, create=False) as store:
+    with _target(where).open(create=False) as store:
         return {row[0] for row in store.read(f"MATCH (n:{label}) RETURN n.source_id").rows}
 
 
-def last_run(store_dir: Path) -> dict[str, Any]:
+def last_run(where: StoreTarget | Path) -> dict[str, Any]:
     """The properties of the latest ingest run."""
-    with EmbeddedStore(store_dir, create=False) as store:
+    with _target(where).open(create=False) as store:
         rows = store.read("MATCH (r:IngestRun) RETURN properties(r) ORDER BY r.started DESC LIMIT 1").rows
     return rows[0][0]
 
 
-def seed(store_dir: Path, tmp_path: Path) -> dict[str, list[Any]]:
+def seed(where: StoreTarget | Path, tmp_path: Path) -> dict[str, list[Any]]:
     """Ingest one good file so the store holds something; return its dump."""
+    target = _target(where)
     good = tmp_path / "good.csv"
     good.write_text("case_ref,person_id,name,note\nC-0,G1,Gus Good,kept\n", encoding="utf-8")
-    done = run("--store", str(store_dir), "ingest", str(good), "--mapping", str(FILES / "people.yaml"),
+    done = on(target, "ingest", str(good), "--mapping", str(FILES / "people.yaml"),
                "--rejects", str(tmp_path / "seed-rejects.csv"))
     assert done.returncode == 0, done.stderr
-    return dump(store_dir)
+    return dump(target)
 
 
 def workbook(path: Path, rows: list[list[str]], dimension: str | None = None, pad: str = "",

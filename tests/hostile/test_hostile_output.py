@@ -9,7 +9,8 @@ import stat
 from pathlib import Path
 
 import pandas as pd
-from hostile_support import FILES, dump, one_line, run, seed
+from conftest import StoreTarget
+from hostile_support import FILES, dump, on, one_line, seed
 
 from linkgraph.resolve.pairs_view import write_pairs_csv
 
@@ -17,47 +18,47 @@ NOTES = {"E1": "\x1b[2J\x1b]0;owned\x07red\x9b31m", "E2": "=HYPERLINK(\"http://x
          "E4": "-2+3", "E5": "@SUM(A1)", "E7": "plain"}
 
 
-def stored_notes(store_dir: Path, tmp_path: Path) -> None:
+def stored_notes(target: StoreTarget, tmp_path: Path) -> None:
     file = tmp_path / "notes.csv"
     with file.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["case_ref", "person_id", "name", "note"])
         writer.writerows([["C-30", key, "Ana Lopez", note] for key, note in NOTES.items()])
-    done = run("--store", str(store_dir), "ingest", str(file), "--mapping", str(FILES / "people.yaml"),
+    done = on(target, "ingest", str(file), "--mapping", str(FILES / "people.yaml"),
                "--rejects", str(tmp_path / "r.csv"))
     assert done.returncode == 0, done.stderr
 
 
-def notes(store_dir: Path, fmt: str) -> str:
-    done = run("--store", str(store_dir), "cypher", "MATCH (p:Person) RETURN p.source_id AS id, p.note AS note "
+def notes(target: StoreTarget, fmt: str) -> str:
+    done = on(target, "cypher", "MATCH (p:Person) RETURN p.source_id AS id, p.note AS note "
                "ORDER BY id", "--format", fmt)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
-def test_the_table_escapes_control_characters_and_escape_sequences(store_dir: Path, tmp_path: Path) -> None:
-    stored_notes(store_dir, tmp_path)
-    table = notes(store_dir, "table")
+def test_the_table_escapes_control_characters_and_escape_sequences(target: StoreTarget, tmp_path: Path) -> None:
+    stored_notes(target, tmp_path)
+    table = notes(target, "table")
     assert not any(c in table for c in "\x1b\x07\x9b\t"), repr(table)
     assert "\\x1b[2J\\x1b]0;owned\\x07red\\x9b31m" in table
-    assert "\x9b" not in notes(store_dir, "json")
+    assert "\x9b" not in notes(target, "json")
 
 
-def test_csv_output_neutralises_formula_cells(store_dir: Path, tmp_path: Path) -> None:
-    stored_notes(store_dir, tmp_path)
-    rows = dict(list(csv.reader(io.StringIO(notes(store_dir, "csv"))))[1:])
+def test_csv_output_neutralises_formula_cells(target: StoreTarget, tmp_path: Path) -> None:
+    stored_notes(target, tmp_path)
+    rows = dict(list(csv.reader(io.StringIO(notes(target, "csv"))))[1:])
     assert rows["E2"] == "'" + NOTES["E2"] and rows["E3"] == "'+31612345678" and rows["E4"] == "'-2+3"
     assert rows["E5"] == "'@SUM(A1)" and rows["E7"] == "plain"
 
 
-def test_a_rejects_file_planted_as_a_symlink_is_refused_and_its_target_kept(store_dir: Path, tmp_path: Path) -> None:
-    target = tmp_path / "precious.txt"
-    target.write_text("keep me")
-    (tmp_path / "rejects.csv").symlink_to(target)
-    done = run("--store", str(store_dir), "ingest", str(FILES / "nul.csv"), "--mapping", str(FILES / "people.yaml"),
+def test_a_rejects_file_planted_as_a_symlink_is_refused_and_its_target_kept(target: StoreTarget, tmp_path: Path) -> None:
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    (tmp_path / "rejects.csv").symlink_to(precious)
+    done = on(target, "ingest", str(FILES / "nul.csv"), "--mapping", str(FILES / "people.yaml"),
                "--rejects", str(tmp_path / "rejects.csv"))
     assert done.returncode == 2 and "symlink" in done.stderr and "Traceback" not in done.stderr
-    assert target.read_text() == "keep me"
+    assert precious.read_text() == "keep me"
 
 
 def test_pairs_out_is_private_inert_and_never_through_a_symlink(tmp_path: Path) -> None:
@@ -81,10 +82,10 @@ def test_pairs_out_is_private_inert_and_never_through_a_symlink(tmp_path: Path) 
     assert target.read_text() == "keep me"
 
 
-def test_resolve_refuses_a_pairs_out_symlink_before_any_work(store_dir: Path, tmp_path: Path) -> None:
-    before = seed(store_dir, tmp_path)
-    target = tmp_path / "precious.txt"
-    target.write_text("keep me")
-    (tmp_path / "pairs.csv").symlink_to(target)
-    one_line(run("--store", str(store_dir), "resolve", "--pairs-out", str(tmp_path / "pairs.csv")), 2, "symlink")
-    assert target.read_text() == "keep me" and dump(store_dir) == before
+def test_resolve_refuses_a_pairs_out_symlink_before_any_work(target: StoreTarget, tmp_path: Path) -> None:
+    before = seed(target, tmp_path)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    (tmp_path / "pairs.csv").symlink_to(precious)
+    one_line(on(target, "resolve", "--pairs-out", str(tmp_path / "pairs.csv")), 2, "symlink")
+    assert precious.read_text() == "keep me" and dump(target) == before

@@ -13,7 +13,7 @@ from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.dry_run import dry_run
 from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
-from linkgraph.store.embedded import EmbeddedStore
+from linkgraph.store.base import Store
 
 PERSON = """
 source: t
@@ -117,15 +117,14 @@ def test_an_unknown_on_error_is_refused_with_a_suggestion(tmp_path: Path) -> Non
         mapping_of(tmp_path, "birth_date: {column: dob, normalise: date, on_error: keepraw}")
 
 
-def test_the_pipeline_writes_a_rejects_line_for_each_kept_or_dropped_value(store_dir: Path, tmp_path: Path) -> None:
+def test_the_pipeline_writes_a_rejects_line_for_each_kept_or_dropped_value(store: Store, tmp_path: Path) -> None:
     mapping = mapping_of(tmp_path, "birth_date: {column: dob, normalise: date}\n"
                                    "nationality: {column: nat, normalise: country, on_error: drop_field}")
     data = tmp_path / "p.csv"
     data.write_text("pid;dob;nat\n1;/1990;FRA\n2;1990;Atlantis\n;;\n3;31/02/1990;ESP\n")
-    with EmbeddedStore(store_dir) as store:
-        summary = ingest_files(store, [data], mapping, rejects_path=tmp_path / "r.csv")
-        rows = store.read("MATCH (p:Person) RETURN p.source_id, p.birth_date, p.birth_date_raw, p.nationality "
-                          "ORDER BY p.source_id").rows
+    summary = ingest_files(store, [data], mapping, rejects_path=tmp_path / "r.csv")
+    rows = store.read("MATCH (p:Person) RETURN p.source_id, p.birth_date, p.birth_date_raw, p.nationality "
+                      "ORDER BY p.source_id").rows
     assert rows == [["1", None, "/1990", "France"], ["2", "1990", None, None], ["3", None, "31/02/1990", "Spain"]]
     assert (summary.rows_read, summary.rows_rejected, summary.values_quarantined, summary.rows_blank) == (4, 0, 3, 1)
     lines = list(csv.DictReader(open(tmp_path / "r.csv", encoding="utf-8")))

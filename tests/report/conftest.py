@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from linkgraph.access.view import login_name
-from linkgraph.store.embedded import EmbeddedStore
-from linkgraph.store.server import kill_server
+from linkgraph.store.base import Store
+from conftest import BACKENDS, StoreTarget, shared_store
 from two_operations import B_ONLY, ingest_operations, same_as  # noqa: F401  (B_ONLY: the report tests import it here)
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile.csv"
@@ -26,15 +26,16 @@ users:
 """
 
 
-@pytest.fixture(scope="module")
-def report_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The store directory (policy included): the administrator is the test's login, ana sees Spain."""
-    root = tmp_path_factory.mktemp("report")
-    store_dir = root / "store"
-    with EmbeddedStore(store_dir) as store:
-        ingest_operations(store, root, HOSTILE)
-        same_as(store, "ops:A3", "ops:B3", "accepted", 0.99, "date of birth: same full date, +10.6")
-        same_as(store, "ops:A3", "ops:H1", "candidate", 0.91, "name: similar, +2.1")
-    (store_dir / "policy.yaml").write_text(POLICY.format(admin=json.dumps(login_name())))
-    yield store_dir
-    kill_server(store_dir)
+def build_report_store(store: Store, target: StoreTarget) -> None:
+    ingest_operations(store, target.home, HOSTILE)
+    same_as(store, "ops:A3", "ops:B3", "accepted", 0.99, "date of birth: same full date, +10.6")
+    same_as(store, "ops:A3", "ops:H1", "candidate", 0.91, "name: similar, +2.1")
+    target.write_policy(POLICY.format(admin=json.dumps(login_name())))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def report_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreTarget]:
+    """The store of each backend, built once per module (no test of the report modules empties it), with
+    its policy: the administrator is the test's login, ana sees Spain."""
+    with shared_store(request, tmp_path_factory, "report", build_report_store) as shared:
+        yield shared.ready()

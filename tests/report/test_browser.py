@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from tests.report.conftest import IMG
+from conftest import StoreTarget
 from tests.report.test_report import linkgraph
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,7 +35,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def report_file(report_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def report_file(report_store: StoreTarget, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "report.html"
     done = linkgraph(report_store, "report", "--case", "ES-2024-117", "--case", "ES-2024-300", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -93,7 +94,7 @@ def test_the_injected_payloads_did_not_run(opened: dict[str, Any]) -> None:
     assert IMG in page.inner_text("table.links")
 
 
-def test_the_tables_match_the_store(opened: dict[str, Any], report_store: Path) -> None:
+def test_the_tables_match_the_store(opened: dict[str, Any], report_store: StoreTarget) -> None:
     import json
 
     done = linkgraph(report_store, "query", "provenance", "-p", "key=passport|NGA|NG1234567", "--format", "json")

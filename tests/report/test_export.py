@@ -12,19 +12,20 @@ import networkx as nx
 import pytest
 
 from tests.report.conftest import B_ONLY
+from conftest import StoreTarget
 from tests.report.test_report import linkgraph
 
 CASES = ["--case", "ES-2024-117", "--case", "ES-2024-300"]
 
 
-def _export(store: Path, fmt: str, out: Path, *extra: str, user: str | None = None) -> None:
+def _export(store: StoreTarget, fmt: str, out: Path, *extra: str, user: str | None = None) -> None:
     done = linkgraph(store, "export", "--format", fmt, *extra, "-o", str(out), user=user)
     assert done.returncode == 0, done.stderr
     assert "sha256" in done.stdout
 
 
 @pytest.fixture(scope="module")
-def expected(report_store: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+def expected(report_store: StoreTarget, tmp_path_factory: pytest.TempPathFactory) -> dict:
     """What the store holds for the two cases, as node-link JSON (the reference for the other formats)."""
     out = tmp_path_factory.mktemp("json") / "graph.json"
     _export(report_store, "json", out, *CASES)
@@ -38,7 +39,7 @@ def test_json_is_node_link_that_networkx_reads(expected: dict) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
-def test_graphml_and_gexf_read_back_with_the_same_counts_and_attributes(report_store: Path, tmp_path: Path,
+def test_graphml_and_gexf_read_back_with_the_same_counts_and_attributes(report_store: StoreTarget, tmp_path: Path,
                                                                        expected: dict, fmt: str) -> None:
     out = tmp_path / f"graph.{fmt}"
     _export(report_store, fmt, out, *CASES)
@@ -55,7 +56,7 @@ def test_graphml_and_gexf_read_back_with_the_same_counts_and_attributes(report_s
     assert [d["p_probability"] for d in same_as] == ["0.91"]  # A3-B3 is one hop out, not in the two cases
 
 
-def test_csv_is_nodes_and_edges_and_formula_safe(report_store: Path, tmp_path: Path, expected: dict) -> None:
+def test_csv_is_nodes_and_edges_and_formula_safe(report_store: StoreTarget, tmp_path: Path, expected: dict) -> None:
     out = tmp_path / "csv"
     _export(report_store, "csv", out, *CASES)
     nodes = list(csv.DictReader((out / "nodes.csv").open(encoding="utf-8")))
@@ -68,7 +69,7 @@ def test_csv_is_nodes_and_edges_and_formula_safe(report_store: Path, tmp_path: P
     assert f"{hashlib.sha256((out / 'nodes.csv').read_bytes()).hexdigest()}  nodes.csv" in sums
 
 
-def test_anb_has_one_row_per_link_with_both_entities(report_store: Path, tmp_path: Path, expected: dict) -> None:
+def test_anb_has_one_row_per_link_with_both_entities(report_store: StoreTarget, tmp_path: Path, expected: dict) -> None:
     out = tmp_path / "anb.csv"
     _export(report_store, "anb", out, *CASES)
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -78,7 +79,7 @@ def test_anb_has_one_row_per_link_with_both_entities(report_store: Path, tmp_pat
     assert all(r["Source"] for r in holds)
 
 
-def test_neo4j_admin_files_have_the_import_headers(report_store: Path, tmp_path: Path, expected: dict) -> None:
+def test_neo4j_admin_files_have_the_import_headers(report_store: StoreTarget, tmp_path: Path, expected: dict) -> None:
     out = tmp_path / "neo4j"
     _export(report_store, "neo4j-admin", out, *CASES)
     persons = list(csv.reader((out / "nodes_Person.csv").open(encoding="utf-8")))
@@ -89,7 +90,7 @@ def test_neo4j_admin_files_have_the_import_headers(report_store: Path, tmp_path:
     assert total == len(expected["nodes"])
 
 
-def test_ftm_entities_validate_with_followthemoney(report_store: Path, tmp_path: Path) -> None:
+def test_ftm_entities_validate_with_followthemoney(report_store: StoreTarget, tmp_path: Path) -> None:
     from followthemoney import model
 
     out = tmp_path / "graph.ftm.json"
@@ -106,7 +107,7 @@ def test_ftm_entities_validate_with_followthemoney(report_store: Path, tmp_path:
     assert any("operation_a.csv" in note for e in entities for note in e.get("notes"))
 
 
-def test_user_a_exports_nothing_of_operation_b(report_store: Path, tmp_path: Path) -> None:
+def test_user_a_exports_nothing_of_operation_b(report_store: StoreTarget, tmp_path: Path) -> None:
     for fmt in ("json", "ftm", "anb"):
         out = tmp_path / f"x.{fmt}"
         _export(report_store, fmt, out, "--redact", "none", user="ana")

@@ -17,14 +17,16 @@ from linkgraph.analysis.model import ResultGraph
 from linkgraph.report.content import links_in_graph
 from linkgraph.report.html import script_json
 from linkgraph.report.layout import cap_graph
+from conftest import StoreTarget
 from tests.report.conftest import B_ONLY, IMG, SCRIPT
 
 
-def linkgraph(store_dir: Path, *args: str, user: str | None = None) -> subprocess.CompletedProcess:
+def linkgraph(target: StoreTarget, *args: str, user: str | None = None) -> subprocess.CompletedProcess:
     """The CLI as a real subprocess, as the test's login (administrator) or ``--as user``."""
     cli = str(Path(sys.executable).parent / "linkgraph")
     options = ["--as", user] if user else []
-    return subprocess.run([cli, "--store", str(store_dir), *options, *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([cli, "--store", target.uri, *options, *args], capture_output=True, text=True, timeout=300,
+                          env=target.run_env)
 
 
 def data_of(page: str) -> dict:
@@ -35,7 +37,7 @@ def data_of(page: str) -> dict:
 
 
 @pytest.fixture(scope="module")
-def admin_report(report_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def admin_report(report_store: StoreTarget, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("admin") / "report.html"
     done = linkgraph(report_store, "report", "--case", "ES-2024-117", "--case", "ES-2024-300", "-o", str(out))
     assert done.returncode == 0, done.stderr
@@ -77,7 +79,7 @@ def test_the_link_table_shows_the_shared_passport_and_the_same_as_links(admin_re
     assert "candidate (0.91)" in table
 
 
-def test_victims_are_pseudonyms_by_default_and_named_only_when_asked(report_store: Path, admin_report: Path,
+def test_victims_are_pseudonyms_by_default_and_named_only_when_asked(report_store: StoreTarget, admin_report: Path,
                                                                      tmp_path: Path) -> None:
     page = admin_report.read_text(encoding="utf-8")
     for secret in ("Blessing", "Okafor", "ops:A2", "1999-01-01", "2348031234567"):
@@ -90,7 +92,7 @@ def test_victims_are_pseudonyms_by_default_and_named_only_when_asked(report_stor
     assert "Blessing Okafor" in text and "redaction: NONE" in text
 
 
-def test_user_a_sees_a_marker_not_operation_b(report_store: Path, tmp_path: Path) -> None:
+def test_user_a_sees_a_marker_not_operation_b(report_store: StoreTarget, tmp_path: Path) -> None:
     out = tmp_path / "ana.html"
     done = linkgraph(report_store, "report", "--case", "ES-2024-117", "--redact", "none", "-o", str(out), user="ana")
     assert done.returncode == 0, done.stderr
@@ -99,7 +101,7 @@ def test_user_a_sees_a_marker_not_operation_b(report_store: Path, tmp_path: Path
     assert "restricted match: document passport|NGA|NG1234567 also appears in a case owned by NGA" in html.unescape(page)
 
 
-def test_a_hidden_case_is_refused_like_a_missing_one(report_store: Path, tmp_path: Path) -> None:
+def test_a_hidden_case_is_refused_like_a_missing_one(report_store: StoreTarget, tmp_path: Path) -> None:
     hidden = linkgraph(report_store, "report", "--case", "NG-2025-031", "-o", str(tmp_path / "a.html"), user="ana")
     missing = linkgraph(report_store, "report", "--case", "XX-0000-000", "-o", str(tmp_path / "a.html"), user="ana")
     assert hidden.returncode == missing.returncode == 2
@@ -107,12 +109,12 @@ def test_a_hidden_case_is_refused_like_a_missing_one(report_store: Path, tmp_pat
     assert not (tmp_path / "a.html").exists()
 
 
-def test_without_the_export_capability_no_file_is_written(report_store: Path, tmp_path: Path) -> None:
+def test_without_the_export_capability_no_file_is_written(report_store: StoreTarget, tmp_path: Path) -> None:
     done = linkgraph(report_store, "report", "--case", "ES-2024-117", "-o", str(tmp_path / "r.html"), user="noexport")
     assert done.returncode == 1 and "may not export" in done.stderr and not (tmp_path / "r.html").exists()
 
 
-def test_a_report_of_a_detection_run_shows_its_alerts_and_their_evidence(report_store: Path, tmp_path: Path) -> None:
+def test_a_report_of_a_detection_run_shows_its_alerts_and_their_evidence(report_store: StoreTarget, tmp_path: Path) -> None:
     done = linkgraph(report_store, "detect")
     run = done.stdout.split(" detect ")[1].split(":")[0]
     page = tmp_path / "alerts.html"
@@ -126,7 +128,7 @@ def test_a_report_of_a_detection_run_shows_its_alerts_and_their_evidence(report_
     assert unknown.returncode == 2 and "no alert of that detection run" in unknown.stderr
 
 
-def test_a_symlink_in_place_of_the_report_is_refused(report_store: Path, tmp_path: Path) -> None:
+def test_a_symlink_in_place_of_the_report_is_refused(report_store: StoreTarget, tmp_path: Path) -> None:
     target = tmp_path / "target"
     target.write_text("keep")
     (tmp_path / "r.html").symlink_to(target)
@@ -134,13 +136,13 @@ def test_a_symlink_in_place_of_the_report_is_refused(report_store: Path, tmp_pat
     assert done.returncode == 2 and "symlink" in done.stderr and target.read_text() == "keep"
 
 
-def test_the_report_is_in_the_audit_log_with_its_sha256(report_store: Path, admin_report: Path) -> None:
+def test_the_report_is_in_the_audit_log_with_its_sha256(report_store: StoreTarget, admin_report: Path) -> None:
     records = json.loads(linkgraph(report_store, "audit", "--format", "json").stdout)
     mine = [r for r in records if r.get("output") == str(admin_report.resolve())]
     assert mine and mine[-1]["sha256"] == hashlib.sha256(admin_report.read_bytes()).hexdigest()
 
 
-def test_links_file_is_read_again_through_the_view(report_store: Path, tmp_path: Path) -> None:
+def test_links_file_is_read_again_through_the_view(report_store: StoreTarget, tmp_path: Path) -> None:
     links = tmp_path / "links.json"
     links.write_text(json.dumps([
         {"id": "x", "kind": "document", "shared": "passport|NGA|NG1234567", "label": "NG1234567",

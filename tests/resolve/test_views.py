@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,33 +21,45 @@ from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, MIN_PERSONS_TO_TRAIN, 
 from linkgraph.resolve.service import decide, resolve, review_list
 from linkgraph.scenarios import generate
 from linkgraph.store.base import Store
-from linkgraph.store.embedded import EmbeddedStore
-from linkgraph.store.server import kill_server
+from conftest import BACKENDS, SharedStore, StoreTarget, make_target, shared_store
 
 SEED, CASES = 5, 15
 LOW = 0.1
 
 
 @pytest.fixture(scope="module")
-def resolved(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, dict]]:
-    """(data directory, resolved store directory, the first run's ResolutionRun properties)."""
-    root = tmp_path_factory.mktemp("small-store")
-    data, store_dir = root / "data", root / "store"
+def small_scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("small-scenario") / "data"
     generate(data, CASES, seed=SEED)
-    try:
-        with EmbeddedStore(store_dir) as store:
-            store.init_schema()
-            ingest_manifest(store, data / "manifest.json", rejects_dir=root)
-            summary = resolve(store, user="nightly")
-            run = store.read("MATCH (r:ResolutionRun {key: $k}) RETURN properties(r)", {"k": summary.run_id}).scalar()
-    finally:
-        kill_server(store_dir)
-    yield data, store_dir, run
+    return data
 
 
-def copy_of(resolved: tuple[Path, Path, dict], store_dir: Path) -> EmbeddedStore:
-    shutil.copytree(resolved[1], store_dir)
-    return EmbeddedStore(store_dir)
+@pytest.fixture(scope="module", params=BACKENDS)
+def resolved(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+             small_scenario: Path) -> Iterator[tuple[Path, SharedStore, dict]]:
+    """(data directory, the resolved store of each backend, the first run's ResolutionRun properties)."""
+    first: dict = {}
+
+    def build(store: Store, target: StoreTarget) -> None:
+        ingest_manifest(store, small_scenario / "manifest.json", rejects_dir=target.home)
+        summary = resolve(store, user="nightly")
+        first.update(store.read("MATCH (r:ResolutionRun {key: $k}) RETURN properties(r)", {"k": summary.run_id}).scalar())
+
+    with shared_store(request, tmp_path_factory, "small-store", build) as shared:
+        shared.ready()
+        yield small_scenario, shared, first
+
+
+@pytest.fixture
+def fresh(resolved: tuple[Path, SharedStore, dict], request: pytest.FixtureRequest, store_dir: Path, tmp_path: Path,
+          monkeypatch: pytest.MonkeyPatch) -> StoreTarget:
+    """An empty store of the backend of ``resolved``, for a copy of it."""
+    return make_target(resolved[1].backend, request, store_dir, tmp_path, monkeypatch)
+
+
+def copy_of(resolved: tuple[Path, SharedStore, dict], target: StoreTarget) -> Store:
+    """A copy of the resolved store in ``target``, open (every test changes its own copy)."""
+    return resolved[1].copy_into(target)
 
 
 def truth(data: Path) -> dict[str, str]:
@@ -70,37 +80,36 @@ def source(key: str) -> str:
 
 
 def test_a_small_store_is_scored_by_the_shipped_model_and_the_run_says_so(resolved):
-    data, store_dir, run = resolved
+    data, shared, run = resolved
     assert run["persons"] < MIN_PERSONS_TO_TRAIN
     assert run["model_origin"] == "default" and run["trained"] is False
-    assert not (store_dir / "resolution-model.json").exists()
-    with EmbeddedStore(store_dir) as store:
+    target = shared.ready()
+    # no trained model saved: in the embedded store's directory, or (Neo4j) in the per-user state folder
+    assert not (Path(target.uri) / "resolution-model.json").exists() and not list(shared.root.rglob("*model*.json"))
+    with target.open(create=False) as store:
         proposed = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
-    kill_server(store_dir)
     identity = truth(data)
     right = [c for c in proposed if identity[c.left["key"]] == identity[c.right["key"]]]
     assert len(right) >= 5 and len(right) >= 0.9 * len(proposed)
 
 
-def test_retrain_on_a_small_store_is_refused(resolved, store_dir):
-    with copy_of(resolved, store_dir) as store, pytest.raises(UsageError, match="--retrain needs at least 1,000"):
+def test_retrain_on_a_small_store_is_refused(resolved, fresh):
+    with copy_of(resolved, fresh) as store, pytest.raises(UsageError, match="--retrain needs at least 1,000"):
         resolve(store, retrain=True, user="nightly")
 
 
-def test_a_store_without_dates_of_birth_is_warned_about(store_dir):
-    with EmbeddedStore(store_dir) as store:
-        store.init_schema()
-        store.upsert_nodes("Person", [{"key": f"s:{n}", "props": {"name": name, "source": "s"}, "records": [],
-                                       "cases": []} for n, name in enumerate(["ana lopez", "ana lopez", "juan diaz"])])
-        summary = resolve(store, user="nightly")
+def test_a_store_without_dates_of_birth_is_warned_about(store):
+    store.upsert_nodes("Person", [{"key": f"s:{n}", "props": {"name": name, "source": "s"}, "records": [],
+                                   "cases": []} for n, name in enumerate(["ana lopez", "ana lopez", "juan diaz"])])
+    summary = resolve(store, user="nightly")
     assert any("no person has a date of birth" in warning for warning in summary.warnings)
 
 
 # -- the threshold is a view ----------------------------------------------------------------------
 
 
-def test_every_pair_above_the_floor_is_stored_with_its_evidence_not_only_the_proposed_ones(resolved, store_dir):
-    with copy_of(resolved, store_dir) as store:
+def test_every_pair_above_the_floor_is_stored_with_its_evidence_not_only_the_proposed_ones(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
         pairs = stored(store)
         evidence = store.read("MATCH ()-[s:SAME_AS]->() RETURN s.evidence").rows
     assert all(probability >= PAIR_FLOOR for *_, probability, _ in pairs)
@@ -108,8 +117,8 @@ def test_every_pair_above_the_floor_is_stored_with_its_evidence_not_only_the_pro
     assert all(sentences for [sentences] in evidence)
 
 
-def test_a_lower_threshold_recuts_the_stored_pairs_without_scoring_and_identities_follow(resolved, store_dir, tmp_path):
-    with copy_of(resolved, store_dir) as store:
+def test_a_lower_threshold_recuts_the_stored_pairs_without_scoring_and_identities_follow(resolved, fresh, tmp_path):
+    with copy_of(resolved, fresh) as store:
         before = stored(store)
         identities_before = store.read("MATCH (p:Person) WHERE p.identity IS NOT NULL RETURN count(p)").scalar()
         summary = resolve(store, threshold=LOW, pairs_out=tmp_path / "pairs.csv", user="nightly")
@@ -129,16 +138,16 @@ def test_a_lower_threshold_recuts_the_stored_pairs_without_scoring_and_identitie
     assert run["threshold"] == LOW
 
 
-def test_review_list_below_the_runs_threshold_shows_stored_pairs_it_does_not_show_by_default(resolved, store_dir):
-    with copy_of(resolved, store_dir) as store:
+def test_review_list_below_the_runs_threshold_shows_stored_pairs_it_does_not_show_by_default(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
         default = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=1000)
         lower = review_list(View(store, Principal('tester', 'tester'), 'test'), min_probability=LOW, limit=1000)
     assert all(c.probability >= DEFAULT_THRESHOLD for c in default)
     assert len(lower) > len(default) and any(c.probability < DEFAULT_THRESHOLD for c in lower)
 
 
-def test_pairs_out_leaves_rejected_pairs_out_unless_asked(resolved, store_dir, tmp_path):
-    with copy_of(resolved, store_dir) as store:
+def test_pairs_out_leaves_rejected_pairs_out_unless_asked(resolved, fresh, tmp_path):
+    with copy_of(resolved, fresh) as store:
         rejected, accepted = review_list(View(store, Principal('tester', 'tester'), 'test'), limit=2)
         decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), rejected.id, "rejected")
         decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), accepted.id, "accepted")
@@ -155,8 +164,8 @@ def test_pairs_out_leaves_rejected_pairs_out_unless_asked(resolved, store_dir, t
 # -- link-only ------------------------------------------------------------------------------------
 
 
-def test_between_two_sources_scores_only_pairs_across_them_and_leaves_other_links_alone(resolved, store_dir):
-    with copy_of(resolved, store_dir) as store:
+def test_between_two_sources_scores_only_pairs_across_them_and_leaves_other_links_alone(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
         before = stored(store)
         across = [tuple(sorted((source(a), source(b)))) for a, b, *_ in before if source(a) != source(b)]
         first, second = max(set(across), key=across.count)
@@ -169,24 +178,24 @@ def test_between_two_sources_scores_only_pairs_across_them_and_leaves_other_link
     assert untouched and set(untouched) <= set(after)
 
 
-def test_between_a_source_with_no_persons_is_refused_naming_it(resolved, store_dir):
-    with copy_of(resolved, store_dir) as store, pytest.raises(UsageError, match="no person of source 'nowhere'"):
+def test_between_a_source_with_no_persons_is_refused_naming_it(resolved, fresh):
+    with copy_of(resolved, fresh) as store, pytest.raises(UsageError, match="no person of source 'nowhere'"):
         resolve(store, between=("es-cnp", "nowhere"), user="nightly")
 
 
 # -- command line ---------------------------------------------------------------------------------
 
 
-def cli(python: str, store_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([python, "-m", "linkgraph", "--store", str(store_dir), *args], capture_output=True,
-                          text=True, timeout=300, env={**os.environ, "LINKGRAPH_USER": "analyst.cli"})
+def cli(python: str, target: StoreTarget, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([python, "-m", "linkgraph", "--store", target.uri, *args], capture_output=True,
+                          text=True, timeout=300, env={**target.run_env, "LINKGRAPH_USER": "analyst.cli"})
 
 
-def test_cli_resolve_names_the_shipped_model_and_refuses_retrain_with_one_line(resolved, store_dir, python, tmp_path):
-    shutil.copytree(resolved[1], store_dir)
-    lower = cli(python, store_dir, "resolve", "--threshold", str(LOW), "--pairs-out", str(tmp_path / "p.csv"))
-    retrain = cli(python, store_dir, "resolve", "--retrain")
-    listed = cli(python, store_dir, "review", "list", "--min", str(LOW), "--json", "--limit", "1000")
+def test_cli_resolve_names_the_shipped_model_and_refuses_retrain_with_one_line(resolved, fresh, python, tmp_path):
+    copy_of(resolved, fresh).close()
+    lower = cli(python, fresh, "resolve", "--threshold", str(LOW), "--pairs-out", str(tmp_path / "p.csv"))
+    retrain = cli(python, fresh, "resolve", "--retrain")
+    listed = cli(python, fresh, "review", "list", "--min", str(LOW), "--json", "--limit", "1000")
     assert lower.returncode == 0, lower.stderr
     assert "(0 new)" in lower.stdout and f"threshold {LOW:g}" in lower.stdout
     with open(tmp_path / "p.csv", encoding="utf-8", newline="") as fh:

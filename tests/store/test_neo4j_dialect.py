@@ -126,3 +126,59 @@ def test_a_driver_configuration_error_is_one_line_and_exit_1(python: str) -> Non
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def cli_env(env: dict[str, str], tmp_path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, **{k: v for k, v in env.items() if k != "uri"}, "XDG_STATE_HOME": str(tmp_path / "state")}
+
+
+def test_cypher_on_a_routing_uri_reads_in_a_read_session_that_the_server_keeps_read_only(
+        env: dict[str, str], python: str, tmp_path) -> None:
+    # Neo4jStore.read has no write check of its own (test_a_write_in_a_read_is_refused_by_the_server_itself):
+    # on a neo4j:// URI the driver routes the READ session to a reader, and the server refuses the write.
+    routed = env["uri"].replace("bolt://", "neo4j://", 1)
+    run_env = cli_env(env, tmp_path)
+    done = subprocess.run([python, "-m", "linkgraph", "--store", routed, "cypher", "CREATE (:Person {key: 'x'})"],
+                          capture_output=True, text=True, timeout=120, env=run_env)
+    assert done.returncode == 1 and "only reads" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    with open_store(env) as store:
+        assert store.read("MATCH (p:Person) RETURN count(p)").scalar() == 0
+
+
+def test_every_session_of_a_store_shares_one_bookmark_manager(env: dict[str, str]) -> None:
+    # On a cluster a read must see the write the same command just made: the write's bookmark has to
+    # reach the next session. The manager collects bookmarks only if every session is given it.
+    with open_store(env) as store:
+        assert not store._bookmarks.get_bookmarks()
+        store.write("CREATE (:Person {key: 'b1'})")
+        first = set(store._bookmarks.get_bookmarks())
+        assert first
+        assert store.read("MATCH (p:Person {key: 'b1'}) RETURN count(p)").scalar() == 1
+        store.write("CREATE (:Person {key: 'b2'})")
+        assert set(store._bookmarks.get_bookmarks()) and set(store._bookmarks.get_bookmarks()) != first
+
+
+def test_server_notifications_reach_neither_stderr_nor_stdout(driver: neo4j.Driver, env: dict[str, str],
+                                                              python: str, tmp_path) -> None:
+    statement = "MATCH (n:NoSuchLabel)-[:NO_SUCH_TYPE]->(m) RETURN n.no_such_property AS x"
+    said = [s for s in explain(driver, statement).gql_status_objects if s.is_notification]
+    assert said  # the server does say something about it
+    done = subprocess.run([python, "-m", "linkgraph", "--store", env["uri"], "cypher", statement, "--format", "json"],
+                          capture_output=True, text=True, timeout=120, env=cli_env(env, tmp_path))
+    assert (done.returncode, done.stderr, done.stdout.strip()) == (0, "", "[]")
+
+
+def test_a_lost_session_is_one_line_store_unavailable(env: dict[str, str]) -> None:
+    from neo4j.exceptions import ConfigurationError, SessionExpired
+
+    from linkgraph.errors import StoreUnavailable
+
+    with open_store(env) as store:
+        lost = store._driver_error(SessionExpired("Failed to read from defunct connection"))
+        other = store._driver_error(ConfigurationError("bad setting"))
+    assert isinstance(lost, StoreUnavailable) and str(lost) == (
+        f"Neo4j at {env['uri']} became unreachable (SessionExpired)")
+    assert not isinstance(other, StoreUnavailable) and "\n" not in str(other) and "ConfigurationError" in str(other)
