@@ -58,7 +58,7 @@ def test_links_command_prints_json_csv_and_writes_the_result(generated: Generate
 def test_links_of_some_cases_are_the_store_wide_links_touching_them(generated: Generated) -> None:
     """Scoped to a few cases (as nightly detection asks), the engine reads only their entities and must
     find exactly the store-wide links that touch them."""
-    with open_view(str(generated.store_dir), command="test") as view:
+    with generated.target.view() as view:
         every = cross_case_links(view)
         linked = sorted({case for link in every if link.kind in ("document", "phone") for case in link.case_ids})
         assert len(linked) >= 4
