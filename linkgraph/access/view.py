@@ -164,6 +164,11 @@ class View:
         """The store's location (directory or URI)."""
         return self._store.location
 
+    @property
+    def id_function(self) -> str:
+        """The store's node id function (``id`` on FalkorDB, ``elementId`` on Neo4j)."""
+        return self._store.id_function
+
     # -- scope -----------------------------------------------------------------------------------
     def visible_cases(self) -> list[str]:
         """The references of the cases this principal may see (every case when unrestricted)."""

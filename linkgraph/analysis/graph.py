@@ -24,7 +24,12 @@ _VISIBLE = ("($everything OR any(k IN coalesce({v}.cases, []) WHERE k IN $visibl
             "OR any(l IN labels({v}) WHERE l IN $open_labels))")
 _CAPTION = "coalesce({v}.name, {v}.number, {v}.place, {v}.offence_type, {v}.address, {v}.plate, {v}.description, {v}.key)"
 _EDGE = ("(type(r) <> 'SAME_AS' OR r.status = 'accepted' OR (r.status = 'candidate' AND r.probability >= $threshold))")
-_NODE_RETURN = "id({v}), labels({v})[0], {v}.key, " + _CAPTION + ", [k IN coalesce({v}.cases, []) WHERE $everything OR k IN $visible]"
+_NODE_RETURN = "{handle}({v}), labels({v})[0], {v}.key, " + _CAPTION + ", [k IN coalesce({v}.cases, []) WHERE $everything OR k IN $visible]"
+
+
+def _node_return(view: View, v: str) -> str:
+    """What is read of a node ``v``: its store id (the backend's id function), label, key, caption, cases."""
+    return _NODE_RETURN.format(handle=view.id_function, v=v)
 #: Bookkeeping labels that are never part of an analysis graph.
 _SKIP = ("Record", "IngestRun", "ResolutionRun", "AuditEvent", "Alert")
 #: Approximate measures sample this many nodes when the graph is larger.
@@ -53,8 +58,12 @@ def expand(view: View, keys: list[str], hops: int, threshold: float = DEFAULT_TH
 
 def _start(view: View, graph: nx.Graph, keys: list[str]) -> list[Any]:
     """Add the visible entities ``keys`` to ``graph``; return their node ids."""
-    rows = view.read("UNWIND $keys AS key MATCH (n {key: key}) WHERE " + _VISIBLE.format(v="n") +
-                     " RETURN " + _NODE_RETURN.format(v="n"), {"keys": keys}).rows
+    from linkgraph.model import load_model
+
+    rows = []
+    for label in load_model().entities:  # by label: a key match without one scans every node
+        rows += view.read(f"UNWIND $keys AS key MATCH (n:{label} {{key: key}}) WHERE " + _VISIBLE.format(v="n") +
+                          " RETURN " + _node_return(view, "n"), {"keys": keys}).rows
     for row in rows:
         _add_node(graph, row)
     return [row[0] for row in rows if row[0] in graph]
@@ -62,9 +71,11 @@ def _start(view: View, graph: nx.Graph, keys: list[str]) -> list[Any]:
 
 def _hop(view: View, graph: nx.Graph, frontier: list[Any], threshold: float) -> list[Any]:
     """Add the visible neighbours of ``frontier`` and their edges to ``graph``; return the new nodes."""
-    rows = view.read(
-        "MATCH (n)-[r]-(m) WHERE id(n) IN $ids AND " + _EDGE + " AND " + _VISIBLE.format(v="m") +
-        " RETURN id(n), type(r), " + _NODE_RETURN.format(v="m"), {"ids": frontier, "threshold": threshold}).rows
+    handle = view.id_function
+    rows = view.read(  # one id seek per frontier node (an IN list on an unlabelled node scans them all)
+        f"UNWIND $ids AS i MATCH (n) WHERE {handle}(n) = i WITH n MATCH (n)-[r]-(m) WHERE " + _EDGE + " AND " +
+        _VISIBLE.format(v="m") + f" RETURN {handle}(n), type(r), " + _node_return(view, "m"),
+        {"ids": frontier, "threshold": threshold}).rows
     new = []
     for source, rel, *node in rows:
         if node[1] in _SKIP:
@@ -121,11 +132,11 @@ def whole(view: View, cases: list[str] | None = None, threshold: float = DEFAULT
     graph = nx.Graph()
     scope = "" if not cases else " AND any(k IN coalesce({v}.cases, []) WHERE k IN $cases)"
     for row in view.read("MATCH (n) WHERE NOT n:Record AND " + _VISIBLE.format(v="n") + scope.format(v="n") +
-                         " RETURN " + _NODE_RETURN.format(v="n"), {"cases": cases or []}).rows:
+                         " RETURN " + _node_return(view, "n"), {"cases": cases or []}).rows:
         if row[1] not in skip_labels:
             _add_node(graph, row)
     rows = view.read("MATCH (n)-[r]->(m) WHERE " + _EDGE + " AND " + _VISIBLE.format(v="n") + " AND " +
-                     _VISIBLE.format(v="m") + " RETURN id(n), id(m), type(r)", {"threshold": threshold}).rows
+                     _VISIBLE.format(v="m") + f" RETURN {view.id_function}(n), {view.id_function}(m), type(r)", {"threshold": threshold}).rows
     graph.add_edges_from((a, b, {"type": t}) for a, b, t in rows if a in graph and b in graph)
     return graph
 
