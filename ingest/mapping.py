@@ -107,17 +107,10 @@ class TableSpec:
     def columns(self) -> dict[str, int]:
         """Every column the table reads, with the mapping line that reads it."""
         found: dict[str, int] = {}
-        specs: list[FieldSpec] = [s for s in (self.record_id, self.case, self.where and self.where.column) if s]
         for entity in self.entities.values():
             if entity.foreach and entity.foreach.split is not None:
                 found.setdefault(entity.foreach.path, entity.foreach.line)
-            specs.append(entity.ident)
-            specs.extend(entity.properties.values())
-        for relationship in self.relationships:
-            specs.extend(relationship.properties.values())
-            if relationship.key is not None:
-                specs.append(relationship.key)
-        for spec in specs:
+        for spec in self._field_specs():
             for column in spec.columns():
                 if not column.startswith("$.") and not any(j.split_column(column) for j in self.joins):
                     found.setdefault(column, spec.line)
@@ -126,10 +119,9 @@ class TableSpec:
                 found.setdefault(mine, join.line)
         return found
 
-    def joined_columns(self, join: JoinSpec) -> dict[str, int]:
-        """The columns of ``join``'s lookup table this table reads (its key columns among them), with lines."""
-        found = {theirs: join.line for _, theirs in join.on}
-        own = dict(self.columns())
+    def _field_specs(self) -> list[FieldSpec]:
+        """Every field this table reads: record id, case, row filter, entity keys and properties,
+        relationship properties and keys."""
         specs: list[FieldSpec] = [s for s in (self.record_id, self.case, self.where and self.where.column) if s]
         for entity in self.entities.values():
             specs.append(entity.ident)
@@ -138,7 +130,13 @@ class TableSpec:
             specs.extend(relationship.properties.values())
             if relationship.key is not None:
                 specs.append(relationship.key)
-        for spec in specs:
+        return specs
+
+    def joined_columns(self, join: JoinSpec) -> dict[str, int]:
+        """The columns of ``join``'s lookup table this table reads (its key columns among them), with lines."""
+        found = {theirs: join.line for _, theirs in join.on}
+        own = dict(self.columns())
+        for spec in self._field_specs():
             for column in spec.columns():
                 theirs = join.split_column(column)
                 if theirs is not None and column not in own:

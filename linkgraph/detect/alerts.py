@@ -115,13 +115,17 @@ def withdraw_missing(store: Store, scope_cases: list[str], current_links: set[st
     rows = store.read("MATCH (a:Alert) WHERE a.status IN ['new', 'acked'] AND a.kind <> 'watchlist' "
                       "AND any(c IN a.linked_cases WHERE c IN $scope) RETURN a.key, a.link", {"scope": scope_cases}).rows
     gone = sorted(key for key, link in rows if link not in current_links)
-    if gone:
+    withdraw(store, gone, "its evidence is gone (a rejected match or a corrected record)", f"{run_id}: evidence gone")
+    return gone
+
+
+def withdraw(store: Store, keys: list[str], reason: str, by: str) -> None:
+    """Mark the alerts ``keys`` withdrawn (never deleted) with ``reason``, and note when and ``by`` what."""
+    if keys:
         stamp = now()
         store.write("UNWIND $keys AS k MATCH (a:Alert {key: k}) SET a.status = 'withdrawn', a.withdrawn_at = $now, "
                     "a.withdrawn_reason = $reason, a.history = coalesce(a.history, []) + [$note]",
-                    {"keys": gone, "now": stamp, "reason": "its evidence is gone (a rejected match or a corrected record)",
-                     "note": f"{stamp} withdrawn by {run_id}: evidence gone"})
-    return gone
+                    {"keys": keys, "now": stamp, "reason": reason, "note": f"{stamp} withdrawn by {by}"})
 
 
 @dataclass

@@ -357,13 +357,10 @@ def _withdraw_gone(store: Store, list_name: str, found: set[str], scope: list[st
     rows = store.read("MATCH (a:Alert) WHERE a.kind = 'watchlist' AND a.watchlist = $name AND a.status IN $open "
                       "AND ($scope IS NULL OR any(c IN a.linked_cases WHERE c IN $scope)) RETURN a.key",
                       {"name": list_name, "open": _OPEN, "scope": scope}).rows
+    from linkgraph.detect.alerts import withdraw
+
     gone = sorted(key for [key] in rows if key not in found)
-    if gone:
-        stamp = now()
-        store.write("UNWIND $keys AS k MATCH (a:Alert {key: k}) SET a.status = 'withdrawn', a.withdrawn_at = $now, "
-                    "a.withdrawn_reason = $reason, a.history = coalesce(a.history, []) + [$note]",
-                    {"keys": gone, "now": stamp, "reason": "the hit no longer holds (a corrected record or entry)",
-                     "note": f"{stamp} withdrawn by {run_id}: hit gone"})
+    withdraw(store, gone, "the hit no longer holds (a corrected record or entry)", f"{run_id}: hit gone")
     return gone
 
 
