@@ -61,13 +61,17 @@ SHARED_LABEL = {**STRONG_KINDS, "address": "Location", "route": "Location"}
 #: Labels the entities on each side of a link may have (holders, travellers, persons in contact).
 SIDE_LABELS = ("Person", "Route")
 
-_RAISE = """
+#: Raise alerts once: a row's alert is created on its first run, and an existing key is left alone (its
+#: status, acks and history kept). Watchlist hits carry ``watchlist`` and ``entry_key`` too (absent,
+#: hence unset, for link alerts). Returns each key and whether this run created it.
+RAISE_ALERTS = """
 UNWIND $rows AS r
 MERGE (a:Alert {key: r.key})
 ON CREATE SET a.link = r.link, a.kind = r.kind, a.severity = r.severity, a.score = r.score, a.title = r.title,
   a.shared = r.shared, a.label = r.label, a.linked_cases = r.cases, a.countries = r.countries,
   a.evidence = r.evidence, a.provenance = r.provenance, a.status = r.status, a.run = r.run,
-  a.raised_at = r.raised_at, a.history = r.history, a.records = [], a.created_in = r.run
+  a.raised_at = r.raised_at, a.history = r.history, a.records = [], a.created_in = r.run,
+  a.watchlist = r.watchlist, a.entry_key = r.entry_key
 RETURN a.key, a.created_in = r.run
 """
 
@@ -84,7 +88,7 @@ def raise_alerts(store: Store, links: list[CrossCaseLink], run_id: str) -> list[
     created: set[str] = set()
     for start in range(0, len(rows), 500):
         batch = [{k: v for k, v in row.items() if k != "about"} for row in rows[start:start + 500]]
-        created.update(key for key, fresh in store.write(_RAISE, {"rows": batch}).rows if fresh)
+        created.update(key for key, fresh in store.write(RAISE_ALERTS, {"rows": batch}).rows if fresh)
     about: dict[str, list[dict[str, str]]] = {}
     for link, row in zip(links, rows):
         if link.kind in SHARED_LABEL:

@@ -220,9 +220,7 @@ def _document_hits(store: Store, list_name: str) -> list[_Hit]:
 
 def _entry_frame(entries: list[dict[str, Any]]) -> Any:
     """The listed persons as a resolution person frame (``PERSON_COLUMNS``), source ``watchlist``."""
-    import pandas as pd
-
-    from linkgraph.resolve.matching import PERSON_COLUMNS
+    from linkgraph.resolve.person_frame import person_frame
 
     rows = [{"ref": e["key"], "source": "watchlist", "given_key": e.get("name_given_key") or None,
              "surname_key": e.get("name_surname_key") or None, "name_key": e.get("name_key") or e.get("name"),
@@ -230,12 +228,7 @@ def _entry_frame(entries: list[dict[str, Any]]) -> Any:
              "birth_day": e.get("birth_date_day"), "sex": e.get("sex") or None,
              "nationality": e.get("nationality_key") or None, "doc_keys": [], "phone_keys": [], "address_key": None,
              "postcode": None, "locality": None, "region": None} for e in entries]
-    frame = pd.DataFrame(rows, columns=list(PERSON_COLUMNS))
-    for column, dtype in PERSON_COLUMNS.items():
-        if dtype == "Int64":
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-        elif dtype != "object":
-            frame[column] = frame[column].astype(dtype)
+    frame = person_frame(rows)
     return frame
 
 
@@ -299,23 +292,11 @@ def _alert_rows(hits: list[_Hit], countries: dict[str, str], list_name: str, run
     return rows
 
 
-_RAISE_HIT = """
-UNWIND $rows AS r
-MERGE (a:Alert {key: r.key})
-ON CREATE SET a.link = r.link, a.kind = r.kind, a.severity = r.severity, a.score = r.score, a.title = r.title,
-  a.shared = r.shared, a.label = r.label, a.linked_cases = r.cases, a.countries = r.countries,
-  a.evidence = r.evidence, a.provenance = r.provenance, a.status = r.status, a.run = r.run,
-  a.raised_at = r.raised_at, a.history = r.history, a.records = [], a.created_in = r.run,
-  a.watchlist = r.watchlist, a.entry_key = r.entry_key
-RETURN a.key, a.created_in = r.run
-"""
-
-
 def watchlist_alerts(view: View, scope: list[str], run_id: str, threshold: float) -> tuple[list[str], list[str]]:
     """Raise one ``critical`` alert per new watchlist hit and withdraw the open ones whose hit is gone;
     return (keys raised, keys withdrawn). See the module docstring for what is matched where."""
     from linkgraph.analysis.links import provenance
-    from linkgraph.detect.alerts import link_about
+    from linkgraph.detect.alerts import RAISE_ALERTS, link_about
 
     store = view.writer("all")
     raised: list[str] = []
@@ -340,7 +321,7 @@ def watchlist_alerts(view: View, scope: list[str], run_id: str, threshold: float
         for row, hit in zip(rows, hits):
             row["provenance"] += [text for text, _ in origin.get((hit.shared, hit.case), [])]
         for start in range(0, len(rows), 500):
-            raised += [key for key, fresh in store.write(_RAISE_HIT, {"rows": rows[start:start + 500]}).rows if fresh]
+            raised += [key for key, fresh in store.write(RAISE_ALERTS, {"rows": rows[start:start + 500]}).rows if fresh]
         about: dict[str, list[dict[str, str]]] = {}
         for row, hit in zip(rows, hits):
             for label, key in hit.about:  # the entry itself is named by a.entry_key (not case data)

@@ -87,6 +87,18 @@ def empty_person_frame() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in PERSON_COLUMNS.items()})
 
 
+def person_frame(data: Any) -> pd.DataFrame:
+    """A person frame of ``data`` (rows or columns, as ``pandas.DataFrame`` takes them), with the columns
+    of ``PERSON_COLUMNS`` in order and their dtypes (numbers that do not parse become missing)."""
+    frame = pd.DataFrame(data, columns=list(PERSON_COLUMNS))
+    for column, dtype in PERSON_COLUMNS.items():
+        if dtype == "Int64":
+            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+        elif dtype != "object":
+            frame[column] = frame[column].astype(dtype)
+    return frame
+
+
 def check_person_frame(frame: pd.DataFrame) -> None:
     """Check that ``frame`` has every person column and a unique, non-null ``ref``.
 

@@ -47,6 +47,7 @@ from linkgraph.resolve.identities import assign_identities
 from linkgraph.runs import FINISHED, mark_interrupted, new_run_id, now, recorded_run
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
 from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS
+from linkgraph.resolve.person_frame import person_frame
 from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
@@ -210,12 +211,7 @@ def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
     columns: dict[str, Any] = {name: [row[i] or None for row in rows] for i, name in enumerate(scalar)}
     for column, by_person in held.items():
         columns[column] = [sorted(set(by_person.get(key, ()))) for key in columns["ref"]]
-    frame = pd.DataFrame(columns, columns=list(PERSON_COLUMNS))
-    for column, dtype in PERSON_COLUMNS.items():
-        if dtype == "Int64":
-            frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
-        elif dtype != "object":
-            frame[column] = frame[column].astype(dtype)
+    frame = person_frame(columns)
     changed = {}
     for text, docs, phones, previous in zip(texts, columns["doc_keys"], columns["phone_keys"], stored):
         fingerprint = hashlib.sha1("\x1e".join((text, *docs, "", *phones)).encode()).hexdigest()[:16]
