@@ -2,8 +2,9 @@
 // param min_residents: int? - the fewest residents, 2 when left out
 // example: linkgraph query co_residence -p min_residents=2
 // access: filtered
+// WITH before the filter: FalkorDB plans a filter on p right after the MATCH as a scan of every person
 MATCH (p)-[:LIVES_AT]->(l:Location)
-WHERE (p:Person OR p:Organisation) AND ($everything OR any(k IN coalesce(p.cases, []) WHERE k IN $visible))
+WITH l, p WHERE (p:Person OR p:Organisation) AND ($everything OR any(k IN coalesce(p.cases, []) WHERE k IN $visible))
 UNWIND [k IN coalesce(p.cases, []) WHERE $everything OR k IN $visible] AS case_id
 WITH l, collect(DISTINCT p.key) AS residents, collect(DISTINCT case_id) AS cases
 WHERE size(residents) >= coalesce($min_residents, 2)
