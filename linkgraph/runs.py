@@ -28,8 +28,13 @@ RUNNING, FINISHED, FAILED, INTERRUPTED = "running", "finished", "failed", "inter
 
 
 def now() -> str:
-    """The current UTC time as an ISO 8601 string with seconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """The current UTC time as an ISO 8601 string with milliseconds.
+
+    Milliseconds, not seconds: "the latest run" (the threshold in force, detect's watermark) is the
+    greatest of these strings, and two runs often end within one second (a re-cut of the threshold
+    right after a resolve). A stamp with seconds only, written by an older version, sorts before any
+    stamp of the same second with milliseconds, so string order stays time order."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def new_run_id(kind: str, random_hex: int = 6) -> str:

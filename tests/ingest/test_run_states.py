@@ -16,7 +16,7 @@ from linkgraph.errors import InvalidData, UsageError
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
-from linkgraph.runs import interrupted_runs, run_counts
+from linkgraph.runs import interrupted_runs, now, run_counts
 from linkgraph.store import Store
 
 from conftest import EMBEDDED_ONLY, StoreTarget
@@ -176,3 +176,11 @@ def test_a_symlink_where_the_rejects_file_goes_is_refused(target: StoreTarget, t
             ingest_files(store, [FIXTURES / "persons.csv"], load_mapping(str(FIXTURES / "persons.yaml")),
                          rejects_path=tmp_path / "r.csv")
     assert target.read_text() == "keep me"
+
+
+def test_two_runs_milliseconds_apart_have_stamps_in_time_order():
+    """"The latest run" is the greatest stamp: a threshold re-cut right after a resolve must be the later
+    one (a stamp with seconds only made them equal, and the review list took either threshold)."""
+    first = now()
+    time.sleep(0.005)
+    assert now() > first
