@@ -23,7 +23,6 @@ import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import combinations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any

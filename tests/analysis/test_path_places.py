@@ -3,7 +3,6 @@ same city are not connected; the same two sharing a phone are. On both backends.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
