@@ -138,7 +138,8 @@ def watchlist_load(ctx: Context, file: Path, kind: str, mapping: str, name: str 
 @FORMAT_OPTION
 @pass_context
 def watchlist_list(ctx: Context, fmt: str) -> None:
-    """Every watchlist: name, kind, entries, version, loaded when and by whom, the file's SHA-256."""
+    """Every watchlist: name, kind, entries, version, loaded when and by whom, its state (loaded, or a load
+    still running or interrupted), the file's SHA-256."""
     from linkgraph.detect.watchlists import list_watchlists
     from linkgraph.output import render
     from linkgraph.store.base import QueryResult
@@ -148,5 +149,5 @@ def watchlist_list(ctx: Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True))
         return
-    columns = ["name", "kind", "entries", "version", "loaded_at", "loaded_by", "sha256"]
+    columns = ["name", "kind", "entries", "version", "loaded_at", "loaded_by", "state", "sha256"]
     click.echo(render(QueryResult(columns, [[w[c] for c in columns] for w in found]), fmt))

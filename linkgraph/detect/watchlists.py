@@ -24,14 +24,16 @@ marker (the list, the entry's reference, the case's owner country and handling c
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.errors import UsageError
 from linkgraph.files import sha256_of
-from linkgraph.runs import new_run_id, now
+from linkgraph.runs import new_run_id, now, process_alive, process_identity
 
 if TYPE_CHECKING:
     from linkgraph.access.view import Hit, View
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
 KINDS = {"documents": "Document", "persons": "Person"}
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _OPEN = ["new", "acked"]
+_BATCH = 2000
 
 
 @dataclass
@@ -101,14 +104,22 @@ def _read_entries(file: Path, mapping_name: str, kind: str, list_name: str,
 
 
 def load_watchlist(view: View, file: Path, *, kind: str, mapping: str, name: str | None = None,
-                   rejects_path: Path | None = None) -> WatchlistSummary:
+                   rejects_path: Path | None = None,
+                   progress: Callable[[int], None] | None = None) -> WatchlistSummary:
     """Load (or replace) the watchlist ``name`` from ``file`` read through ``mapping``; return what was done.
 
     ``kind`` is ``documents`` or ``persons``. ``name`` defaults to the mapping's source. Rows the
     mapping rejects go to ``rejects_path`` (default ``linkgraph-rejects-watchlist-<name>-<run>.csv``);
     every good row is loaded. Needs the ``ingest`` capability (``AccessDenied`` otherwise); raises
     ``UsageError`` for an unknown kind, a bad name, a mapping without the kind's entity, or a file with
-    no good entry (the list in force is then kept as it was).
+    no good entry (the list in force is then kept as it was). ``progress`` is called with the number of
+    entries written after each batch.
+
+    A load is not one transaction (a list can hold a million documents), so the ``Watchlist`` node
+    carries a loading marker (the version being written, when, by which process) from before the
+    first entry is written until the version is recorded. A load killed in between leaves the marker:
+    ``list_watchlists`` reports the list as interrupted, and loading the file again writes the same
+    version over it (entries are merged by key), so nothing is counted twice.
     """
     if kind not in KINDS:
         raise UsageError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
@@ -133,21 +144,27 @@ def load_watchlist(view: View, file: Path, *, kind: str, mapping: str, name: str
     before = {key for [key] in store.read("MATCH (e:WatchlistEntry {list: $name}) WHERE e.active RETURN e.key",
                                           {"name": list_name}).rows}
     rows = [{**entry, "version": version} for entry in entries.values()]
-    store.write_batches("UNWIND $rows AS r MERGE (e:WatchlistEntry {key: r.key}) SET e += r, e.removed_in = null",
-                        [rows[i:i + 2000] for i in range(0, len(rows), 2000)])
+    marker = json.dumps({**process_identity(), "version": version, "started": now(), "by": view.principal.name})
+    store.write("MERGE (w:Watchlist {key: $name}) ON CREATE SET w.kind = $kind, w.version = 0, w.entries = 0 "
+                "SET w.loading = $marker", {"name": list_name, "kind": kind, "marker": marker})
+    for start in range(0, len(rows), _BATCH):
+        store.write("UNWIND $rows AS r MERGE (e:WatchlistEntry {key: r.key}) SET e += r, e.removed_in = null",
+                    {"rows": rows[start:start + _BATCH]})
+        if progress:
+            progress(min(start + _BATCH, len(rows)))
     store.write("MATCH (e:WatchlistEntry {list: $name}) WHERE e.active AND e.version <> $version "
                 "SET e.active = false, e.removed_in = $version", {"name": list_name, "version": version})
     summary = WatchlistSummary(list_name, kind, version, entries=len(rows), added=len(set(entries) - before),
                                removed=len(before - set(entries)), rejected=rejected,
                                rejects_path=str(rejects_path) if rejected else None, sha256=sha256_of(Path(file)))
+    summary.withdrawn = _withdraw_removed(store, list_name, f"watchlist {list_name} version {version}")
     stamp, user = now(), view.principal.name
     store.write("MERGE (w:Watchlist {key: $name}) SET w.kind = $kind, w.version = $version, w.entries = $entries, "
                 "w.file = $file, w.sha256 = $sha, w.mapping = $mapping, w.loaded_at = $now, w.loaded_by = $user, "
-                "w.rejected = $rejected, w.history = coalesce(w.history, []) + [$note]",
+                "w.rejected = $rejected, w.history = coalesce(w.history, []) + [$note], w.loading = null",
                 {"name": list_name, "kind": kind, "version": version, "entries": len(rows), "file": str(file),
                  "sha": summary.sha256, "mapping": str(mapping), "now": stamp, "user": user, "rejected": rejected,
                  "note": f"{stamp} version {version} loaded by {user} from {Path(file).name} (sha256 {summary.sha256})"})
-    summary.withdrawn = _withdraw_removed(store, list_name, f"watchlist {list_name} version {version}")
     view.note(rows=len(rows), params={"watchlist": list_name, "version": version}, output=str(file),
               sha256=summary.sha256)
     return summary
@@ -171,11 +188,22 @@ def list_watchlists(view: View) -> list[dict[str, Any]]:
 
     A watchlist holds no case data, so every principal may list them."""
     rows = view.read("MATCH (w:Watchlist) RETURN w.key, w.kind, w.entries, w.version, w.loaded_at, w.loaded_by, "
-                     "w.sha256, w.file, w.rejected ORDER BY w.key").rows
+                     "w.sha256, w.file, w.rejected, w.loading ORDER BY w.key").rows
     names = ("name", "kind", "entries", "version", "loaded_at", "loaded_by", "sha256", "file", "rejected")
-    found = [dict(zip(names, row)) for row in rows]
+    found = [{**dict(zip(names, row)), "state": _state(row[-1])} for row in rows]
     view.note(rows=len(found))
     return found
+
+
+def _state(loading: str | None) -> str:
+    """``loaded``; or, while a load's marker is on the list, that load as still running or as interrupted."""
+    if not loading:
+        return "loaded"
+    marker = json.loads(loading)
+    what = f"version {marker.get('version')} started {marker.get('started')} by {marker.get('by')}"
+    if process_alive(marker):
+        return f"loading {what}"
+    return f"interrupted: {what} did not finish; load the file again"
 
 
 # -- detection --------------------------------------------------------------------------------------
@@ -218,18 +246,20 @@ def _document_hits(store: Store, list_name: str) -> list[_Hit]:
     return hits
 
 
-def _entry_frame(entries: list[dict[str, Any]]) -> Any:
-    """The listed persons as a resolution person frame (``PERSON_COLUMNS``), source ``watchlist``."""
-    from linkgraph.resolve.person_frame import person_frame
+def _entry_frame(store: Store, list_name: str) -> Any:
+    """The active persons listed on ``list_name`` as a resolution person frame, source ``watchlist``.
 
-    rows = [{"ref": e["key"], "source": "watchlist", "given_key": e.get("name_given_key") or None,
-             "surname_key": e.get("name_surname_key") or None, "name_key": e.get("name_key") or e.get("name"),
-             "birth_year": e.get("birth_date_year"), "birth_month": e.get("birth_date_month"),
-             "birth_day": e.get("birth_date_day"), "sex": e.get("sex") or None,
-             "nationality": e.get("nationality_key") or None, "doc_keys": [], "phone_keys": [], "address_key": None,
-             "postcode": None, "locality": None, "region": None} for e in entries]
-    frame = person_frame(rows)
-    return frame
+    The entries were written by the list's mapping with the model's ``Person`` properties, so their
+    columns are read with the expressions resolution reads case persons with (``model_columns``): a
+    property a model extension feeds into resolution reaches watchlist matching too."""
+    from linkgraph.resolve.model_columns import person_field_expressions
+    from linkgraph.resolve.person_frame import SCALAR_COLUMNS, person_frame
+
+    rows = store.read(f"MATCH (p:WatchlistEntry {{list: $name}}) WHERE p.active "
+                      f"RETURN {', '.join(person_field_expressions(list(SCALAR_COLUMNS)))}", {"name": list_name}).rows
+    columns: dict[str, Any] = {name: [row[i] for row in rows] for i, name in enumerate(SCALAR_COLUMNS)}
+    columns.update(source=["watchlist"] * len(rows), doc_keys=[[] for _ in rows], phone_keys=[[] for _ in rows])
+    return person_frame(columns)
 
 
 def _person_hits(store: Store, list_name: str, scope: list[str] | None, threshold: float) -> list[_Hit]:
@@ -249,7 +279,7 @@ def _person_hits(store: Store, list_name: str, scope: list[str] | None, threshol
         return []
     chosen = choose_model(persons, default_model_path(store), retrain=False)
     persons = persons.assign(source="cases")
-    combined = pd.concat([_entry_frame(entries), persons], ignore_index=True)
+    combined = pd.concat([_entry_frame(store, list_name), persons], ignore_index=True)
     scored = chosen.model.predict(combined, threshold, between=("watchlist", "cases"), frequencies=chosen.frequencies)
     by_key = {e["key"]: e for e in entries}
     matched: list[tuple[dict[str, Any], str, float, list[str]]] = []

@@ -38,6 +38,8 @@ PERSON_COLUMNS: dict[str, str] = {
 }
 
 _LIST_COLUMNS = ("doc_keys", "phone_keys")
+#: The columns read from the person's own properties (the lists come from the documents and phones held).
+SCALAR_COLUMNS = tuple(c for c in PERSON_COLUMNS if c not in _LIST_COLUMNS)
 _STRING_COLUMNS = tuple(c for c, t in PERSON_COLUMNS.items() if t == "string")
 _INT_COLUMNS = ("birth_year", "birth_month", "birth_day")
 # Places compared as written ("Murcia", "MURCIA", "Región de Murcia"... ) are compared in their lookup

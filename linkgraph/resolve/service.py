@@ -46,8 +46,8 @@ from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.identities import assign_identities
 from linkgraph.runs import FINISHED, mark_interrupted, new_run_id, now, recorded_run
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
-from linkgraph.resolve.matching import PAIR_COLUMNS, PERSON_COLUMNS
-from linkgraph.resolve.person_frame import person_frame
+from linkgraph.resolve.matching import PAIR_COLUMNS
+from linkgraph.resolve.person_frame import SCALAR_COLUMNS, person_frame
 from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
@@ -66,8 +66,7 @@ _IN_PAGE = "WHERE id(p) >= $low AND id(p) < $high"
 def _person_fields() -> list[str]:
     """The Cypher expressions read per person: the resolution columns as the model feeds them
     (``model_columns``), then the fingerprint stored when the person was last resolved."""
-    scalar = [name for name in PERSON_COLUMNS if name not in ("doc_keys", "phone_keys")]
-    return [*person_field_expressions(scalar), "p.resolved_fingerprint"]
+    return [*person_field_expressions(list(SCALAR_COLUMNS)), "p.resolved_fingerprint"]
 
 
 def _persons_query(fields: list[str]) -> str:
@@ -183,7 +182,7 @@ def default_model_path(store: Store) -> Path:
 def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
     """Return the person frame and the fingerprints of the persons changed since they were last resolved."""
     held: dict[str, dict[str, list[str]]] = {"doc_keys": {}, "phone_keys": {}}
-    scalar = [name for name in PERSON_COLUMNS if name not in held]
+    scalar = list(SCALAR_COLUMNS)
     texts: list[str] = []
     stored: list[str] = []
     rows: list[list[str]] = []

@@ -5,6 +5,7 @@ a case the reader may not see is only a marker."""
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -197,3 +198,63 @@ def test_a_case_ingested_after_the_list_raises_its_hits_on_the_next_night(store:
     new = [a for a in watchlist_alerts(store) if a.key not in before]
     assert sorted((a.cases[0], a.shared) for a in new) == [("IT-2025-500", "ops:C1"), ("IT-2025-500", SHARED_PASSPORT)]
     assert {a.key for a in new} <= set(night.raised) and {a.status for a in watchlist_alerts(store)} == {"new"}
+
+
+def test_a_listed_persons_columns_are_read_as_the_model_feeds_resolution(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A property a model extension flags for resolution (a district as the region) is compared for
+    listed persons too, not only for case persons."""
+    from linkgraph.detect.watchlists import _entry_frame
+    from linkgraph.model import ENV_MODEL_EXT
+
+    extension = write(tmp_path / "ext.yaml", "entities:\n  Person:\n    properties:\n"
+                                             "      district: {type: text, resolution: region}\n")
+    monkeypatch.setenv(ENV_MODEL_EXT, str(extension))
+    shipped = (Path(__file__).parents[2] / "mappings" / "notices-csv.yaml").read_text(encoding="utf-8")
+    mapping = write(tmp_path / "notices-district.yaml",
+                    shipped + "      district: {column: district, normalise: text}\n")
+    notices = write(tmp_path / "notices.csv", NOTICES_HEADER.rstrip("\n") + ",district\n"
+                    + "2025/20417,yellow,Blessing,Okafor,1999-03-04,F,NGA,NCB Abuja,2025-09-01,Ikeja\n")
+    load_watchlist(service(store), notices, kind="persons", mapping=str(mapping), name="notices",
+                   rejects_path=tmp_path / "rejects.csv")
+    [entry] = _entry_frame(store, "notices").to_dict("records")
+    assert (entry["ref"], entry["source"], entry["given_key"], entry["birth_year"]) == (
+        "notices|notices:2025/20417", "watchlist", "blessing", 1999)
+    assert entry["region"] == "Ikeja" and entry["nationality"] == "NGA"
+
+
+KILLABLE_LOAD = """
+import sys
+from pathlib import Path
+from linkgraph.access.view import open_view
+from linkgraph.detect.watchlists import load_watchlist
+with open_view(sys.argv[1], command="watchlist load") as view:
+    load_watchlist(view, Path(sys.argv[2]), kind="documents", mapping="sltd-csv", name="sltd",
+                   rejects_path=Path(sys.argv[3]), progress=lambda n: print("BATCH", n, flush=True))
+"""
+
+
+def test_a_replacement_killed_midway_is_shown_interrupted_and_loading_it_again_completes_it(
+        store: Store, target, tmp_path: Path) -> None:
+    ingest_operations(store, tmp_path)
+    listed = "".join(f"SLTD-{n},K{n:07d},Passport,ESP,Policia Nacional,2025-01-01,lost\n" for n in range(9000))
+    load(store, write(tmp_path / "v1.csv", SLTD_HEADER + STOLEN + listed))
+    detect(service(store))
+    raised = sorted(a.key for a in watchlist_alerts(store, status="new"))
+    added = "".join(f"SLTD-{n},K{n:07d},Passport,ESP,Policia Nacional,2025-01-01,lost\n" for n in range(9000, 10000))
+    v2 = write(tmp_path / "v2.csv", SLTD_HEADER + listed + added)  # the stolen passport is off the list
+    child = subprocess.Popen([sys.executable, "-c", KILLABLE_LOAD, target.uri, str(v2), str(tmp_path / "r.csv")],
+                             stdout=subprocess.PIPE, text=True, env=target.run_env)
+    assert child.stdout is not None and child.stdout.readline().startswith("BATCH 2000")
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    [interrupted] = list_watchlists(service(store))
+    assert (interrupted["version"], interrupted["entries"]) == (1, 9001)
+    assert interrupted["state"].startswith("interrupted: version 2 started") and "load the file again" in interrupted["state"]
+    again = load(store, v2)
+    [done] = list_watchlists(service(store))
+    active = store.read("MATCH (e:WatchlistEntry {list: 'sltd'}) RETURN e.active, count(e) ORDER BY e.active").rows
+    assert raised and (again.version, again.entries, again.withdrawn) == (2, 10000, raised)
+    assert (done["version"], done["entries"], done["state"]) == (2, 10000, "loaded")
+    assert active == [[False, 1], [True, 10000]]
+    assert {a.status for a in watchlist_alerts(store)} == {"withdrawn"}
