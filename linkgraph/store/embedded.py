@@ -25,8 +25,20 @@ FORMAT = 1
 GRAPH = "linkgraph"
 
 
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _plain(value: Any) -> Any:
-    """Turn FalkorDB result objects into plain Python values (nodes and edges become dicts)."""
+    """Turn FalkorDB result objects into plain Python values (nodes and edges become dicts).
+
+    Called for every value of every result (two million on a whole-store read): scalars and lists
+    return before anything else is looked at, and the graph types are imported on the first graph value.
+    """
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is list:
+        return [v if type(v) in _SCALARS else _plain(v) for v in value]
     from falkordb import Edge, Node, Path as GraphPath
 
     if isinstance(value, Node):
