@@ -41,6 +41,8 @@ STRONG_KINDS = {"document": "Document", "phone": "Phone", "email": "Email", "acc
 _HOLDERS = {"document": "HOLDS", "phone": "USES", "email": "USES", "account": "USES", "vehicle": "USES"}
 _CAPTION = {"document": "number", "phone": "number", "email": "address", "account": "number", "vehicle": "plate"}
 _Provenance = dict[tuple[str, str], list[tuple[str, str]]]
+#: The labels whose records ``provenance`` reads (a place's records are no case's evidence).
+_RECORDED = ("Person", "Organisation", "Route", *STRONG_KINDS.values())
 #: Route links are kept when chance explains them less often than not (``_Traffic``).
 ROUTE_MIN_SCORE = 0.5
 #: The days over which a way's traffic is counted around a journey.
@@ -108,7 +110,7 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
         for case, keys in r.sides.items():
             for key in keys:
                 cases_of[key].add(case)
-    origins = provenance(view, cases_of)
+    origins = provenance(view, cases_of, _labels(raw))
     if since:
         started, runs = _since(view, since), _run_times(view)
         raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
@@ -117,6 +119,21 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
                           key=lambda link: (-len(link.cases), -link.score, link.kind, link.shared))
     report.hits = sorted(set(report.hits), key=lambda h: (h.kind, h.key, h.country))
     return report
+
+
+def _labels(raw: list[_Raw]) -> dict[str, str]:
+    """The label of each entity on the links' sides, where the kind says it (an address's residents may
+    be persons or organisations: left out)."""
+    labels: dict[str, str] = {}
+    for r in raw:
+        if r.kind == "address":
+            labels[r.shared] = "Location"
+            continue
+        for keys in r.sides.values():
+            labels.update(dict.fromkeys(keys, "Route" if r.kind == "route" else "Person"))
+        if r.kind in STRONG_KINDS:
+            labels[r.shared] = STRONG_KINDS[r.kind]
+    return labels
 
 
 @dataclass
@@ -516,21 +533,29 @@ def _contacts(view: View, report: LinkReport) -> list[_Raw]:
     return found
 
 
-def provenance(view: View, cases_of: dict[str, set[str]]) -> _Provenance:
+def provenance(view: View, cases_of: dict[str, set[str]], labels: dict[str, str] | None = None) -> _Provenance:
     """(entity key, case) -> ("source file:line (record id)", ingest run) of the visible records behind
     each entity of ``cases_of`` (entity key -> the cases it links). A record that names no case (a person
     row of a relational export, whose case comes from a link sheet) is filed under each of the entity's
-    linked cases whose own records come from the same source: never under every case of that source."""
+    linked cases whose own records come from the same source: never under every case of that source.
+
+    ``labels`` (entity key -> label), where the caller knows them, sends each key to its own label's
+    index only; a key without one is looked for under every label that carries case records (on a
+    whole-store ``links`` the blind look-ups were most of the time)."""
     keys, cases = set(cases_of), {case for linked in cases_of.values() for case in linked}
     if not keys:
         return {}
+    labels = labels or {}
     rows = []
-    for label in ("Person", "Organisation", "Route", *STRONG_KINDS.values()):  # by label: each key an index lookup
+    for label in _RECORDED:  # by label: each key an index lookup
+        wanted = sorted(key for key in keys if labels.get(key, label) == label)
+        if not wanted:
+            continue
         rows += view.read(
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
             "WHERE $everything OR r.case_id IN $visible OR coalesce(r.case_id, '') = '' "
-            "RETURN k, coalesce(r.case_id, ''), r.source, r.file, r.line, r.record_id, r.run", {"keys": sorted(keys)}).rows
+            "RETURN k, coalesce(r.case_id, ''), r.source, r.file, r.line, r.record_id, r.run", {"keys": wanted}).rows
     sources: dict[str, set[str]] = defaultdict(set)
     for case, source in view.read(
             "UNWIND $cases AS key MATCH (c:Case {key: key}) WHERE $everything OR c.key IN $visible "
