@@ -26,6 +26,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -48,7 +49,7 @@ stroi solutions management partners commercial comercial commerciale commerce bu
 united national new first star gold golden euro europe european africa african asia middle east west north
 south sons brothers bros fils hermanos fratelli agency agencia center centre trans auto motors energy oil
 petroleum foods food textiles textile marine maritime real estate properties development technologies
-technology tech systems media security sharika shrk
+technology tech systems media security sharika shrk kholding eksport dzheneral interneshnl logistiks
 """.split())
 
 #: The frequency of a word is read as if the store held this many more organisations, in which a
@@ -61,8 +62,8 @@ _GENERIC_SHARE, _OTHER_SHARE = 1 / 20, 1 / 1000
 DISTINCTIVE_BITS = 7.0
 
 #: A block key held by more organisations than this is not used to pair them (every pair of a
-#: thousand "trading" companies would be compared): too common to be evidence anyway.
-MAX_BLOCK = 300
+#: thousand names starting "International" would be compared): too common to be evidence anyway.
+MAX_BLOCK = 100
 
 #: Two organisation records taken from one block are seldom the same organisation: the prior.
 PRIOR_BITS = -5.0
@@ -94,13 +95,18 @@ class TokenWeights:
     def __init__(self, records: Iterable[OrganisationRecord]) -> None:
         self.counts: Counter[str] = Counter()
         self.total = 0
+        self._bits: dict[str, float] = {}
         for record in records:
             self.total += 1
             self.counts.update(set(record.tokens))
 
     def __call__(self, token: str) -> float:
-        share = _GENERIC_SHARE if token in GENERIC_WORDS else _OTHER_SHARE
-        return -math.log2((self.counts[token] + PRIOR_ORGANISATIONS * share) / (self.total + PRIOR_ORGANISATIONS))
+        bits = self._bits.get(token)
+        if bits is None:
+            share = _GENERIC_SHARE if token in GENERIC_WORDS else _OTHER_SHARE
+            bits = -math.log2((self.counts[token] + PRIOR_ORGANISATIONS * share) / (self.total + PRIOR_ORGANISATIONS))
+            self._bits[token] = bits
+        return bits
 
     def distinctive(self, token: str) -> bool:
         """Whether ``token`` is held by fewer than 1 in 128 organisation names."""
@@ -119,6 +125,7 @@ class ScoredPair:
 
 
 Evidence = tuple[str, float] | None
+_sound = lru_cache(maxsize=200_000)(jellyfish.metaphone)
 Feature = Callable[[OrganisationRecord, OrganisationRecord, TokenWeights], Evidence]
 
 
@@ -131,7 +138,7 @@ def _token_similarity(a: str, b: str) -> float:
     if len(a) < 3 or len(b) < 3 or any(ch.isdigit() for ch in a + b):
         return 0.0
     ratio = fuzz.ratio(a, b) / 100
-    if jellyfish.metaphone(a) == jellyfish.metaphone(b):
+    if _sound(a) == _sound(b):
         ratio = max(ratio, 0.9)
     return ratio if ratio >= 0.8 else 0.0
 
@@ -154,40 +161,56 @@ def _joined(tokens: list[str], other: list[str]) -> list[str]:
     return joined
 
 
-def name_similarity(left: OrganisationRecord, right: OrganisationRecord, weights: TokenWeights) -> float:
-    """The share of the two core names' information that agrees, 0 to 1, in any word order.
+def name_similarity(left: OrganisationRecord, right: OrganisationRecord, weights: TokenWeights
+                    ) -> tuple[float, list[str]]:
+    """The share of the two core names' information that agrees, 0 to 1, in any word order, and the
+    common words only one of the names holds.
 
     Each word of one name is matched to its most alike word of the other; its weight (rare words
-    weigh more) times that likeness counts as agreeing. The two directions are averaged, so a name with
-    one more common word ("General") stays close and one with another rare word does not.
+    weigh more) times that likeness counts as agreeing. The two directions are averaged. When the names
+    share a distinctive word, a common word only one of them holds ("Al Noor Trading" and "Al Noor")
+    is left out of the share and returned instead: registers and letterheads add and drop "Trading" or
+    "General" freely. Common words differing on both sides ("Kagro Global", "Kagro Construction") and a
+    distinctive word only one holds ("Al Noor Pharma") always count against.
     """
     if left.parsed.compact == right.parsed.compact:
-        return 1.0
-    shares = []
+        return 1.0, []
     left_tokens, right_tokens = _joined(left.tokens, right.tokens), _joined(right.tokens, left.tokens)
+    likeness = {}
     for one, other in ((left_tokens, right_tokens), (right_tokens, left_tokens)):
-        total = sum(weights(token) for token in one)
-        agreeing = sum(weights(token) * max((_token_similarity(token, o) for o in other), default=0.0)
-                       for token in one)
-        shares.append(agreeing / total if total else 0.0)
-    return sum(shares) / 2
+        for token in one:
+            likeness[token] = max((_token_similarity(token, o) for o in other), default=0.0)
+    shared_distinctive = any(weights.distinctive(token) and likeness[token] > 0 for token in likeness)
+    unmatched = [{token for token in one if likeness[token] == 0 and not weights.distinctive(token)}
+                 for one in (left_tokens, right_tokens)]
+    # Added on one side only; common words differing on both sides ("Global" / "Construction") conflict.
+    extra = sorted(unmatched[0] or unmatched[1]) if shared_distinctive and not (unmatched[0] and unmatched[1]) else []
+    shares = []
+    for one in (left_tokens, right_tokens):
+        counted = [token for token in one if token not in extra]
+        total = sum(weights(token) for token in counted)
+        shares.append(sum(weights(token) * likeness[token] for token in counted) / total if total else 0.0)
+    return sum(shares) / 2, extra
 
 
 def same_name(left: OrganisationRecord, right: OrganisationRecord, weights: TokenWeights) -> Evidence:
-    """same name (legal form aside, any script, spacing or word order), names alike but for spelling,
-    names partly alike, or different names; a name of common words only weighs little."""
-    similarity = name_similarity(left, right, weights)
-    equal = similarity == 1.0 or sorted(left.tokens) == sorted(right.tokens)
-    if equal:
+    """same name (legal form aside, any script, spacing or word order), the same but for a common word,
+    names alike but for spelling, names partly alike, or different names; a name of common words only
+    weighs little."""
+    similarity, extra = name_similarity(left, right, weights)
+    similarity = round(similarity, 9)  # 0.9 computed as 0.8999999 is 0.9
+    if left.parsed.compact == right.parsed.compact or sorted(left.tokens) == sorted(right.tokens):
         if any(weights.distinctive(token) for token in left.tokens):
             reordered = left.parsed.compact != right.parsed.compact
-            order = ", words in another order" if reordered else ""
-            return f"same name{order}", 9.0
+            return f"same name{', words in another order' if reordered else ''}", 9.0
         return "same name, made only of common words", 3.0
+    but = f" (one name adds {', '.join(extra)})" if extra else ""
+    if similarity == 1.0:
+        return f"same name but for common words{but}", 7.0
     if similarity >= 0.9:
-        return "names alike but for spelling", 7.0
+        return f"names alike but for spelling{but}", 7.0
     if similarity >= 0.75:
-        return "names partly alike", 1.0
+        return f"names partly alike{but}", 1.0
     return "different names", -8.0
 
 
@@ -245,22 +268,29 @@ def score_pair(left: OrganisationRecord, right: OrganisationRecord, weights: Tok
     return ScoredPair(first, second, 1 / (1 + 2 ** -total), total, evidence)
 
 
-def _block_keys(record: OrganisationRecord) -> set[str]:
-    """Keys under which ``record`` is compared: its words, their sounds, the start of its compact name."""
-    keys = {f"w:{token}" for token in record.tokens}
-    keys |= {f"s:{code}" for token in record.tokens if len(token) >= 3 and len(code := jellyfish.metaphone(token)) >= 2}
+def _block_keys(record: OrganisationRecord, weights: TokenWeights) -> set[str]:
+    """Keys under which ``record`` is compared: its whole core name, its distinctive words and their
+    sounds, starts and ends, and the start of its name written without spaces. A common word is no key: two names
+    sharing only "trading" are never a match worth the comparison."""
+    distinctive = [token for token in record.tokens if weights.distinctive(token)]
+    keys = {f"f:{record.parsed.core}"} | {f"w:{token}" for token in distinctive}
+    keys |= {f"s:{code}" for token in distinctive if len(token) >= 3 and len(code := _sound(token)) >= 2}
+    # One typo changes a word's start or its end, not both: long words meet on the other.
+    keys |= {key for token in distinctive if len(token) >= 6 for key in (f"p:{token[:3]}", f"e:{token[-3:]}")}
     if len(record.parsed.compact) >= 4:
         keys.add(f"c:{record.parsed.compact[:6]}")
     return keys
 
 
-def candidate_pairs(records: list[OrganisationRecord], only: set[str] | None = None) -> set[tuple[int, int]]:
+def candidate_pairs(records: list[OrganisationRecord], only: set[str] | None = None,
+                    weights: TokenWeights | None = None) -> set[tuple[int, int]]:
     """Index pairs (i < j) of ``records`` sharing a block key held by at most ``MAX_BLOCK`` records; with
     ``only``, just the pairs touching one of those keys."""
+    weights = weights or TokenWeights(records)
     blocks: dict[str, list[int]] = defaultdict(list)
     for index, record in enumerate(records):
         if record.parsed.core:
-            for key in _block_keys(record):
+            for key in _block_keys(record, weights):
                 blocks[key].append(index)
     pairs: set[tuple[int, int]] = set()
     for members in blocks.values():
@@ -279,6 +309,6 @@ def score_organisations(records: list[OrganisationRecord], floor: float, only: s
     """Score the candidate pairs of ``records`` (those touching ``only`` when given); return those at or
     above probability ``floor``, most probable first. Word frequencies are those of all ``records``."""
     weights = TokenWeights(records)
-    scored = [score_pair(records[i], records[j], weights) for i, j in candidate_pairs(records, only)]
+    scored = [score_pair(records[i], records[j], weights) for i, j in candidate_pairs(records, only, weights)]
     found = [pair for pair in scored if pair.probability >= floor]
     return sorted(found, key=lambda pair: (-pair.probability, pair.left, pair.right))
