@@ -24,8 +24,8 @@ from .base import Invalid, Result, Value
 from .codes import text_of
 from .names import name_key
 
-__all__ = ["LEGAL_FORMS", "LegalForm", "OrganisationName", "legal_form_kind", "normalise_organisation",
-           "organisation_name"]
+__all__ = ["LEGAL_FORMS", "LegalForm", "OrganisationName", "legal_form_kind", "legal_form_shown",
+           "normalise_organisation", "organisation_name"]
 
 #: Kinds of legal form. Two forms of one kind are the same thing in two countries or languages.
 LIMITED = "limited company"
@@ -80,7 +80,7 @@ LEGAL_FORMS: tuple[LegalForm, ...] = (
     LegalForm("wll", LIMITED, ("WLL", "W.L.L.", "With Limited Liability")),
     LegalForm("fze", LIMITED, ("FZE", "FZCO", "FZC")),
     LegalForm("sdn bhd", LIMITED, ("Sdn Bhd", "Sdn. Bhd.")),
-    LegalForm("tnhh", LIMITED, ("Công ty TNHH", "TNHH"), prefix=True),
+    LegalForm("tnhh", LIMITED, ("TNHH", "Công ty TNHH"), prefix=True),
     # joint-stock companies
     LegalForm("sa", JOINT_STOCK, ("SA", "S.A.", "Société Anonyme", "Sociedad Anónima", "S.A. de C.V.", "SAE", "S.A.E.")),
     LegalForm("spa", JOINT_STOCK, ("SpA", "S.p.A.", "Società per Azioni")),
@@ -125,6 +125,7 @@ for _form in LEGAL_FORMS:
         _BY_SPELLING.setdefault(tuple(name_key(_spelling).split()), _form)
 _LONGEST = max(len(tokens) for tokens in _BY_SPELLING)
 _KINDS = {form.code: form.kind for form in LEGAL_FORMS}
+_SHOWN = {form.code: form.spellings[0] for form in LEGAL_FORMS}
 
 # Connecting words that carry no identity: "Smith and Sons" is "Smith & Sons" (``name_key`` drops "&").
 _CONNECTORS = frozenset({"and", "und", "et", "y", "the", "of"})
@@ -145,6 +146,11 @@ class OrganisationName:
     def compact(self) -> str:
         """The core without spaces: ``"alnoortrading"``, so "Al Noor" and "Alnoor" meet."""
         return self.core.replace(" ", "")
+
+
+def legal_form_shown(code: str) -> str:
+    """Return a canonical legal form as analysts write it (``"gmbh"`` -> ``"GmbH"``), ``""`` for none."""
+    return _SHOWN.get(code, code)
 
 
 def legal_form_kind(code: str) -> str:

@@ -31,7 +31,13 @@ from functools import lru_cache
 import jellyfish
 from rapidfuzz import fuzz
 
-from linkgraph.ingest.normalise.organisations import UNSPECIFIED, OrganisationName, legal_form_kind, organisation_name
+from linkgraph.ingest.normalise.organisations import (
+    UNSPECIFIED,
+    OrganisationName,
+    legal_form_kind,
+    legal_form_shown,
+    organisation_name,
+)
 
 __all__ = ["FEATURES", "GENERIC_WORDS", "OrganisationRecord", "ScoredPair", "TokenWeights", "score_organisations"]
 
@@ -80,13 +86,11 @@ class OrganisationRecord:
     source: str = ""
     parsed: OrganisationName = field(init=False)
 
+    tokens: list[str] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "parsed", organisation_name(self.name or ""))
-
-    @property
-    def tokens(self) -> list[str]:
-        """The words of the core name."""
-        return self.parsed.core.split()
+        object.__setattr__(self, "tokens", self.parsed.core.split())  # the words of the core name
 
 
 class TokenWeights:
@@ -129,13 +133,14 @@ _sound = lru_cache(maxsize=200_000)(jellyfish.metaphone)
 Feature = Callable[[OrganisationRecord, OrganisationRecord, TokenWeights], Evidence]
 
 
+@lru_cache(maxsize=1_000_000)  # the same few thousand words meet again and again across pairs
 def _token_similarity(a: str, b: str) -> float:
     """How alike two words are, 0 to 1: equal 1; a spelling or transliteration variant (edit similarity
     0.8 or more, or the same Metaphone sound for words of three letters or more) about 0.8 to 0.95;
     anything else 0. Words with digits agree only when equal ("Trading 1" is not "Trading 2")."""
     if a == b:
         return 1.0
-    if len(a) < 3 or len(b) < 3 or any(ch.isdigit() for ch in a + b):
+    if len(a) < 3 or len(b) < 3 or not (a + b).isalpha():
         return 0.0
     ratio = fuzz.ratio(a, b) / 100
     if _sound(a) == _sound(b):
@@ -175,7 +180,9 @@ def name_similarity(left: OrganisationRecord, right: OrganisationRecord, weights
     """
     if left.parsed.compact == right.parsed.compact:
         return 1.0, []
-    left_tokens, right_tokens = _joined(left.tokens, right.tokens), _joined(right.tokens, left.tokens)
+    left_tokens, right_tokens = left.tokens, right.tokens
+    if len(left_tokens) != len(right_tokens):  # a word written as two on one side only
+        left_tokens, right_tokens = _joined(left_tokens, right_tokens), _joined(right_tokens, left_tokens)
     likeness = {}
     for one, other in ((left_tokens, right_tokens), (right_tokens, left_tokens)):
         for token in one:
@@ -220,14 +227,15 @@ def same_legal_form(left: OrganisationRecord, right: OrganisationRecord, weights
     a, b = left.parsed.legal_form, right.parsed.legal_form
     if not a or not b:
         return None
+    shown_a, shown_b = legal_form_shown(a), legal_form_shown(b)
     if a == b:
-        return f"same legal form ({a.upper()})", 1.0
+        return f"same legal form ({shown_a})", 1.0
     kind_a, kind_b = legal_form_kind(a), legal_form_kind(b)
     if UNSPECIFIED in (kind_a, kind_b):
         return None
     if kind_a == kind_b:
-        return f"legal forms {a.upper()} and {b.upper()}, both a {kind_a}", 0.0
-    return f"different legal forms: {a.upper()} ({kind_a}) and {b.upper()} ({kind_b})", -2.0
+        return f"legal forms {shown_a} and {shown_b}, both a {kind_a}", 0.0
+    return f"different legal forms: {shown_a} ({kind_a}) and {shown_b} ({kind_b})", -2.0
 
 
 def same_country(left: OrganisationRecord, right: OrganisationRecord, weights: TokenWeights) -> Evidence:
@@ -270,13 +278,11 @@ def score_pair(left: OrganisationRecord, right: OrganisationRecord, weights: Tok
 
 def _block_keys(record: OrganisationRecord, weights: TokenWeights) -> set[str]:
     """Keys under which ``record`` is compared: its whole core name, its distinctive words and their
-    sounds, starts and ends, and the start of its name written without spaces. A common word is no key: two names
+    sounds, and the start of its name written without spaces. A common word is no key: two names
     sharing only "trading" are never a match worth the comparison."""
     distinctive = [token for token in record.tokens if weights.distinctive(token)]
     keys = {f"f:{record.parsed.core}"} | {f"w:{token}" for token in distinctive}
     keys |= {f"s:{code}" for token in distinctive if len(token) >= 3 and len(code := _sound(token)) >= 2}
-    # One typo changes a word's start or its end, not both: long words meet on the other.
-    keys |= {key for token in distinctive if len(token) >= 6 for key in (f"p:{token[:3]}", f"e:{token[-3:]}")}
     if len(record.parsed.compact) >= 4:
         keys.add(f"c:{record.parsed.compact[:6]}")
     return keys

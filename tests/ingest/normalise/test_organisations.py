@@ -6,7 +6,12 @@ import pytest
 
 from linkgraph.ingest.normalise import NORMALISERS
 from linkgraph.ingest.normalise.base import Invalid, Value
-from linkgraph.ingest.normalise.organisations import legal_form_kind, normalise_organisation, organisation_name
+from linkgraph.ingest.normalise.organisations import (
+    legal_form_kind,
+    legal_form_shown,
+    normalise_organisation,
+    organisation_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -57,6 +62,12 @@ def test_core_name_and_canonical_legal_form(raw: str, core: str, legal_form: str
 )
 def test_legal_forms_have_a_kind(code: str, kind: str) -> None:
     assert legal_form_kind(code) == kind
+
+
+@pytest.mark.parametrize(("code", "shown"), [("llc", "LLC"), ("gmbh", "GmbH"), ("spa", "SpA"), ("ooo", "OOO"),
+                                             ("sp zoo", "Sp. z o.o."), ("", "")])
+def test_legal_forms_are_shown_as_written(code: str, shown: str) -> None:
+    assert legal_form_shown(code) == shown
 
 
 def test_normaliser_keeps_the_spelling_and_gives_the_form_as_parts() -> None:
