@@ -112,9 +112,11 @@ def review_list(ctx: Context, min_probability: float | None, case_id: str | None
     kinds = tuple(KINDS) if kind == "all" else (kind,)
     with ctx.view() as view:
         found = fetch(view, min_probability=min_probability, case=case_id, statuses=statuses, limit=limit, kinds=kinds)
-        across = persons_linked_across(view, min_probability=min_probability, case=case_id, statuses=statuses,
-                                       limit=limit)
-        hits = view.hits("Person", across, min_probability or 0.0)
+        hits = []
+        for shown in kinds:
+            across = persons_linked_across(view, min_probability=min_probability, case=case_id, statuses=statuses,
+                                           limit=limit, kind=shown)
+            hits += view.hits(KINDS[shown][0], across, min_probability or 0.0)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2, default=str))
         for hit in hits:

@@ -390,7 +390,7 @@ def review_list(view: View, *, min_probability: float | None = None, case: str |
 
 
 _ACROSS_BOUNDARY = """
-MATCH (a:Person)-[s:SAME_AS]-(b:Person)
+MATCH (a:{label})-[s:SAME_AS]-(b:{label})
 WHERE s.status IN $statuses AND s.probability >= $min
   AND NOT $everything
   AND any(c IN coalesce(a.cases, []) WHERE c IN $visible)
@@ -401,14 +401,15 @@ RETURN DISTINCT a.key ORDER BY a.key LIMIT $limit
 
 
 def persons_linked_across(view: View, *, min_probability: float | None = None, case: str | None = None,
-                          statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[str]:
-    """Keys of persons the principal sees that have a SAME_AS link (of ``statuses``, at ``min_probability``
-    or above, by default the latest run's threshold) to a person she may not see: the persons to show a
-    restricted-match marker for."""
+                          statuses: tuple[str, ...] = ("candidate",), limit: int = 100,
+                          kind: str = "person") -> list[str]:
+    """Keys of persons (organisations, with ``kind``) the principal sees that have a SAME_AS link (of
+    ``statuses``, at ``min_probability`` or above, by default the latest run's threshold) to one she may
+    not see: those to show a restricted-match marker for."""
     if min_probability is None:
         min_probability = _last_threshold(view)
-    rows = view.read(_ACROSS_BOUNDARY, {"statuses": list(statuses), "min": min_probability, "case": case,
-                                        "limit": limit}).rows
+    rows = view.read(_ACROSS_BOUNDARY.replace("{label}", KINDS[kind][0]),
+                     {"statuses": list(statuses), "min": min_probability, "case": case, "limit": limit}).rows
     return [row[0] for row in rows]
 
 

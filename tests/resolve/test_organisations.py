@@ -235,3 +235,37 @@ def test_cli_resolve_reports_organisations_and_review_list_shows_their_kind(stor
     assert "country ARE" in listed.stdout and "same name, +9.0" in listed.stdout
     skipped = cli("resolve", "--no-organisations")
     assert skipped.returncode == 0 and "organisations" not in skipped.stdout
+
+
+def test_cli_shows_a_principal_a_marker_for_an_organisation_linked_into_a_case_she_may_not_see(store, target, tmp_path,
+                                                                                              python):
+    ingest_organisations(store, tmp_path)
+    resolve(store, user="nightly")
+    store.close()
+    target.write_policy(POLICY.format(admin=json.dumps(login_name())))
+    listed = subprocess.run([python, "-m", "linkgraph", "--store", target.uri, "--as", "ana", "review", "list"],
+                            capture_output=True, text=True, timeout=300, env=target.run_env)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        "restricted match: organisation es-register:E1 also appears in a case owned by NGA (handling H1); ask the owner",
+        "nothing to review"]
+    assert not any(hidden in listed.stdout for hidden in ("AL NOOR", "ng-case", "Аль", "NG-2025-031"))
+    refused = subprocess.run([python, "-m", "linkgraph", "--store", target.uri, "--as", "ana", "review", "accept",
+                              pair_id("es-register:E1", "ng-case:N1")],
+                             capture_output=True, text=True, timeout=300, env=target.run_env)
+    assert refused.returncode == 1 and "no SAME_AS link with id" in refused.stderr
+
+
+def test_a_report_names_an_organisation_link_across_cases_as_an_organisation() -> None:
+    from linkgraph.analysis.model import ResultGraph
+    from linkgraph.report.content import links_in_graph
+
+    def node(key: str, name: str, case: str) -> dict:
+        return {"id": f"Organisation:{key}", "label": "Organisation", "key": key, "caption": name, "cases": [case],
+                "records": [], "props": {"name": name}}
+
+    graph = ResultGraph(nodes=[node("a:1", "Al-Noor Trading LLC", "ES-1"), node("b:1", "AL NOOR TRADING L.L.C.", "NG-1")],
+                        relationships=[{"source": "Organisation:a:1", "target": "Organisation:b:1", "type": "SAME_AS",
+                                        "props": {"status": "candidate", "probability": 0.97, "evidence": []}}])
+    [link] = links_in_graph(graph)
+    assert (link.kind, link.evidence) == ("organisation", ("resolved as the same organisation",))
