@@ -19,6 +19,7 @@ from .dates import normalise_date
 from .documents import normalise_document, normalise_document_type
 from .emails import normalise_email
 from .names import normalise_name, normalise_name_parts, phonetic_key
+from .organisations import normalise_organisation
 from .phones import normalise_phone
 from .places import normalise_place
 
@@ -41,6 +42,7 @@ __all__ = [
     "normalise_name",
     "normalise_name_parts",
     "normalise_number",
+    "normalise_organisation",
     "normalise_phone",
     "normalise_place",
     "normalise_role",
@@ -87,6 +89,7 @@ NORMALISERS: dict[str, Normaliser] = {
         Normaliser("role", normalise_role, (), "role in a case: suspect, victim, witness or facilitator"),
         Normaliser("name_parts", lambda given, surname=None: normalise_name_parts(given, surname), ("surname",),
                    "person name from separate given-name and surname columns", parts=("surname",)),
+        Normaliser("organisation", normalise_organisation, (), "organisation name: legal form apart, transliterated key"),
         Normaliser("place", normalise_place, ("country",), "place name with its country to ISO3|place"),
         Normaliser("handling_code", normalise_handling_code, (), "Europol handling code H0-H3"),
         Normaliser("number", normalise_number, ("kind",), "a number (int or float; decimal point or comma)"),

@@ -232,8 +232,9 @@ class View:
 
     def hits(self, label: str, keys: list[str], threshold: float = 0.9) -> list[Hit]:
         """Restricted matches for the ``label`` entities ``keys``: each (entity, owner country, handling)
-        where the entity, or for a person a SAME_AS link (accepted, or candidate at ``threshold`` or above),
-        reaches a case the principal may not see. Empty for a principal who sees everything."""
+        where the entity, or for a person or an organisation a SAME_AS link (accepted, or candidate at
+        ``threshold`` or above), reaches a case the principal may not see. Empty for a principal who sees
+        everything."""
         if self.principal.everything or not keys:
             return []
         from linkgraph.store.base import check_labels
@@ -246,9 +247,9 @@ class View:
             "MATCH (c:Case {key: hidden}) "
             "RETURN DISTINCT n.key, coalesce(c.country_key, c.country), c.handling_code",
             {"keys": keys, **self.scope()}).rows
-        if label == "Person":
+        if label in ("Person", "Organisation"):
             found += self._store.read(
-                "UNWIND $keys AS k MATCH (n:Person {key: k})-[s:SAME_AS]-(q:Person) "
+                f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[s:SAME_AS]-(q:{label}) "
                 "WHERE (s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold)) "
                 "AND NOT any(c IN coalesce(q.cases, []) WHERE c IN $visible) "
                 "UNWIND coalesce(q.cases, []) AS hidden MATCH (c:Case {key: hidden}) "

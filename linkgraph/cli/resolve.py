@@ -26,10 +26,13 @@ from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_
 @click.option("--retrain", is_flag=True, help="Estimate the model again from the store's persons.")
 @click.option("--model", "model_path", type=click.Path(path_type=Path), default=None,
               help="Model file (default: resolution-model.json in the store directory, or $LINKGRAPH_MODEL).")
+@click.option("--organisations/--no-organisations", default=True, show_default=True,
+              help="Also propose SAME_AS links between organisations (by name, legal form, country, town); "
+                   "not with --between.")
 @pass_context
 def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, include_rejected: bool,
-            between: tuple[str, str] | None, retrain: bool, model_path: Path | None) -> None:
-    """Propose SAME_AS links between persons of all cases; never merges anyone."""
+            between: tuple[str, str] | None, retrain: bool, model_path: Path | None, organisations: bool) -> None:
+    """Propose SAME_AS links between persons, and between organisations, of all cases; never merges anyone."""
     from linkgraph.files import check_output
     from linkgraph.resolve.service import resolve as run_resolve
 
@@ -39,7 +42,7 @@ def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, inclu
     with ctx.view() as view, _progress() as progress:
         summary = run_resolve(view.writer("all"), threshold=threshold or DEFAULT_THRESHOLD, model_path=model_path,
                               retrain=retrain, pairs_out=pairs_out, user=view.principal.name, between=between or None,
-                              pairs_statuses=statuses, progress=progress)
+                              pairs_statuses=statuses, progress=progress, organisations=organisations)
         view.note(rows=summary.pairs, params={"threshold": threshold or DEFAULT_THRESHOLD,
                                                "pairs_out": str(pairs_out) if pairs_out else None,
                                                "between": list(between) if between else None})
@@ -58,6 +61,14 @@ def resolve(ctx: Context, threshold: float | None, pairs_out: Path | None, inclu
                    f"withdrawn (now below {PAIR_FLOOR:g})")
     for change in summary.identity_changes[:10]:
         click.echo(f"  identity change: {change}")
+    done = summary.organisations
+    if done is not None and done.organisations:
+        scored = (f"{done.stored:,} pairs scored and stored, {done.pairs:,} of them at or above the threshold"
+                  if done.new else "nothing new to score")
+        click.echo(f"resolved {done.organisations:,} organisations ({done.new:,} new): {scored}; "
+                   f"{done.identities:,} identities, {len(done.identity_changes)} identity changes ({done.seconds:.1f} s)")
+        for change in done.identity_changes[:10]:
+            click.echo(f"  identity change: {change}")
 
 
 @contextlib.contextmanager
@@ -87,19 +98,25 @@ def review() -> None:
 @click.option("--case", "case_id", default=None, help="Only links touching this case.")
 @click.option("--status", type=click.Choice([*STATUSES, "all"]),
               default="candidate", show_default=True)
+@click.option("--kind", type=click.Choice(["person", "organisation", "all"]), default="all", show_default=True,
+              help="Links between persons, between organisations, or both.")
 @click.option("--limit", type=int, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Stable JSON for scripts.")
 @pass_context
-def review_list(ctx: Context, min_probability: float | None, case_id: str | None, status: str, limit: int, as_json: bool) -> None:
-    """List SAME_AS links to review, most probable first, with their evidence."""
-    from linkgraph.resolve.service import persons_linked_across, review_list as fetch
+def review_list(ctx: Context, min_probability: float | None, case_id: str | None, status: str, kind: str, limit: int,
+                as_json: bool) -> None:
+    """List SAME_AS links to review (persons and organisations), most probable first, with their evidence."""
+    from linkgraph.resolve.service import KINDS, persons_linked_across, review_list as fetch
 
     statuses = STATUSES if status == "all" else (status,)
+    kinds = tuple(KINDS) if kind == "all" else (kind,)
     with ctx.view() as view:
-        found = fetch(view, min_probability=min_probability, case=case_id, statuses=statuses, limit=limit)
-        across = persons_linked_across(view, min_probability=min_probability, case=case_id, statuses=statuses,
-                                       limit=limit)
-        hits = view.hits("Person", across, min_probability or 0.0)
+        found = fetch(view, min_probability=min_probability, case=case_id, statuses=statuses, limit=limit, kinds=kinds)
+        hits = []
+        for shown in kinds:
+            across = persons_linked_across(view, min_probability=min_probability, case=case_id, statuses=statuses,
+                                           limit=limit, kind=shown)
+            hits += view.hits(KINDS[shown][0], across, min_probability or 0.0)
     if as_json:
         click.echo(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2, default=str))
         for hit in hits:
@@ -112,10 +129,11 @@ def review_list(ctx: Context, min_probability: float | None, case_id: str | None
         return
     for c in found:
         decided = f" by {c.decided_by} at {c.decided_at}" if c.decided_by else ""
-        click.echo(f"{c.id}  p={c.probability:.3f}  {c.status}{decided}")
+        click.echo(f"{c.id}  p={c.probability:.3f}  {c.status}{decided}  {c.kind}")
         for side in (c.left, c.right):
-            click.echo(f"    {side['key']:<28} {side['name'] or '':<32} born {side['birth_date'] or '?':<10} "
-                       f"cases {', '.join(side['cases'] or [])}")
+            detail = (f"born {side['birth_date'] or '?':<10}" if c.kind == "person"
+                      else f"country {side['country'] or '?':<7}")
+            click.echo(f"    {side['key']:<28} {side['name'] or '':<32} {detail} cases {', '.join(side['cases'] or [])}")
         for sentence in c.evidence:
             click.echo(f"      - {sentence}")
 
@@ -133,7 +151,7 @@ def _decide(ctx: Context, link_id: str, status: str) -> None:
 @click.argument("link_id")
 @pass_context
 def review_accept(ctx: Context, link_id: str) -> None:
-    """Accept link LINK_ID: the two records are the same person."""
+    """Accept link LINK_ID: the two records are the same person (organisation)."""
     _decide(ctx, link_id, "accepted")
 
 
@@ -141,5 +159,5 @@ def review_accept(ctx: Context, link_id: str) -> None:
 @click.argument("link_id")
 @pass_context
 def review_reject(ctx: Context, link_id: str) -> None:
-    """Reject link LINK_ID: different persons; not proposed again unless new evidence arrives."""
+    """Reject link LINK_ID: different persons (organisations); not proposed again unless new evidence arrives."""
     _decide(ctx, link_id, "rejected")

@@ -65,8 +65,9 @@ def links_in_graph(graph: ResultGraph) -> list[CrossCaseLink]:
                  CaseSide(b["cases"][0], country.get(b["cases"][0]), (b["key"],), tuple(b["records"])))
         if rel["type"] == "SAME_AS":
             status = "confirmed" if props.get("status") == "accepted" else "candidate"
-            evidence = tuple(str(e) for e in props.get("evidence") or []) or ("resolved as the same person",)
-            links.append(CrossCaseLink(_link_id("person", f"{a['key']}|{b['key']}"), "person", a["key"],
+            kind = "organisation" if a["label"] == "Organisation" else "person"
+            evidence = tuple(str(e) for e in props.get("evidence") or []) or (f"resolved as the same {kind}",)
+            links.append(CrossCaseLink(_link_id(kind, f"{a['key']}|{b['key']}"), kind, a["key"],
                                        f"{a['caption']} = {b['caption']}", sides, evidence, status,
                                        float(props.get("probability") or 0.0)))
         else:

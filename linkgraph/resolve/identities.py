@@ -14,6 +14,7 @@ from collections import Counter
 import networkx as nx
 
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
+from linkgraph.resolve.same_as import RESOLVED_LABELS
 from linkgraph.store.base import BATCH_SIZE, Store, batches
 
 __all__ = ["assign_identities"]
@@ -30,17 +31,20 @@ def _new_identity(seed: str, used: set[str]) -> str:
         text = f"{seed}\x1f{attempt}"
 
 
-def assign_identities(store: Store, threshold: float = DEFAULT_THRESHOLD) -> tuple[list[str], int]:
-    """Give every cluster of linked persons one stable ``identity`` id; return (changes, cluster count).
+def assign_identities(store: Store, threshold: float = DEFAULT_THRESHOLD, label: str = "Person") -> tuple[list[str], int]:
+    """Give every cluster of linked persons (or other ``label`` nodes: organisations) one stable
+    ``identity`` id; return (changes, cluster count).
 
     Clusters are the connected components of accepted links and of candidate links at or above
     ``threshold``. A cluster keeps the id most of its persons already hold; when several clusters
     claim one id, the cluster holding more of its persons gets it. Joins, splits and persons leaving
     an identity are returned as sentences; a new cluster of persons without ids is not a change.
     """
-    links = store.read("MATCH (a:Person)-[s:SAME_AS]->(b:Person) WHERE s.status = 'accepted' OR "
+    if label not in RESOLVED_LABELS:
+        raise ValueError(f"identities are drawn for {', '.join(RESOLVED_LABELS)}, not {label!r}")
+    links = store.read(f"MATCH (a:{label})-[s:SAME_AS]->(b:{label}) WHERE s.status = 'accepted' OR "
                        "(s.status = 'candidate' AND s.probability >= $t) RETURN a.key, b.key", {"t": threshold}).rows
-    current: dict[str, str] = dict(store.read("MATCH (p:Person) WHERE p.identity IS NOT NULL "
+    current: dict[str, str] = dict(store.read(f"MATCH (p:{label}) WITH p WHERE p.identity IS NOT NULL "
                                               "RETURN p.key, p.identity").rows)
     graph = nx.Graph()
     graph.add_edges_from(links)
@@ -66,15 +70,16 @@ def assign_identities(store: Store, threshold: float = DEFAULT_THRESHOLD) -> tup
             if other == identity:
                 continue
             if other in taken:
-                changes.append(f"{count} person(s) moved from {other} to {identity}")
+                changes.append(f"{count} {label.lower()}(s) moved from {other} to {identity}")
             else:
                 changes.append(f"{other} joined into {identity}")
         for member in members:
             target[member] = identity
     dropped = sorted(k for k in current if k not in target)
     changed = [{"key": k, "identity": v} for k, v in target.items() if current.get(k) != v]
-    store.write_batches("UNWIND $rows AS r MATCH (p:Person {key: r.key}) SET p.identity = r.identity",
+    store.write_batches(f"UNWIND $rows AS r MATCH (p:{label} {{key: r.key}}) SET p.identity = r.identity",
                         batches(changed, BATCH_SIZE))
-    store.write_batches("UNWIND $rows AS k MATCH (p:Person {key: k}) REMOVE p.identity", batches(dropped, BATCH_SIZE))
+    store.write_batches(f"UNWIND $rows AS k MATCH (p:{label} {{key: k}}) REMOVE p.identity",
+                        batches(dropped, BATCH_SIZE))
     changes.extend(f"{k} left {current[k]}" for k in dropped)
     return changes, len(components)

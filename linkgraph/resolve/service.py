@@ -44,16 +44,18 @@ from linkgraph.access.view import View
 from linkgraph.files import state_dir
 from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.identities import assign_identities
+from linkgraph.resolve.organisation_links import OrganisationSummary, organisation_fields, resolve_organisations
 from linkgraph.runs import FINISHED, mark_interrupted, new_run_id, now, recorded_run
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
 from linkgraph.resolve.matching import PAIR_COLUMNS
 from linkgraph.resolve.person_frame import SCALAR_COLUMNS, person_frame
 from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
+from linkgraph.resolve.same_as import pair_id, supporting, withdraw_stale, write_pairs
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
 from linkgraph.store.base import BATCH_SIZE, Store, batches
 
-__all__ = ["PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identities", "decide", "load_person_frame",
+__all__ = ["KINDS", "PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identities", "decide", "load_person_frame",
            "pair_id", "resolve", "review_list"]
 
 # The person frame is read as one string per person (fields joined by a unit separator) and one per
@@ -81,50 +83,7 @@ _HELD = {
 _ID_RANGE = "MATCH (p:Person) RETURN min(id(p)), max(id(p))"
 ID_PAGE = 250_000
 
-_EXISTING_LINKS = """
-UNWIND $rows AS r
-MATCH (a:Person {key: r.left})-[s:SAME_AS]->(b:Person {key: r.right})
-RETURN r.left, r.right, s.status, s.decided_evidence, s.decided_probability, s.evidence, s.probability
-"""
-
-# ``was`` is the status this run read; a decision taken since then wins over this run's view.
-_WRITE_LINKS = """
-UNWIND $rows AS r
-MATCH (a:Person {key: r.left})
-MATCH (b:Person {key: r.right})
-MERGE (a)-[s:SAME_AS {key: ''}]->(b)
-ON CREATE SET s.id = r.id, s.status = 'candidate', s.created = r.time, s.records = [], s.history = [r.note]
-ON MATCH SET s.history = CASE WHEN r.note IS NULL OR s.status <> r.was THEN s.history
-                              ELSE coalesce(s.history, []) + [r.note] END,
-             s.status = CASE WHEN s.status = r.was THEN r.status ELSE s.status END
-SET s.probability = r.probability, s.match_weight = r.weight, s.evidence = r.evidence, s.run = r.run
-"""
-
 _MARK_RESOLVED = "UNWIND $rows AS r MATCH (p:Person {key: r.key}) SET p.resolved_fingerprint = r.fingerprint"
-
-_WITHDRAW_ALL = """
-MATCH (:Person)-[s:SAME_AS]->(:Person)
-WHERE s.status = 'candidate' AND s.run <> $run
-SET s.status = 'withdrawn', s.history = coalesce(s.history, []) + [$note]
-RETURN count(s)
-"""
-
-_WITHDRAW_BETWEEN = """
-MATCH (a:Person)-[s:SAME_AS]->(b:Person)
-WHERE s.status = 'candidate' AND s.run <> $run AND a.source IN $sources AND b.source IN $sources
-  AND a.source <> b.source
-SET s.status = 'withdrawn', s.history = coalesce(s.history, []) + [$note]
-RETURN count(s)
-"""
-
-_WITHDRAW_TOUCHING = """
-UNWIND $keys AS k
-MATCH (:Person {key: k})-[s:SAME_AS]-(:Person)
-WHERE s.status = 'candidate' AND s.run <> $run
-WITH DISTINCT s
-SET s.status = 'withdrawn', s.history = coalesce(s.history, []) + [$note]
-RETURN count(s)
-"""
 
 
 @dataclass
@@ -137,7 +96,8 @@ class ResolveSummary:
     pairs, whichever run scored them); ``reopened`` the rejected pairs sent back to review on new
     evidence; ``withdrawn`` the candidates scored again below the floor; ``model_origin`` is
     ``trained``, ``saved`` or ``default`` and ``model_note`` says which model scored and why;
-    ``warnings`` what the data cannot give; ``timings`` the seconds per step.
+    ``warnings`` what the data cannot give; ``timings`` the seconds per step; ``organisations`` what
+    organisation resolution did in the same run (``None`` when it did not run).
     """
 
     run_id: str
@@ -159,11 +119,7 @@ class ResolveSummary:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     proposed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIR_COLUMNS), repr=False)
-
-
-def pair_id(left: str, right: str) -> str:
-    """Return the short, stable review id of the pair (left, right)."""
-    return hashlib.sha1(f"{left}\x1f{right}".encode()).hexdigest()[:10]
+    organisations: OrganisationSummary | None = None
 
 
 def default_model_path(store: Store) -> Path:
@@ -234,7 +190,7 @@ def _one_person(store: Store, fields: list[str], key: str) -> list[str]:
 def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: Path | None = None,
             retrain: bool = False, pairs_out: Path | None = None, user: str = "unknown",
             between: tuple[str, str] | None = None, pairs_statuses: tuple[str, ...] = PAIRS_OUT_STATUSES,
-            progress: Callable[[str], None] | None = None) -> ResolveSummary:
+            progress: Callable[[str], None] | None = None, organisations: bool = True) -> ResolveSummary:
     """Score person pairs in ``store`` and write them as ``SAME_AS`` links; return what was done.
 
     Trains a model from the store's persons on the first run of a store with at least
@@ -248,6 +204,10 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
     ``between`` names two sources each free of duplicates (a registry and a watchlist): only pairs
     with one person of each are scored and written (link-only). ``progress`` is called with the name
     of each step as it starts. Records the run as a ``ResolutionRun`` node.
+
+    With ``organisations`` (and without ``between``, which names person sources), organisations are
+    resolved in the same run (``organisation_links``): their pairs are stored, decided and viewed at the
+    threshold as persons' are.
 
     Raises ``UsageError`` when ``threshold`` is not in (0, 1], when ``between`` names a source with no
     persons, or with ``retrain`` on a store too small to train.
@@ -263,6 +223,11 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
                       {"kind": "resolve", "user": user, "model": str(model_path),
                        "between": list(between) if between else None}) as final:
         _resolve_into(store, summary, model_path, retrain, between, progress or (lambda step: None))
+        if organisations and between is None:
+            step = time.perf_counter()
+            (progress or (lambda step: None))("resolving organisations")
+            summary.organisations = resolve_organisations(store, summary.run_id, threshold)
+            summary.timings["organisations"] = time.perf_counter() - step
         if pairs_out:
             step = time.perf_counter()
             write_pairs_csv(stored_pairs(store, threshold, pairs_statuses, between), pairs_out)
@@ -274,6 +239,12 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
             "pairs_in_view": summary.in_view, "model_origin": summary.model_origin, "reopened": summary.reopened,
             "withdrawn": summary.withdrawn, "identities": summary.identities, "warnings": summary.warnings,
             "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2)})
+        if summary.organisations is not None:
+            done = summary.organisations
+            final.update({"organisations": done.organisations, "new_organisations": done.new,
+                          "organisation_stored_pairs": done.stored, "organisation_pairs": done.pairs,
+                          "organisation_identities": done.identities,
+                          "organisation_identity_changes": done.identity_changes})
     return summary
 
 
@@ -307,8 +278,8 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
         summary.timings["score"] = time.perf_counter() - step
         step = time.perf_counter()
         progress("writing pairs")
-        summary.reopened = _write_pairs(store, scored, summary.run_id)
-        summary.withdrawn = _withdraw_stale(store, summary.run_id, None if everything else sorted(changed), between)
+        summary.reopened = write_pairs(store, scored, summary.run_id)
+        summary.withdrawn = withdraw_stale(store, summary.run_id, None if everything else sorted(changed), between)
         summary.timings["write"] = time.perf_counter() - step
     if changed and between is None:
         rows = [{"key": key, "fingerprint": fingerprint} for key, fingerprint in changed.items()]
@@ -331,75 +302,11 @@ def _check_sources(frame: pd.DataFrame, between: tuple[str, str]) -> None:
             raise UsageError(f"--between: no person of source {source!r} in the store (sources: {shown})")
 
 
-def _supporting(evidence: list[str]) -> list[str]:
-    """The evidence sentences that count for a match, without their weights or frequency notes."""
-    found = []
-    for sentence in evidence:
-        text, _, weight = sentence.rpartition(", ")
-        if not text or not weight.startswith("+"):
-            continue
-        found.append(text.removesuffix(" (rare)").removesuffix(" (common)"))
-    return sorted(set(found))
-
-
-def _next_state(was: str, evidence: list[str], probability: float, decided_evidence: list[str] | None,
-                decided_probability: float | None, run_id: str, now: str) -> tuple[str, str | None]:
-    """The status of a scored pair after this run, and the history line saying why it changed (or None)."""
-    if was == "withdrawn":
-        return "candidate", f"{now} proposed again by {run_id}"
-    if was != "rejected":
-        return was, None
-    new = sorted(set(_supporting(evidence)) - set(decided_evidence or []))
-    if new and probability > (decided_probability or 0.0):
-        return "candidate", f"{now} reopened by {run_id}: new evidence: {'; '.join(new)}"
-    return "rejected", None
-
-
-def _write_pairs(store: Store, pairs: pd.DataFrame, run_id: str) -> int:
-    """Write scored pairs as SAME_AS links, keeping decisions; return how many rejected pairs were reopened."""
-    if pairs.empty:
-        return 0
-    stamp = now()
-    scored = pairs[["left_ref", "right_ref", "probability", "match_weight", "evidence"]].itertuples(index=False)
-    rows = [{"left": left, "right": right, "id": pair_id(left, right), "probability": float(probability),
-             "weight": float(weight), "evidence": list(evidence), "run": run_id, "time": stamp,
-             "note": f"{stamp} proposed by {run_id}", "was": None, "status": "candidate"}
-            for left, right, probability, weight, evidence in scored]
-    by_pair = {(row["left"], row["right"]): row for row in rows}
-    reopened = 0
-    for batch in batches(rows, BATCH_SIZE):
-        keys = [{"left": row["left"], "right": row["right"]} for row in batch]
-        for left, right, was, seen, seen_probability, last, last_probability in store.read(
-                _EXISTING_LINKS, {"rows": keys}).rows:
-            row = by_pair[(left, right)]
-            row["was"] = was
-            # A decision recorded without what the analyst saw: the last scoring is the best stand-in.
-            decided_evidence = seen if seen is not None else _supporting(list(last or []))
-            decided_probability = seen_probability if seen_probability is not None else last_probability
-            row["status"], row["note"] = _next_state(was, row["evidence"], row["probability"], decided_evidence,
-                                                     decided_probability, run_id, stamp)
-            reopened += was == "rejected" and row["status"] == "candidate"
-    store.write_batches(_WRITE_LINKS, batches(rows, 5000))
-    return reopened
-
-
-def _withdraw_stale(store: Store, run_id: str, touching: list[str] | None,
-                    between: tuple[str, str] | None = None) -> int:
-    """Withdraw candidates this run scored again (all, those touching ``touching``, or those across
-    ``between``) but did not store: they now score below ``PAIR_FLOOR``."""
-    note = f"{now()} withdrawn by {run_id}: scored below {PAIR_FLOOR}"
-    if between is not None:
-        return int(store.write(_WITHDRAW_BETWEEN, {"run": run_id, "note": note, "sources": list(between)}).scalar()
-                   or 0)
-    if touching is None:
-        return int(store.write(_WITHDRAW_ALL, {"run": run_id, "note": note}).scalar() or 0)
-    return sum(int(store.write(_WITHDRAW_TOUCHING, {"keys": list(chunk), "run": run_id, "note": note}).scalar() or 0)
-               for chunk in batches(touching, BATCH_SIZE))
-
-
 @dataclass
 class Candidate:
-    """A SAME_AS link as the review list shows it; each side is ``{key, name, birth_date, cases, identity}``."""
+    """A SAME_AS link as the review list shows it. ``kind`` is ``person`` or ``organisation``; each side
+    is ``{key, name, birth_date, cases, identity}`` for a person, ``{key, name, country, cases,
+    identity}`` for an organisation."""
 
     id: str
     status: str
@@ -410,54 +317,79 @@ class Candidate:
     decided_by: str | None = None
     decided_at: str | None = None
     history: list[str] = field(default_factory=list)
+    kind: str = "person"
 
 
-# Read through the view (linkgraph.access): a link is shown only when the principal sees both persons,
-# and each person's case list only with the cases she may see.
+#: The kinds of SAME_AS link: label, and the property shown beside each side's name.
+KINDS = {"person": ("Person", "birth_date"), "organisation": ("Organisation", "country")}
+
+# Read through the view (linkgraph.access): a link is shown only when the principal sees both persons
+# (organisations), and each one's case list only with the cases she may see.
 _BOTH_VISIBLE = """($everything OR (any(c IN coalesce(a.cases, []) WHERE c IN $visible)
                      AND any(c IN coalesce(b.cases, []) WHERE c IN $visible)))"""
 
 _LINK_COLUMNS = """
 RETURN s.id, s.status, s.probability, s.evidence,
-       a.key, a.name, a.birth_date, [c IN coalesce(a.cases, []) WHERE $everything OR c IN $visible], a.identity,
-       b.key, b.name, b.birth_date, [c IN coalesce(b.cases, []) WHERE $everything OR c IN $visible], b.identity,
+       a.key, a.name, {a_detail}, [c IN coalesce(a.cases, []) WHERE $everything OR c IN $visible], a.identity,
+       b.key, b.name, {b_detail}, [c IN coalesce(b.cases, []) WHERE $everything OR c IN $visible], b.identity,
        s.decided_by, s.decided_at, s.history
 """
 
 _REVIEW = """
-MATCH (a:Person)-[s:SAME_AS]->(b:Person)
+MATCH (a:{label})-[s:SAME_AS]->(b:{label})
 WHERE s.status IN $statuses AND s.probability >= $min
   AND ($case IS NULL OR (($case IN a.cases OR $case IN b.cases) AND ($everything OR $case IN $visible)))
-  AND """ + _BOTH_VISIBLE + _LINK_COLUMNS + """
+  AND """ + _BOTH_VISIBLE + "{columns}" + """
 ORDER BY s.probability DESC, s.id
 LIMIT $limit
 """
 
 
-def _candidate(row: list[Any]) -> Candidate:
+def _link_columns(kind: str) -> str:
+    """The RETURN clause of a review read of ``kind`` links (``a``, ``s``, ``b`` bound)."""
+    if kind == "organisation":
+        return _LINK_COLUMNS.format(a_detail=organisation_fields(node="a")["country"],
+                                    b_detail=organisation_fields(node="b")["country"])
+    return _LINK_COLUMNS.format(a_detail="a.birth_date", b_detail="b.birth_date")
+
+
+def _link_match(kind: str) -> str:
+    """The MATCH of the SAME_AS link ``$id`` between two nodes of ``kind``."""
+    return f"MATCH (a:{KINDS[kind][0]})-[s:SAME_AS {{id: $id}}]->(b:{KINDS[kind][0]}) "
+
+
+def _candidate(row: list[Any], kind: str = "person") -> Candidate:
+    names = ("key", "name", KINDS[kind][1], "cases", "identity")
+
     def side(values: list[Any]) -> dict[str, Any]:
-        return dict(zip(("key", "name", "birth_date", "cases", "identity"), values))
+        return dict(zip(names, values))
 
     return Candidate(row[0], row[1], row[2], side(row[4:9]), side(row[9:14]), list(row[3] or []),
-                     row[14], row[15], list(row[16] or []))
+                     row[14], row[15], list(row[16] or []), kind)
 
 
 def review_list(view: View, *, min_probability: float | None = None, case: str | None = None,
-                statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[Candidate]:
-    """Return the SAME_AS links with one of ``statuses`` scoring at least ``min_probability`` that
-    ``view``'s principal may see (both persons), most probable first (at most ``limit``).
-    ``min_probability`` defaults to the threshold of the latest resolve run: a lower one shows the
-    stored pairs below it, without scoring anything again."""
+                statuses: tuple[str, ...] = ("candidate",), limit: int = 100,
+                kinds: tuple[str, ...] = tuple(KINDS)) -> list[Candidate]:
+    """Return the SAME_AS links of ``kinds`` (persons, organisations) with one of ``statuses`` scoring at
+    least ``min_probability`` that ``view``'s principal may see (both sides), most probable first (at
+    most ``limit``). ``min_probability`` defaults to the threshold of the latest resolve run: a lower one
+    shows the stored pairs below it, without scoring anything again."""
     if min_probability is None:
         min_probability = _last_threshold(view)
-    rows = view.read(_REVIEW, {"statuses": list(statuses), "min": min_probability, "case": case, "limit": limit}).rows
-    found = [_candidate(r) for r in rows]
+    found: list[Candidate] = []
+    for kind in kinds:
+        query = _REVIEW.format(label=KINDS[kind][0], columns=_link_columns(kind))
+        rows = view.read(query, {"statuses": list(statuses), "min": min_probability, "case": case,
+                                 "limit": limit}).rows
+        found.extend(_candidate(r, kind) for r in rows)
+    found = sorted(found, key=lambda c: (-c.probability, c.id))[:limit]
     view.note(rows=len(found), cases=[c for f in found for c in (f.left["cases"] or []) + (f.right["cases"] or [])])
     return found
 
 
 _ACROSS_BOUNDARY = """
-MATCH (a:Person)-[s:SAME_AS]-(b:Person)
+MATCH (a:{label})-[s:SAME_AS]-(b:{label})
 WHERE s.status IN $statuses AND s.probability >= $min
   AND NOT $everything
   AND any(c IN coalesce(a.cases, []) WHERE c IN $visible)
@@ -468,14 +400,15 @@ RETURN DISTINCT a.key ORDER BY a.key LIMIT $limit
 
 
 def persons_linked_across(view: View, *, min_probability: float | None = None, case: str | None = None,
-                          statuses: tuple[str, ...] = ("candidate",), limit: int = 100) -> list[str]:
-    """Keys of persons the principal sees that have a SAME_AS link (of ``statuses``, at ``min_probability``
-    or above, by default the latest run's threshold) to a person she may not see: the persons to show a
-    restricted-match marker for."""
+                          statuses: tuple[str, ...] = ("candidate",), limit: int = 100,
+                          kind: str = "person") -> list[str]:
+    """Keys of persons (organisations, with ``kind``) the principal sees that have a SAME_AS link (of
+    ``statuses``, at ``min_probability`` or above, by default the latest run's threshold) to one she may
+    not see: those to show a restricted-match marker for."""
     if min_probability is None:
         min_probability = _last_threshold(view)
-    rows = view.read(_ACROSS_BOUNDARY, {"statuses": list(statuses), "min": min_probability, "case": case,
-                                        "limit": limit}).rows
+    rows = view.read(_ACROSS_BOUNDARY.replace("{label}", KINDS[kind][0]),
+                     {"statuses": list(statuses), "min": min_probability, "case": case, "limit": limit}).rows
     return [row[0] for row in rows]
 
 
@@ -494,26 +427,30 @@ def decide(view: View, link_id: str, status: str, threshold: float | None = None
     changes the decision causes are recorded on a ``ResolutionRun`` of kind ``review``. Identities
     are drawn at ``threshold`` (default: that of the latest resolve run).
 
-    Raises ``UsageError`` for another status, ``NotFound`` when no SAME_AS link has that id or the
-    principal may not see both persons (the two are told apart by nobody), ``AccessDenied`` when the
+    The link may join two persons or two organisations. Raises ``UsageError`` for another status,
+    ``NotFound`` when no SAME_AS link has that id or the principal may not see both persons (the two are told apart by nobody), ``AccessDenied`` when the
     policy does not let her review.
     """
     if status not in ("accepted", "rejected"):
         raise UsageError(f"a decision is accepted or rejected, not {status!r}")
     store, user = view.writer("review"), view.principal.name
-    match = "MATCH (a:Person)-[s:SAME_AS {id: $id}]->(b:Person) "
-    evidence = view.read(match + "WHERE " + _BOTH_VISIBLE + " RETURN s.evidence", {"id": link_id}).rows
+    kind, evidence = "person", []
+    for kind in KINDS:
+        evidence = view.read(_link_match(kind) + "WHERE " + _BOTH_VISIBLE + " RETURN s.evidence", {"id": link_id}).rows
+        if evidence:
+            break
     view.note(params={"link": link_id, "decision": status})
     if not evidence:
         raise NotFound(f"no SAME_AS link with id {link_id!r}: see `linkgraph review list`")
-    decided_at = now()
+    decided_at, match = now(), _link_match(kind)
     store.write(
         match + "SET s.status = $status, s.decided_by = $user, s.decided_at = $now, "
         "s.decided_evidence = $seen, s.decided_probability = s.probability, "
         "s.history = coalesce(s.history, []) + [$now + ' ' + $status + ' by ' + $user]",
-        {"id": link_id, "status": status, "user": user, "now": decided_at, "seen": _supporting(list(evidence[0][0] or []))})
-    changes, identities = assign_identities(store, threshold if threshold is not None else _last_threshold(store))
+        {"id": link_id, "status": status, "user": user, "now": decided_at, "seen": supporting(list(evidence[0][0] or []))})
+    changes, identities = assign_identities(store, threshold if threshold is not None else _last_threshold(store),
+                                            KINDS[kind][0])
     store.upsert_nodes("ResolutionRun", [{"key": new_run_id("review"), "records": [], "cases": [], "props": {
         "kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status,
         "identities": identities, "identity_changes": changes}}])
-    return _candidate(view.read(match + _LINK_COLUMNS, {"id": link_id}).rows[0])
+    return _candidate(view.read(match + _link_columns(kind), {"id": link_id}).rows[0], kind)

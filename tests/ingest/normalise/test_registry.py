@@ -27,6 +27,7 @@ EXPECTED_OPTIONS = {
     "place": ("country",),
     "number": ("kind",),
     "boolean": (),
+    "organisation": (),
 }
 
 
