@@ -89,14 +89,26 @@ class _Instance:
     key: str = ""
 
 
-def _compatible(a: tuple[tuple[str, int], ...], b: tuple[tuple[str, int], ...]) -> bool:
-    """True when two instances agree on every array both descend through (different arrays: independent)."""
-    for (name_a, index_a), (name_b, index_b) in zip(a, b):
+def _by_shared_arrays(sources: list[_Instance], targets: list[_Instance]) -> Callable[[_Instance], list[_Instance]]:
+    """For a source instance, the targets that agree with it on every array both descend through (arrays
+    after the first they do not share are independent), in order.
+
+    All instances of one entity walk the same arrays, so the shared ones are the leading arrays the
+    first source and the first target have in common; the targets are grouped by their indexes in those.
+    """
+    if not sources or not targets:
+        return lambda a: targets
+    shared = 0
+    for (name_a, _), (name_b, _) in zip(sources[0].position, targets[0].position):
         if name_a != name_b:
-            return True
-        if index_a != index_b:
-            return False
-    return True
+            break
+        shared += 1
+    if not shared:
+        return lambda a: targets
+    groups: dict[tuple[tuple[str, int], ...], list[_Instance]] = {}
+    for b in targets:
+        groups.setdefault(b.position[:shared], []).append(b)
+    return lambda a: groups.get(a.position[:shared], [])
 
 
 class _PropertyPlan:
@@ -140,13 +152,15 @@ class RowTransformer:
         self.order = self._entity_order()
         # Normalisers are pure, and countries, places, dates, roles repeat across rows: remember results.
         self._cache: dict[tuple[Any, ...], Value | Invalid] = {}
-        self._compiled: dict[tuple[int, bool], Callable[..., Value | Invalid | None]] = {}
+        self._compiled: dict[int, Callable[..., Value | Invalid | None]] = {}  # by id of the spec, strict
+        self._compiled_lenient: dict[int, Callable[..., Value | Invalid | None]] = {}
         self._plans: dict[int, list[_PropertyPlan]] = {}
 
     def close(self) -> None:
         """Drop the compiled fields and the normaliser cache (the compiled closures refer back to this
         transformer: without this, only the cyclic garbage collector could free them)."""
         self._compiled.clear()
+        self._compiled_lenient.clear()
         self._plans.clear()
         self._cache.clear()
 
@@ -160,9 +174,10 @@ class RowTransformer:
 
     def _evaluator(self, spec: FieldSpec, lenient: bool = False) -> Callable[[tuple[Any, ...], tuple[tuple[str, int], ...]], Value | Invalid | None]:
         """The compiled closure of ``spec``; ``lenient`` (properties) lets a template skip its empty parts."""
-        evaluate = self._compiled.get((id(spec), lenient))
+        compiled = self._compiled_lenient if lenient else self._compiled
+        evaluate = compiled.get(id(spec))
         if evaluate is None:
-            evaluate = self._compiled[(id(spec), lenient)] = self._compile(spec, lenient)
+            evaluate = compiled[id(spec)] = self._compile(spec, lenient)
         return evaluate
 
     def _plan(self, specs: dict[str, FieldSpec]) -> list[_PropertyPlan]:
@@ -212,8 +227,9 @@ class RowTransformer:
                 dynamic.append((name, option))
             else:
                 static[name] = option
-        func, name_, cache = normaliser.func, spec.normaliser, self._cache
+        func, cache = normaliser.func, self._cache
         parts = [(name, option) for name, option in dynamic if name in normaliser.parts]
+        token = object()  # keys this field's cache entries: (token, raw value, dynamic options...)
 
         def normalised(scopes: tuple[Any, ...], position: tuple[tuple[str, int], ...]) -> Value | Invalid | None:
             raw = get(scopes, position)
@@ -232,7 +248,7 @@ class RowTransformer:
                     result = self.value(option, scopes, position)
                     options[option_name] = None if result is None or isinstance(result, Invalid) else result.display
             try:
-                cache_key = (name_, raw, *options.items())
+                cache_key = (token, raw, *options.values()) if dynamic else (token, raw)
                 return cache[cache_key]
             except KeyError:
                 pass
@@ -433,10 +449,9 @@ class RowTransformer:
             return
         distinct = self.distinct.get(rel.type)
         distinct_key = f"{distinct}_key"
+        matching = _by_shared_arrays(sources, targets)
         for a in sources:
-            for b in targets:
-                if a.position and b.position and not _compatible(a.position, b.position):
-                    continue
+            for b in matching(a):
                 deeper = a if len(a.position) >= len(b.position) else b
                 props = self._properties(rel.properties, deeper, problems, out) if rel.properties else {}
                 key = str(props.get(distinct_key, props.get(distinct, ""))) if distinct else ""

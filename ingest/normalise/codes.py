@@ -36,8 +36,10 @@ def text_of(raw: object) -> str | None:
         text = str(int(raw)) if raw.is_integer() else str(raw)
     else:
         text = str(raw)
+    if not text.isascii():  # ASCII text is its own NFKC form
+        text = unicodedata.normalize("NFKC", text)
     # str.split() splits on exactly the characters \s matches (str.isspace), and is several times faster
-    text = " ".join(unicodedata.normalize("NFKC", text).split())
+    text = " ".join(text.split())
     return text or None
 
 
