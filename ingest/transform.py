@@ -440,8 +440,10 @@ class RowTransformer:
 
     def _relationships(self, rel: Any, instances: dict[str, list[_Instance]], out: RowOutput,
                        problems: list[tuple[str, str]]) -> None:
-        sources = instances.get(rel.source, [])
-        targets = instances.get(rel.target, [])
+        sources = instances.get(rel.source)
+        targets = instances.get(rel.target)
+        if not sources or not targets:  # an optional end left empty by this row: nothing to pair
+            return
         source_label, target_label = self.table.entities[rel.source].label, self.table.entities[rel.target].label
         if len(sources) * len(targets) > MAX_ROW_PAIRS:
             problems.append((rel.type, f"{len(sources):,} x {len(targets):,} {rel.type} pairings to check in one row "
