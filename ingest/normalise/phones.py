@@ -6,6 +6,8 @@ something with the country it was recorded in, which the mapping passes as ``reg
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 
 from .base import Invalid, Result, Value
@@ -24,6 +26,17 @@ _PARSE_ERRORS = {
 
 def _region_code(region: object) -> str | Invalid | None:
     """Read the default region (alpha-2, alpha-3 or a country name) as the alpha-2 phonenumbers wants."""
+    if type(region) is str:  # one or a few per source, for every number: read each once
+        return _region_code_of_text(region)
+    return _read_region(region)
+
+
+@functools.lru_cache(maxsize=1024)
+def _region_code_of_text(region: str) -> str | Invalid | None:
+    return _read_region(region)
+
+
+def _read_region(region: object) -> str | Invalid | None:
     if text_of(region) is None:
         return None
     country = normalise_country(region)
@@ -67,14 +80,12 @@ def normalise_phone(raw: object, region: object = None) -> Result:
     except phonenumbers.NumberParseException as error:
         problem = _PARSE_ERRORS.get(error.error_type, "not a phone number")
         return Invalid(f"{problem}: {text!r}")
-    if not phonenumbers.is_valid_number(number):
+    region = phonenumbers.region_code_for_number(number)  # what is_valid_number looks up first, once here
+    if not phonenumbers.is_valid_number_for_region(number, region):
         where = f" for region {default}" if default and not dialled.startswith("+") else ""
         return Invalid(f"not a valid phone number{where}: {text!r}")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    parts: dict[str, str | int | float | bool | None] = {
-        "country_code": number.country_code,
-        "region": phonenumbers.region_code_for_number(number),
-    }
+    parts: dict[str, str | int | float | bool | None] = {"country_code": number.country_code, "region": region}
     if number.extension:
         parts["extension"] = number.extension
     return Value(key=e164, display=e164, parts=parts)
