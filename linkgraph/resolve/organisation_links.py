@@ -24,14 +24,13 @@ from linkgraph.model import Model, load_model
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.resolve.identities import assign_identities
 from linkgraph.resolve.organisations import OrganisationRecord, score_organisations
-from linkgraph.resolve.same_as import withdraw_stale, write_pairs
-from linkgraph.store.base import BATCH_SIZE, Store, batches
+from linkgraph.resolve.same_as import mark_resolved, withdraw_stale, write_pairs
+from linkgraph.store.base import Store
 
 __all__ = ["OrganisationSummary", "organisation_fields", "read_organisations", "resolve_organisations"]
 
 LABEL = "Organisation"
 
-_MARK_RESOLVED = f"UNWIND $rows AS r MATCH (o:{LABEL} {{key: r.key}}) SET o.resolved_fingerprint = r.fingerprint"
 
 
 @dataclass
@@ -102,8 +101,7 @@ def resolve_organisations(store: Store, run_id: str, threshold: float) -> Organi
         summary.reopened = write_pairs(store, frame, run_id, LABEL)
         summary.withdrawn = withdraw_stale(store, run_id, None if everything else sorted(changed), label=LABEL)
     if changed:
-        rows = [{"key": key, "fingerprint": fingerprint} for key, fingerprint in changed.items()]
-        store.write_batches(_MARK_RESOLVED, batches(rows, BATCH_SIZE))
+        mark_resolved(store, changed, LABEL)
     summary.identity_changes, summary.identities = assign_identities(store, threshold, LABEL)
     summary.seconds = time.perf_counter() - clock
     return summary

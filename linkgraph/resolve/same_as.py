@@ -13,7 +13,7 @@ import pandas as pd
 
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.runs import now
-from linkgraph.store.base import BATCH_SIZE, Store, batches
+from linkgraph.store.base import BATCH_SIZE, Store, batches, check_labels
 
 __all__ = ["RESOLVED_LABELS", "next_state", "pair_id", "supporting", "withdraw_stale", "write_pairs"]
 
@@ -142,3 +142,12 @@ def withdraw_stale(store: Store, run_id: str, touching: list[str] | None,
     return sum(int(store.write(_for(_WITHDRAW_TOUCHING, label), {"keys": list(chunk), "run": run_id,
                                                                   "note": note}).scalar() or 0)
                for chunk in batches(touching, BATCH_SIZE))
+
+
+def mark_resolved(store: Store, changed: dict[str, str], label: str = "Person") -> None:
+    """Record on each ``label`` node of ``changed`` (key -> fingerprint) the fingerprint it was resolved
+    with, so the next run scores only what changed since."""
+    check_labels(label)
+    rows = [{"key": key, "fingerprint": fingerprint} for key, fingerprint in changed.items()]
+    store.write_batches(f"UNWIND $rows AS r MATCH (n:{label} {{key: r.key}}) SET n.resolved_fingerprint = r.fingerprint",
+                        batches(rows, BATCH_SIZE))

@@ -51,9 +51,9 @@ from linkgraph.resolve.matching import PAIR_COLUMNS
 from linkgraph.resolve.person_frame import SCALAR_COLUMNS, person_frame
 from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
-from linkgraph.resolve.same_as import pair_id, supporting, withdraw_stale, write_pairs
+from linkgraph.resolve.same_as import mark_resolved, pair_id, supporting, withdraw_stale, write_pairs
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
-from linkgraph.store.base import BATCH_SIZE, Store, batches
+from linkgraph.store.base import Store
 
 __all__ = ["KINDS", "PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identities", "decide", "load_person_frame",
            "pair_id", "resolve", "review_list"]
@@ -83,7 +83,6 @@ _HELD = {
 _ID_RANGE = "MATCH (p:Person) RETURN min(id(p)), max(id(p))"
 ID_PAGE = 250_000
 
-_MARK_RESOLVED = "UNWIND $rows AS r MATCH (p:Person {key: r.key}) SET p.resolved_fingerprint = r.fingerprint"
 
 
 @dataclass
@@ -282,8 +281,7 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
         summary.withdrawn = withdraw_stale(store, summary.run_id, None if everything else sorted(changed), between)
         summary.timings["write"] = time.perf_counter() - step
     if changed and between is None:
-        rows = [{"key": key, "fingerprint": fingerprint} for key, fingerprint in changed.items()]
-        store.write_batches(_MARK_RESOLVED, batches(rows, BATCH_SIZE))
+        mark_resolved(store, changed)
     step = time.perf_counter()
     progress("drawing identities")
     summary.identity_changes, summary.identities = assign_identities(store, summary.threshold)
