@@ -19,7 +19,7 @@ from linkgraph.errors import NotFound
 from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
-from linkgraph.resolve.organisations import OrganisationRecord, TokenWeights, score_organisations
+from linkgraph.resolve.organisations import OrganisationRecord, TokenWeights, score_organisations, score_pair
 from linkgraph.resolve.service import decide, pair_id, resolve, review_list
 from linkgraph.store.base import Store
 
@@ -118,6 +118,13 @@ def test_a_name_made_only_of_common_words_is_weak_evidence_even_when_equal() -> 
     found = score(("a", "International Trading LLC", ""), ("b", "International Trading Ltd", ""),
                   ("c", "Zorvex Mining LLC", ""), ("d", "Zorvex Mining Ltd", ""))
     assert found[frozenset("ab")] < 0.5 < DEFAULT_THRESHOLD <= found[frozenset("cd")]
+
+
+def test_different_names_weigh_against_even_with_the_same_form_country_and_town() -> None:
+    records = [OrganisationRecord("a", "Zorvex Mining LLC", "ARE", "dubai"),
+               OrganisationRecord("b", "Quillon Shipping LLC", "ARE", "dubai")]
+    pair = score_pair(*records, TokenWeights(records))
+    assert pair.probability < 0.01 and any(e.startswith("different names") for e in pair.evidence)
 
 
 def test_the_same_name_under_another_kind_of_legal_form_is_weaker_than_under_the_same_form() -> None:
