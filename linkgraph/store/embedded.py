@@ -289,7 +289,13 @@ class EmbeddedStore(Store):
                          {**scope, "label": label, "query": query, "limit": limit})
 
     def init_schema(self) -> None:
-        """Create a range index on ``key`` for every label, and full-text indexes for searchable properties."""
+        """Create a range index on ``key`` for every label, and full-text indexes for searchable properties.
+
+        No relationship property index, on purpose: with one (tried on ``SAME_AS.status`` so that the
+        review list need not walk every person), FalkorDB answers an undirected pattern such as
+        ``(:Organisation {key: $k})-[s:SAME_AS]-()`` as if it were directed and silently drops the links
+        pointing the other way (FalkorDB issue 2100, open in 4.20); a test of withdrawals caught it.
+        """
         model = load_model()
         existing = {(row[0], prop) for row in self._index_rows() for prop in row[1]}
         for label in model.labels:
