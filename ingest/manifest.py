@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from linkgraph.ingest.mapping import load_mapping, with_overrides
-from linkgraph.ingest.pipeline import IngestSummary, ingest_files, plan_ingest
+from linkgraph.ingest.pipeline import IngestGroup, IngestSummary, ingest_groups, plan_ingest
 from linkgraph.errors import InvalidData
 from linkgraph.files import check_output, ensure_folder
 from linkgraph.store.base import Store
@@ -71,7 +71,8 @@ def entry_path(manifest: Path, file: str, allow_outside: bool = False) -> Path:
 def ingest_manifest(store: Store, manifest: Path, *, rejects_dir: Path | None = None, user: str = "unknown",
                     progress: Callable[[int], None] | None = None,
                     allow_outside: bool = False) -> list[IngestSummary]:
-    """Ingest every file the manifest lists, grouped by (mapping, source, country); return one summary per group.
+    """Ingest every file the manifest lists, grouped by (mapping, source, country), one run per group read
+    while the one before is written (``ingest_groups``); return one summary per group.
 
     Every file of every group is opened and checked against its mapping before anything is written,
     and the rejects folder is created (0700) or refused first too. Entries must stay inside the
@@ -86,8 +87,8 @@ def ingest_manifest(store: Store, manifest: Path, *, rejects_dir: Path | None = 
         mapping = load_mapping(mapping_name)
         constants = {"country": country} if country and "country" in mapping.constants else None
         mapping = with_overrides(mapping, source, constants)
-        planned.append((files, mapping, plan_ingest(files, mapping)))
+        planned.append(IngestGroup(files, mapping, plan_ingest(files, mapping)))
     folder = ensure_folder(rejects_dir) if rejects_dir is not None else manifest.parent
-    rejects = {mapping.source: check_output(folder / f"rejects-{mapping.source}.csv") for _, mapping, _ in planned}
-    return [ingest_files(store, files, mapping, rejects_path=rejects[mapping.source], user=user, progress=progress,
-                         plans=plans) for files, mapping, plans in planned]
+    for group in planned:
+        group.rejects_path = check_output(folder / f"rejects-{group.mapping.source}.csv")
+    return ingest_groups(store, planned, user=user, progress=progress)

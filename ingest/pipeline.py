@@ -9,7 +9,9 @@ created just now). Writes are idempotent, so a killed run, run again, ends in th
 clean run.
 
 Reading and normalising (one child process, ``ingest.reader_process``) overlap with writing (a thread
-here, and the database server): each takes about one core.
+here, and the database server): each takes about one core. Several runs in a row (a manifest's groups,
+``ingest_groups``) share the child, which reads the next run's rows while the last of the one before
+are written.
 """
 
 from __future__ import annotations
@@ -194,19 +196,92 @@ def ingest_files(
     are those ``plan_ingest`` made for these files, when the caller checked them already.
     The ``IngestRun`` ends ``finished``, or ``failed`` with the reason when anything raises.
     """
-    started = time.monotonic()
-    plans = plans if plans is not None else plan_ingest(files, mapping)
-    run_id = ingest_run_id()
-    rejects = _Rejects(check_output(rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
-    summary = IngestSummary(run_id, [str(f) for f in files], mapping.source)
+    group = IngestGroup(files, mapping, plans if plans is not None else plan_ingest(files, mapping), case, rejects_path)
+    [summary] = ingest_groups(store, [group], user=user, progress=progress, chunk_rows=chunk_rows,
+                              reader_process=reader_process)
+    return summary
+
+
+@dataclass
+class IngestGroup:
+    """Files ingested together through one mapping as one run: their checked ``plans`` (``plan_ingest``),
+    the case every row belongs to (None: the mapping's), and the rejects file (None: the default)."""
+
+    files: list[Path]
+    mapping: Mapping
+    plans: list[_Plan]
+    case: str | None = None
+    rejects_path: Path | None = None
+
+
+@dataclass
+class _GroupRun:
+    group: IngestGroup
+    run_id: str
+    rejects: _Rejects
+
+
+def ingest_groups(store: Store, groups: list[IngestGroup], *, user: str = "unknown",
+                  progress: Callable[[int], None] | None = None, chunk_rows: int = CHUNK_ROWS,
+                  reader_process: bool = True) -> list[IngestSummary]:
+    """Ingest each group into ``store`` as one run, in order; return their summaries (see ``ingest_files``).
+
+    One reader reads every group in turn, so the next group is read and normalised while the last
+    chunks of the one before are written (each group alone would leave the writing idle while its first
+    chunk is read, and the reading idle while its last is written). A group's ``IngestRun`` ends
+    ``finished`` once all of its rows are written, or ``failed`` with the reason when anything raises;
+    the groups after it are then not started. Every rejects file is checked before anything is written.
+    """
+    runs = []
+    for group in groups:
+        run_id = ingest_run_id()
+        rejects = _Rejects(check_output(group.rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
+        runs.append(_GroupRun(group, run_id, rejects))
     store.init_schema()
+    produce = functools.partial(_prepared_groups, runs, chunk_rows)
+    with _allocation_heavy_gc():
+        source = ReaderProcess(produce) if reader_process and fork_safe() else None  # forked before our threads
+        writer = _Writer(store)
+        lookup = _StoreLookup(store, writer)
+        try:
+            items = source.items(lookup) if source else produce(lookup)
+            summaries = [_ingest_group(store, run, items, writer, lookup, user, progress) for run in runs]
+            writer.close()
+        finally:
+            writer.abandon()
+            if source:
+                source.stop()
+    return summaries
+
+
+def _ingest_group(store: Store, run: _GroupRun, items: Iterator[_Prepared | None], writer: _Writer,
+                  lookup: _StoreLookup, user: str, progress: Callable[[int], None] | None) -> IngestSummary:
+    """Record ``run`` and write its chunks from ``items`` up to the group's end (None); return its summary."""
+    started = time.monotonic()
+    files = [str(f) for f in run.group.files]
+    mapping = run.group.mapping
+    summary = IngestSummary(run.run_id, files, mapping.source)
     mark_interrupted(store)
-    run_props = {"user": user, "source": mapping.source, "mapping": str(mapping.path), "files": [str(f) for f in files]}
-    with recorded_run(store, "IngestRun", run_id, run_props) as final, _allocation_heavy_gc():
-        _write_prepared(store, summary, progress, functools.partial(
-            _prepared_chunks, plans, mapping, case, run_id, rejects, chunk_rows),
-            use_process=reader_process and fork_safe())
-        summary.rejects_path = str(rejects.path) if summary.rows_rejected or summary.values_quarantined else None
+    run_props = {"user": user, "source": mapping.source, "mapping": str(mapping.path), "files": files}
+    with recorded_run(store, "IngestRun", run.run_id, run_props) as final:
+        try:
+            for prepared in items:
+                if prepared is None:
+                    break
+                lookup.handed_to_writer(prepared)
+                writer.put(prepared.chunk, summary)
+                summary.rows_read += prepared.rows
+                summary.rows_rejected = prepared.rejected
+                summary.rows_blank, summary.rows_filtered, summary.values_quarantined = prepared.counts
+                summary.per_file[prepared.file] = summary.per_file.get(prepared.file, 0) + prepared.rows
+                if progress:
+                    progress(prepared.rows)
+            writer.drain()
+        except BaseException:
+            writer.abandon()  # what is queued is written before the run is recorded failed
+            raise
+        rejected = summary.rows_rejected or summary.values_quarantined
+        summary.rejects_path = str(run.rejects.path) if rejected else None
         summary.seconds = time.monotonic() - started
         final.update({"rows_read": summary.rows_read, "rows_rejected": summary.rows_rejected,
                       "rows_blank": summary.rows_blank, "values_quarantined": summary.values_quarantined,
@@ -244,29 +319,6 @@ class _Prepared:
     counts: tuple[int, int, int] = (0, 0, 0)  # blank rows, filtered rows, quarantined values so far
 
 
-def _write_prepared(store: Store, summary: IngestSummary, progress: Callable[[int], None] | None,
-                    produce: Callable[[_Lookup], Iterator[_Prepared]], use_process: bool) -> None:
-    """Write what ``produce`` prepares, in order, counting it into ``summary``."""
-    source = ReaderProcess(produce) if use_process else None  # forked before any thread of ours starts
-    writer = _Writer(store, summary)
-    lookup = _StoreLookup(store, writer)
-    try:
-        for prepared in (source.items(lookup) if source else produce(lookup)):
-            lookup.handed_to_writer(prepared)
-            writer.put(prepared.chunk)
-            summary.rows_read += prepared.rows
-            summary.rows_rejected = prepared.rejected
-            summary.rows_blank, summary.rows_filtered, summary.values_quarantined = prepared.counts
-            summary.per_file[prepared.file] = summary.per_file.get(prepared.file, 0) + prepared.rows
-            if progress:
-                progress(prepared.rows)
-        writer.close()
-    finally:
-        writer.abandon()
-        if source:
-            source.stop()
-
-
 class _StoreLookup:
     """Answers the reference checks of link tables: which of the named keys the store holds, with handles.
 
@@ -290,6 +342,14 @@ class _StoreLookup:
         return {label: self.store.node_ids(label, keys) for label, keys in wanted.items()}
 
 
+def _prepared_groups(runs: list[_GroupRun], chunk_rows: int, lookup: _Lookup) -> Iterator[_Prepared | None]:
+    """Prepare the chunks of every group in turn (the reading half), with None after each group's last."""
+    for run in runs:
+        group = run.group
+        yield from _prepared_chunks(group.plans, group.mapping, group.case, run.run_id, run.rejects, chunk_rows, lookup)
+        yield None
+
+
 def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run_id: str, rejects: _Rejects,
                      chunk_rows: int, lookup: _Lookup) -> Iterator[_Prepared]:
     """Read every plan in chunks of ``chunk_rows`` rows and yield each chunk prepared (the reading half)."""
@@ -311,27 +371,28 @@ def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run
 
 
 class _Writer:
-    """Writes chunks in order on one background thread while the next chunks are prepared.
+    """Writes chunks in order on one background thread while the next chunks are prepared, counting what
+    each wrote into its run's summary.
 
     The queue holds at most two chunks, so memory stays flat. The first error stops the writer and is raised by ``put``,
     ``drain`` or ``close``.
     """
 
-    def __init__(self, store: Store, summary: IngestSummary) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.summary = summary
         self.error: BaseException | None = None
-        self.chunks: queue.Queue[Chunk | None] = queue.Queue(maxsize=2)
+        self.chunks: queue.Queue[tuple[Chunk, IngestSummary] | None] = queue.Queue(maxsize=2)
         self.thread = threading.Thread(target=self._run, name="linkgraph-ingest-writer", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
-        while (chunk := self.chunks.get()) is not None:
+        while (item := self.chunks.get()) is not None:
             try:
                 if self.error is None:
+                    chunk, summary = item
                     entities, relationships = chunk.write(self.store)
-                    self.summary.entities_written += entities
-                    self.summary.relationships_written += relationships
+                    summary.entities_written += entities
+                    summary.relationships_written += relationships
             except BaseException as error:  # handed to the main thread
                 self.error = error
             finally:
@@ -342,10 +403,10 @@ class _Writer:
         if self.error is not None:
             raise self.error
 
-    def put(self, chunk: Chunk) -> None:
-        """Queue ``chunk`` for writing (blocks while two chunks wait)."""
+    def put(self, chunk: Chunk, summary: IngestSummary) -> None:
+        """Queue ``chunk`` of the run of ``summary`` for writing (blocks while two chunks wait)."""
         self._check()
-        self.chunks.put(chunk)
+        self.chunks.put((chunk, summary))
 
     def drain(self) -> None:
         """Wait until every queued chunk is written."""

@@ -140,6 +140,44 @@ def test_a_manifest_with_a_missing_file_in_a_later_group_writes_nothing(target: 
         assert not store.read("MATCH (n) RETURN count(n)").scalar()
 
 
+def test_a_manifest_group_that_fails_leaves_the_one_before_finished_and_starts_none_after(
+        target: StoreTarget, tmp_path: Path) -> None:
+    # The next group is read while the one before is written: each run still ends on its own.
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps([{"file": "a.csv", "mapping": str(FIXTURES / "persons.yaml"), "source": name}
+                                    for name in ("first", "second", "third")]))
+    big_csv(tmp_path, 30).rename(tmp_path / "a.csv")
+    seen: list[int] = []
+
+    def explode_in_the_second_group(rows: int) -> None:
+        seen.append(rows)
+        if sum(seen) > 30:
+            raise RuntimeError("disk on fire")
+
+    with target.open() as store:
+        with pytest.raises(RuntimeError):
+            ingest_manifest(store, manifest, rejects_dir=tmp_path, progress=explode_in_the_second_group)
+        statuses = [(run["source"], run["status"]) for run in runs(store)]
+        sources = store.read("MATCH (p:Person) RETURN DISTINCT p.source").rows
+    assert statuses == [("first", "finished"), ("second", "failed")]
+    assert ["third"] not in sources
+
+
+def test_an_empty_file_of_a_manifest_is_a_finished_run_of_no_rows(target: StoreTarget, tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text((FIXTURES / "persons.csv").read_text())
+    (tmp_path / "empty.csv").write_text((FIXTURES / "persons.csv").read_text().splitlines()[0] + "\n")
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps([
+        {"file": "empty.csv", "mapping": str(FIXTURES / "persons.yaml"), "source": "empty"},
+        {"file": "a.csv", "mapping": str(FIXTURES / "persons.yaml")},
+    ]))
+    with target.open() as store:
+        summaries = ingest_manifest(store, manifest, rejects_dir=tmp_path)
+        recorded = {run["key"]: (run["status"], run["rows_read"]) for run in runs(store)}
+    assert [s.rows_read for s in summaries] == [0, 5]
+    assert recorded == {summaries[0].run_id: ("finished", 0), summaries[1].run_id: ("finished", 5)}
+
+
 @EMBEDDED_ONLY  # rejects-file handling, not the store: once is enough
 def test_a_rejects_folder_that_does_not_exist_is_created_private(target: StoreTarget, tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text((FIXTURES / "persons.csv").read_text())
