@@ -20,6 +20,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import queue
 import signal
 import sys
 import threading
@@ -112,8 +113,10 @@ def _run_child(produce: Producer, conn: Connection, parent_end: Connection) -> N
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
+    sender = _Sender(conn)
+
     def lookup(question: Any) -> Any:
-        conn.send(("lookup", question))
+        sender.send(("lookup", question))
         return conn.recv()
 
     # The child allocates millions of short-lived dicts and lists and makes no reference cycles, so
@@ -122,18 +125,48 @@ def _run_child(produce: Producer, conn: Connection, parent_end: Connection) -> N
     gc.disable()
     try:
         for count, item in enumerate(produce(lookup), start=1):
-            conn.send(("chunk", item))
+            sender.send(("chunk", item))
             if count % COLLECT_EVERY == 0:
                 gc.collect()
-        conn.send(("done", None))
-    except BrokenPipeError:  # the parent is gone (killed): nobody to tell
-        pass
+        sender.send(("done", None))
     except BaseException as error:  # handed to the parent, which raises it
-        with contextlib.suppress(OSError):
-            conn.send(("error", _transferable(error)))
+        sender.send(("error", _transferable(error)))
+    sender.finish()
     # Leave at once: the child has closed its own files, and the standard streams it would flush on a
     # normal exit may have been locked by another thread of the parent at the moment of the fork.
     os._exit(0)
+
+
+class _Sender:
+    """Sends the child's messages, in order, from a thread of its own, so the child reads on while the
+    parent takes in the last item (a chunk is a megabyte or more: many turns of the pipe, each waiting
+    for the parent to be scheduled). One message waits at most; a parent that is gone ends the child."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._run, name="linkgraph-reader-sender", daemon=True)
+        self.thread.start()
+
+    def send(self, message: tuple[str, Any]) -> None:
+        """Queue ``message`` (blocks while one waits)."""
+        self.outbox.put(message)
+
+    def finish(self) -> None:
+        """Wait until every queued message is sent."""
+        self.outbox.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            while (message := self.outbox.get()) is not None:
+                self.conn.send(message)
+        except OSError:  # the parent is gone (killed, or stopped this run): nobody to tell
+            os._exit(0)
+        except BaseException as error:  # a message that cannot cross the pipe: the parent raises why
+            with contextlib.suppress(OSError):
+                self.conn.send(("error", _transferable(error)))
+            os._exit(0)
 
 
 def _transferable(error: BaseException) -> BaseException:

@@ -44,6 +44,38 @@ def test_an_error_in_the_child_is_raised_in_the_parent() -> None:
         reader.stop()
 
 
+def unpicklable(lookup: Callable[[int], int]) -> Iterator[object]:
+    yield 1
+    yield lambda: None
+
+
+def test_an_item_that_cannot_cross_the_pipe_is_an_error_in_the_parent_not_a_hang() -> None:
+    reader = ReaderProcess(unpicklable)
+    try:
+        with pytest.raises(Exception, match="pickle"):
+            list(reader.items(lambda n: n))
+    finally:
+        reader.stop()
+
+
+def many_chunks_with_a_lookup_between(lookup: Callable[[int], int]) -> Iterator[object]:
+    for n in range(5):
+        yield "x" * 1_000_000
+    yield lookup(7)
+    yield "done"
+
+
+def test_a_lookup_reaches_the_parent_after_every_item_sent_before_it() -> None:
+    received: list[object] = []
+    reader = ReaderProcess(many_chunks_with_a_lookup_between)
+    try:
+        for item in reader.items(lambda n: len(received) * 100 + n):
+            received.append(item)
+    finally:
+        reader.stop()
+    assert received[5:] == [507, "done"]
+
+
 ENDLESS = textwrap.dedent("""
     import itertools
     from linkgraph.ingest.reader_process import ReaderProcess
