@@ -21,6 +21,7 @@ import csv
 import functools
 import gc
 import hashlib
+import itertools
 import json
 import queue
 import threading
@@ -46,6 +47,7 @@ from linkgraph.store.base import NodeId, Store
 
 CHUNK_ROWS = 5_000
 CHUNK_ITEMS = 50_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
+FIRST_CHUNK_ITEMS = 5_000  # the first chunk of an ingest: the writing waits for it, so it comes soon
 REJECT_COLUMNS = ["file", "line", "field", "reason", "action", "raw"]
 
 #: Answers a link table's question: of these keys per label, which does the store hold (with their handles)?
@@ -343,20 +345,26 @@ class _StoreLookup:
 
 
 def _prepared_groups(runs: list[_GroupRun], chunk_rows: int, lookup: _Lookup) -> Iterator[_Prepared | None]:
-    """Prepare the chunks of every group in turn (the reading half), with None after each group's last."""
+    """Prepare the chunks of every group in turn (the reading half), with None after each group's last.
+
+    The first chunk closes at ``FIRST_CHUNK_ITEMS``: nothing can be written before it is read.
+    """
+    item_limits = itertools.chain([FIRST_CHUNK_ITEMS], itertools.repeat(CHUNK_ITEMS))
     for run in runs:
         group = run.group
-        yield from _prepared_chunks(group.plans, group.mapping, group.case, run.run_id, run.rejects, chunk_rows, lookup)
+        yield from _prepared_chunks(group.plans, group.mapping, group.case, run.run_id, run.rejects, chunk_rows,
+                                    item_limits, lookup)
         yield None
 
 
 def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run_id: str, rejects: _Rejects,
-                     chunk_rows: int, lookup: _Lookup) -> Iterator[_Prepared]:
-    """Read every plan in chunks of ``chunk_rows`` rows and yield each chunk prepared (the reading half)."""
+                     chunk_rows: int, item_limits: Iterator[int], lookup: _Lookup) -> Iterator[_Prepared]:
+    """Read every plan in chunks of ``chunk_rows`` rows (or each of ``item_limits`` in turn: see
+    ``_transformed``) and yield each chunk prepared (the reading half)."""
     try:
         for plan in plans:
             transformer = RowTransformer(mapping, plan.table, case)
-            for read, good in _transformed(plan, transformer, rejects, chunk_rows):
+            for read, good in _transformed(plan, transformer, rejects, chunk_rows, item_limits):
                 chunk = _prepare_chunk(plan, mapping, good, rejects, run_id, lookup)
                 yield _Prepared(chunk, str(plan.file), read, rejects.count, plan.table.is_link_table,
                                 (rejects.blank, rejects.filtered, rejects.values))
@@ -427,13 +435,15 @@ class _Writer:
             self.thread.join()
 
 
-def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects,
-                 chunk_rows: int) -> Iterator[tuple[int, list[tuple[SourceRow, RowOutput]]]]:
+def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects, chunk_rows: int,
+                 item_limits: Iterator[int]) -> Iterator[tuple[int, list[tuple[SourceRow, RowOutput]]]]:
     """Transform the rows of ``plan``, bad ones to the rejects file; yield (rows read, good rows with what
-    they assert) for every ``chunk_rows`` rows, or sooner once they assert ``CHUNK_ITEMS`` entities and
-    relationships (one nested record can assert hundreds: chunks stay alike in work to write)."""
+    they assert) for every ``chunk_rows`` rows, or sooner once they assert as many entities and
+    relationships as the next of ``item_limits`` (one nested record can assert hundreds: chunks stay
+    alike in work to write)."""
     good: list[tuple[SourceRow, RowOutput]] = []
     read = items = 0
+    limit = next(item_limits)
     for row in plan.reader.rows():
         read += 1
         if row.blank:
@@ -451,9 +461,10 @@ def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects,
                     rejects.add(plan.file, row, field_name, reason, action)
                 good.append((row, outcome))
                 items += len(outcome.nodes) + len(outcome.rels)
-        if read >= chunk_rows or items >= CHUNK_ITEMS:
+        if read >= chunk_rows or items >= limit:
             yield read, good
             good, read, items = [], 0, 0
+            limit = next(item_limits)
     if read:
         yield read, good
 
