@@ -17,38 +17,34 @@ are written.
 from __future__ import annotations
 
 import contextlib
-import csv
 import functools
 import gc
 import hashlib
 import itertools
 import json
-import queue
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from linkgraph.ingest.chunk import Chunk
+from linkgraph.ingest.chunk_writer import ChunkWriter, StoreLookup
 from linkgraph.ingest.join import JoinedReader, LookupTables
 from linkgraph.ingest.mapping import Mapping, Problems, TableSpec, check_columns, column_problems
 from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
 from linkgraph.ingest.matrix import open_source
 from linkgraph.ingest.readers import Reader, SourceRow
+from linkgraph.ingest.rejects import Rejects
 from linkgraph.ingest.transform import Rejection, RowOutput, RowTransformer
 from linkgraph.errors import UsageError
-from linkgraph.files import check_output, open_private
-from linkgraph.output import csv_row
+from linkgraph.files import check_output
 from linkgraph.runs import mark_interrupted, new_run_id, recorded_run
 from linkgraph.store.base import NodeId, Store
 
 CHUNK_ROWS = 5_000
 CHUNK_ITEMS = 50_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
 FIRST_CHUNK_ITEMS = 5_000  # the first chunk of an ingest: the writing waits for it, so it comes soon
-REJECT_COLUMNS = ["file", "line", "field", "reason", "action", "raw"]
 
 #: Answers a link table's question: of these keys per label, which does the store hold (with their handles)?
 _Lookup = Callable[[dict[str, set[str]]], dict[str, dict[str, NodeId]]]
@@ -76,37 +72,6 @@ class IngestSummary:
 def ingest_run_id() -> str:
     """Return a sortable, unique ingest run id such as ``run-20261123T080102-3f9a``."""
     return new_run_id("run", 4)
-
-
-class _Rejects:
-    """The rejects file, created on the first bad row or value only; also counts blank and filtered rows."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self.values = 0
-        self.blank = 0
-        self.filtered = 0
-        self._handle: Any = None
-        self._writer: Any = None
-
-    def add(self, file: Path, row: SourceRow, field_name: str, reason: str, action: str = "reject_row") -> None:
-        """Write one line: a rejected row (``action`` reject_row), or a bad value of a stored row."""
-        if self._writer is None:
-            self._handle = open_private(self.path)
-            self._writer = csv.writer(self._handle)
-            self._writer.writerow(REJECT_COLUMNS)
-        raw = json.dumps(row.record, ensure_ascii=False, default=str)
-        row_out = [str(file), row.locator, field_name, reason, action, raw]  # lone surrogates written as \udXXX, cells inert
-        self._writer.writerow(csv_row([c.encode("utf-8", "backslashreplace").decode("utf-8") for c in row_out]))
-        if action == "reject_row":
-            self.count += 1
-        else:
-            self.values += 1
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
 
 
 @dataclass
@@ -220,7 +185,7 @@ class IngestGroup:
 class _GroupRun:
     group: IngestGroup
     run_id: str
-    rejects: _Rejects
+    rejects: Rejects
 
 
 def ingest_groups(store: Store, groups: list[IngestGroup], *, user: str = "unknown",
@@ -237,14 +202,14 @@ def ingest_groups(store: Store, groups: list[IngestGroup], *, user: str = "unkno
     runs = []
     for group in groups:
         run_id = ingest_run_id()
-        rejects = _Rejects(check_output(group.rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
+        rejects = Rejects(check_output(group.rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
         runs.append(_GroupRun(group, run_id, rejects))
     store.init_schema()
     produce = functools.partial(_prepared_groups, runs, chunk_rows)
     with _allocation_heavy_gc():
         source = ReaderProcess(produce) if reader_process and fork_safe() else None  # forked before our threads
-        writer = _Writer(store)
-        lookup = _StoreLookup(store, writer)
+        writer = ChunkWriter(store)
+        lookup = StoreLookup(store, writer)
         try:
             items = source.items(lookup) if source else produce(lookup)
             summaries = [_ingest_group(store, run, items, writer, lookup, user, progress) for run in runs]
@@ -256,8 +221,8 @@ def ingest_groups(store: Store, groups: list[IngestGroup], *, user: str = "unkno
     return summaries
 
 
-def _ingest_group(store: Store, run: _GroupRun, items: Iterator[_Prepared | None], writer: _Writer,
-                  lookup: _StoreLookup, user: str, progress: Callable[[int], None] | None) -> IngestSummary:
+def _ingest_group(store: Store, run: _GroupRun, items: Iterator[_Prepared | None], writer: ChunkWriter,
+                  lookup: StoreLookup, user: str, progress: Callable[[int], None] | None) -> IngestSummary:
     """Record ``run`` and write its chunks from ``items`` up to the group's end (None); return its summary."""
     started = time.monotonic()
     files = [str(f) for f in run.group.files]
@@ -270,7 +235,7 @@ def _ingest_group(store: Store, run: _GroupRun, items: Iterator[_Prepared | None
             for prepared in items:
                 if prepared is None:
                     break
-                lookup.handed_to_writer(prepared)
+                lookup.handed_to_writer(prepared.link_table)
                 writer.put(prepared.chunk, summary)
                 summary.rows_read += prepared.rows
                 summary.rows_rejected = prepared.rejected
@@ -321,29 +286,6 @@ class _Prepared:
     counts: tuple[int, int, int] = (0, 0, 0)  # blank rows, filtered rows, quarantined values so far
 
 
-class _StoreLookup:
-    """Answers the reference checks of link tables: which of the named keys the store holds, with handles.
-
-    Link tables come after entity tables, and their ids must resolve to entities of the same run: so
-    before answering, every entity-table chunk handed to the writer is written.
-    """
-
-    def __init__(self, store: Store, writer: _Writer) -> None:
-        self.store = store
-        self.writer = writer
-        self.entities_pending = False
-
-    def handed_to_writer(self, prepared: _Prepared) -> None:
-        """Note a chunk handed to the writer (an entity-table chunk must be written before the next answer)."""
-        self.entities_pending = self.entities_pending or not prepared.link_table
-
-    def __call__(self, wanted: dict[str, set[str]]) -> dict[str, dict[str, NodeId]]:
-        if self.entities_pending:
-            self.writer.drain()
-            self.entities_pending = False
-        return {label: self.store.node_ids(label, keys) for label, keys in wanted.items()}
-
-
 def _prepared_groups(runs: list[_GroupRun], chunk_rows: int, lookup: _Lookup) -> Iterator[_Prepared | None]:
     """Prepare the chunks of every group in turn (the reading half), with None after each group's last.
 
@@ -357,7 +299,7 @@ def _prepared_groups(runs: list[_GroupRun], chunk_rows: int, lookup: _Lookup) ->
         yield None
 
 
-def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run_id: str, rejects: _Rejects,
+def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run_id: str, rejects: Rejects,
                      chunk_rows: int, item_limits: Iterator[int], lookup: _Lookup) -> Iterator[_Prepared]:
     """Read every plan in chunks of ``chunk_rows`` rows (or each of ``item_limits`` in turn: see
     ``_transformed``) and yield each chunk prepared (the reading half)."""
@@ -378,64 +320,7 @@ def _prepared_chunks(plans: list[_Plan], mapping: Mapping, case: str | None, run
         rejects.close()
 
 
-class _Writer:
-    """Writes chunks in order on one background thread while the next chunks are prepared, counting what
-    each wrote into its run's summary.
-
-    The queue holds at most two chunks, so memory stays flat. The first error stops the writer and is raised by ``put``,
-    ``drain`` or ``close``.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.error: BaseException | None = None
-        self.chunks: queue.Queue[tuple[Chunk, IngestSummary] | None] = queue.Queue(maxsize=2)
-        self.thread = threading.Thread(target=self._run, name="linkgraph-ingest-writer", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while (item := self.chunks.get()) is not None:
-            try:
-                if self.error is None:
-                    chunk, summary = item
-                    entities, relationships = chunk.write(self.store)
-                    summary.entities_written += entities
-                    summary.relationships_written += relationships
-            except BaseException as error:  # handed to the main thread
-                self.error = error
-            finally:
-                self.chunks.task_done()
-        self.chunks.task_done()
-
-    def _check(self) -> None:
-        if self.error is not None:
-            raise self.error
-
-    def put(self, chunk: Chunk, summary: IngestSummary) -> None:
-        """Queue ``chunk`` of the run of ``summary`` for writing (blocks while two chunks wait)."""
-        self._check()
-        self.chunks.put((chunk, summary))
-
-    def drain(self) -> None:
-        """Wait until every queued chunk is written."""
-        self.chunks.join()
-        self._check()
-
-    def close(self) -> None:
-        """Write what is queued and stop the thread."""
-        self.drain()
-        self.chunks.put(None)
-        self.thread.join()
-        self._check()
-
-    def abandon(self) -> None:
-        """Stop the thread after an error in the main thread (queued chunks are still written first)."""
-        if self.thread.is_alive():
-            self.chunks.put(None)
-            self.thread.join()
-
-
-def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects, chunk_rows: int,
+def _transformed(plan: _Plan, transformer: RowTransformer, rejects: Rejects, chunk_rows: int,
                  item_limits: Iterator[int]) -> Iterator[tuple[int, list[tuple[SourceRow, RowOutput]]]]:
     """Transform the rows of ``plan``, bad ones to the rejects file; yield (rows read, good rows with what
     they assert) for every ``chunk_rows`` rows, or sooner once they assert as many entities and
@@ -469,7 +354,7 @@ def _transformed(plan: _Plan, transformer: RowTransformer, rejects: _Rejects, ch
         yield read, good
 
 
-def _prepare_chunk(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]], rejects: _Rejects,
+def _prepare_chunk(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]], rejects: Rejects,
                    run_id: str, lookup: _Lookup) -> Chunk:
     """Check the references of the good rows and gather them, each with its ``Record``, into a chunk."""
     chunk = Chunk()
@@ -486,7 +371,7 @@ def _prepare_chunk(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, Ro
     return chunk
 
 
-def _check_references(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]], rejects: _Rejects,
+def _check_references(plan: _Plan, mapping: Mapping, good: list[tuple[SourceRow, RowOutput]], rejects: Rejects,
                       lookup: _Lookup,
                       handles: dict[tuple[str, str], NodeId]) -> list[tuple[SourceRow, RowOutput]]:
     """Reject rows that refer to an id their source never defined (in this run or earlier); put the

@@ -67,7 +67,8 @@ def _read_entries(file: Path, mapping_name: str, kind: str, list_name: str,
     """The entries of ``file`` read through the mapping (entry key -> properties) and the number of
     rows rejected (written to ``rejects_path`` with file, line, field and reason)."""
     from linkgraph.ingest.mapping import load_mapping
-    from linkgraph.ingest.pipeline import _Rejects, plan_ingest
+    from linkgraph.ingest.pipeline import plan_ingest
+    from linkgraph.ingest.rejects import Rejects
     from linkgraph.ingest.transform import Rejection, RowTransformer
 
     mapping = load_mapping(mapping_name)
@@ -77,7 +78,7 @@ def _read_entries(file: Path, mapping_name: str, kind: str, list_name: str,
         raise UsageError(f"mapping {mapping.path.name} writes no {label}: a {kind} watchlist needs a mapping "
                          f"with one {label} entity (see mappings/{'sltd' if kind == 'documents' else 'notices'}-csv.yaml)")
     entries: dict[str, dict[str, Any]] = {}
-    rejects = _Rejects(rejects_path)
+    rejects = Rejects(rejects_path)
     try:
         for plan in plan_ingest([file], mapping):
             transformer = RowTransformer(mapping, plan.table)
