@@ -4,16 +4,25 @@ A ``CrossCaseLink`` is one thing that ties two or more cases together: a shared 
 phone, e-mail, account, vehicle, address), a resolved person (an identity joining persons of several
 cases), a shared transit or origin point of routes within a date window, or a contact between persons
 of different cases. ``ResultGraph`` is the subgraph an analysis returns (``--out FILE.json``), which the
-report command draws.
+report command draws. ``RawLink`` is a link before the provenance of its sides is attached, as the
+finders of each kind (``links``, ``route_links``) return it.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from linkgraph.access.view import Hit
 
 #: The kinds of cross-case link, as ``linkgraph links --kind`` names them.
 LINK_KINDS = ("person", "document", "phone", "email", "account", "vehicle", "address", "route", "contact")
+#: The cases of node ``{v}`` the principal may see, as a Cypher expression (``$everything``, ``$visible``: the view's).
+SEEN_CASES = "[k IN coalesce({v}.cases, []) WHERE $everything OR k IN $visible]"
+#: (entity key, case) -> ("source file:line (record id)", ingest run) of the records behind it.
+Provenance = dict[tuple[str, str], list[tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -72,3 +81,40 @@ class ResultGraph:
     def to_json(self) -> dict[str, Any]:
         """The stable JSON shape written by ``--out FILE.json``."""
         return {"nodes": self.nodes, "relationships": self.relationships, "hits": self.hits}
+
+
+@dataclass
+class LinkReport:
+    """What ``find_links`` found: the links, and the markers for matches in hidden cases."""
+
+    links: list[CrossCaseLink] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+
+
+def link_id(kind: str, shared: str, *extra: str) -> str:
+    """The stable id of a link: a short hash of its kind and what is shared (plus, for route and contact
+    links, the cases, because one place or one person ties many different groups of cases)."""
+    text = "\x1f".join((kind, shared, *extra))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class RawLink:
+    """A link before its provenance is attached: case -> keys of the entities on that side."""
+
+    kind: str
+    shared: str
+    label: str
+    sides: dict[str, set[str]]
+    evidence: tuple[str, ...] = ()
+    status: str = "confirmed"
+    score: float = 1.0
+    id_extra: tuple[str, ...] = ()
+
+    def link(self, countries: dict[str, str | None], provenance: Provenance) -> CrossCaseLink:
+        sides = tuple(CaseSide(case, countries.get(case), tuple(sorted(keys)),
+                               tuple(sorted({rec for key in keys for rec, _ in
+                                             provenance.get((key, case), [])})))
+                      for case, keys in sorted(self.sides.items()))
+        return CrossCaseLink(link_id(self.kind, self.shared, *self.id_extra), self.kind, self.shared, self.label,
+                             sides, self.evidence, self.status, round(self.score, 4))
