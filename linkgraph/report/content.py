@@ -8,13 +8,12 @@ identifiers with pseudonyms in every string of the graph and links, so no part o
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from copy import deepcopy
 from typing import Any
 
-from linkgraph.analysis.model import CaseSide, CrossCaseLink, ResultGraph
+from linkgraph.analysis.model import CaseSide, CrossCaseLink, ResultGraph, link_id
 from linkgraph.model import load_model
 
 #: Shared-entity labels and the link kind they make.
@@ -23,10 +22,6 @@ SHARED_KINDS = {"Document": "document", "Phone": "phone", "Email": "email", "Acc
 #: Identifier labels that belong to a victim when she holds or uses them.
 IDENTIFIERS = ("Document", "Phone", "Email", "Account", "Vehicle")
 REDACTIONS = ("victims", "none")
-
-
-def _link_id(kind: str, shared: str) -> str:
-    return hashlib.sha256(f"{kind}|{shared}".encode()).hexdigest()[:16]
 
 
 def links_in_graph(graph: ResultGraph) -> list[CrossCaseLink]:
@@ -52,7 +47,7 @@ def links_in_graph(graph: ResultGraph) -> list[CrossCaseLink]:
             records = tuple(r for r in node["records"] if r.endswith(f"case {case}"))
             sides.append(CaseSide(case, country.get(case), tuple(holders), records))
         evidence = (f"the same {node['label'].lower()} {node['caption']} appears in {len(sides)} cases",)
-        links.append(CrossCaseLink(_link_id(kind, node["key"]), kind, node["key"], node["caption"], tuple(sides),
+        links.append(CrossCaseLink(link_id(kind, node["key"]), kind, node["key"], node["caption"], tuple(sides),
                                    evidence))
     for rel in graph.relationships:
         if rel["type"] not in ("SAME_AS", "CONTACTED"):
@@ -67,11 +62,11 @@ def links_in_graph(graph: ResultGraph) -> list[CrossCaseLink]:
             status = "confirmed" if props.get("status") == "accepted" else "candidate"
             kind = "organisation" if a["label"] == "Organisation" else "person"
             evidence = tuple(str(e) for e in props.get("evidence") or []) or (f"resolved as the same {kind}",)
-            links.append(CrossCaseLink(_link_id(kind, f"{a['key']}|{b['key']}"), kind, a["key"],
+            links.append(CrossCaseLink(link_id(kind, f"{a['key']}|{b['key']}"), kind, a["key"],
                                        f"{a['caption']} = {b['caption']}", sides, evidence, status,
                                        float(props.get("probability") or 0.0)))
         else:
-            links.append(CrossCaseLink(_link_id("contact", f"{a['key']}|{b['key']}|{props.get('date')}"), "contact",
+            links.append(CrossCaseLink(link_id("contact", f"{a['key']}|{b['key']}|{props.get('date')}"), "contact",
                                        a["key"], f"{a['caption']} - {b['caption']}", sides,
                                        (f"contact on {props.get('date') or 'an unknown date'}",)))
     return sorted(links, key=lambda link: (link.kind, link.case_ids, link.id))
