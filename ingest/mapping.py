@@ -9,12 +9,14 @@ documented in ``docs/mapping.md``; ``mappings/`` holds the shipped ones.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from linkgraph.ingest.join import DUPLICATES, HOWS, JOIN_KEYS, JoinSpec
+from linkgraph.ingest.join import JoinSpec
+from linkgraph.ingest.mapping_joins import check_joins, parse_joins
+from linkgraph.ingest.mapping_specs import EntitySpec, Foreach, Mapping, RelationshipSpec, RowFilter, TableSpec
 from linkgraph.ingest.fields import DEFAULT_ON_ERROR, ON_ERROR, FieldSpec, parse_field, property_problem, suggest
 from linkgraph.yamlines import LineDict, LineList, load_with_lines
 from linkgraph.errors import InvalidMapping
@@ -33,125 +35,6 @@ TOP_KEYS = ("source", "description", "reader", "constants", "tables") + TABLE_KE
 ENTITY_KEYS = ("type", "id", "key", "ref", "foreach", "optional", "properties")
 RELATIONSHIP_KEYS = ("type", "from", "to", "key", "properties")
 WHERE_KEYS = ("column", "equals", "in", "not_equals")
-
-
-@dataclass(frozen=True)
-class Foreach:
-    """Repeat an entity per element: of a JSON array at ``path`` (``a[].b[]``), or of a split column."""
-
-    path: str
-    split: str | None
-    line: int
-
-
-@dataclass(frozen=True)
-class EntitySpec:
-    """One entity a row yields. ``mode`` says how its key is made: ``id`` (source:id), ``key`` (normalised), ``ref``."""
-
-    name: str
-    label: str
-    mode: str
-    ident: FieldSpec
-    line: int
-    foreach: Foreach | None = None
-    optional: bool = False
-    properties: dict[str, FieldSpec] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class RelationshipSpec:
-    """One relationship a row yields between two of its entities."""
-
-    type: str
-    source: str
-    target: str
-    line: int
-    properties: dict[str, FieldSpec] = field(default_factory=dict)
-    key: FieldSpec | None = None  # the source's id of this relationship (a call id): two ids, two relationships
-
-
-@dataclass(frozen=True)
-class RowFilter:
-    """Which rows of a file a table takes: those whose ``column`` is (or, with ``negate``, is not) one of ``values``."""
-
-    column: FieldSpec
-    values: frozenset[str]
-    negate: bool = False
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One table of a source: a file pattern (or sheet), its reader options and what its rows yield."""
-
-    name: str
-    file: str | None
-    sheet: str | None
-    reader: dict[str, Any]
-    record_id: FieldSpec | None
-    case: FieldSpec | None
-    entities: dict[str, EntitySpec]
-    relationships: list[RelationshipSpec]
-    where: RowFilter | None = None
-    joins: tuple[JoinSpec, ...] = ()
-
-    @property
-    def is_lookup(self) -> bool:
-        """True for a table read only to be joined by others (it has no entities of its own)."""
-        return not self.entities
-
-    @property
-    def is_link_table(self) -> bool:
-        """True when the table refers to entities defined elsewhere (processed after the others)."""
-        return any(e.mode == "ref" for e in self.entities.values())
-
-    def columns(self) -> dict[str, int]:
-        """Every column the table reads, with the mapping line that reads it."""
-        found: dict[str, int] = {}
-        for entity in self.entities.values():
-            if entity.foreach and entity.foreach.split is not None:
-                found.setdefault(entity.foreach.path, entity.foreach.line)
-        for spec in self._field_specs():
-            for column in spec.columns():
-                if not column.startswith("$.") and not any(j.split_column(column) for j in self.joins):
-                    found.setdefault(column, spec.line)
-        for join in self.joins:
-            for mine, _ in join.on:
-                found.setdefault(mine, join.line)
-        return found
-
-    def _field_specs(self) -> list[FieldSpec]:
-        """Every field this table reads: record id, case, row filter, entity keys and properties,
-        relationship properties and keys."""
-        specs: list[FieldSpec] = [s for s in (self.record_id, self.case, self.where and self.where.column) if s]
-        for entity in self.entities.values():
-            specs.append(entity.ident)
-            specs.extend(entity.properties.values())
-        for relationship in self.relationships:
-            specs.extend(relationship.properties.values())
-            if relationship.key is not None:
-                specs.append(relationship.key)
-        return specs
-
-    def joined_columns(self, join: JoinSpec) -> dict[str, int]:
-        """The columns of ``join``'s lookup table this table reads (its key columns among them), with lines."""
-        found = {theirs: join.line for _, theirs in join.on}
-        own = dict(self.columns())
-        for spec in self._field_specs():
-            for column in spec.columns():
-                theirs = join.split_column(column)
-                if theirs is not None and column not in own:
-                    found.setdefault(theirs, spec.line)
-        return found
-
-
-@dataclass(frozen=True)
-class Mapping:
-    """A whole source mapping: source name, constants and one or more tables."""
-
-    source: str
-    path: Path
-    constants: dict[str, Any]
-    tables: list[TableSpec]
 
 
 class Problems:
@@ -346,79 +229,9 @@ def _table(name: str, raw: LineDict, reader: dict[str, Any], problems: Problems,
     record_id = record_id and _identity(record_id, "record_id", False, problems)
     case = case and _identity(case, "case", False, problems)
     where = _where(raw["where"], raw.line_of("where"), problems, constants) if "where" in raw else None
-    joins = _joins(raw["join"], raw.line_of("join"), problems) if "join" in raw else ()
+    joins = parse_joins(raw["join"], raw.line_of("join"), problems) if "join" in raw else ()
     return TableSpec(name, raw.get("file"), raw.get("sheet") or merged_reader.get("sheet"), merged_reader,
                      record_id, case, entities, relationships, where, joins)
-
-
-def _joins(raw: Any, line: int, problems: Problems) -> tuple[JoinSpec, ...]:
-    """Parse ``join:``: one map or a list of maps ``{table, on, as, how, duplicates}``."""
-    items = [raw] if isinstance(raw, LineDict) else raw if isinstance(raw, LineList) else None
-    lines = [line] if isinstance(raw, LineDict) else getattr(raw, "item_lines", [])
-    if not items:
-        problems.add(line, "join is a map (or a list of maps) such as {table: subscribers, on: {subscriber_id: id}}")
-        return ()
-    joins = []
-    for spec, item_line in zip(items, lines):
-        if isinstance(spec, LineDict) and True in spec and "on" not in spec:
-            # YAML 1.1 reads a bare on: as the boolean true (the "Norway problem"); it means the key here
-            spec["on"] = spec.pop(True)
-            spec.key_lines["on"] = spec.key_lines.get("True", spec.line)
-        if not isinstance(spec, LineDict) or "table" not in spec or "on" not in spec:
-            problems.add(item_line, "a join needs table: (the lookup table) and on: ({this_column: lookup_column})")
-            continue
-        problems.unknown_keys(spec, JOIN_KEYS, "join")
-        on = spec["on"]
-        if isinstance(on, str):
-            pairs = ((on, on),)
-        elif isinstance(on, LineDict) and on and all(isinstance(v, (str, int)) for v in on.values()):
-            pairs = tuple((str(k), str(v)) for k, v in on.items())
-        else:
-            problems.add(spec.line_of("on"), "on: is a column both files share (on: person_id) or a map of this "
-                         "table's columns to the lookup table's ({subscriber_id: id})")
-            continue
-        alias = spec.get("as", spec["table"])
-        if not isinstance(alias, str) or not alias or "." in alias:
-            problems.add(spec.line_of("as"), f"as: is the prefix joined columns are read under (sub.phone), "
-                         f"a name without dots, not {alias!r}")
-            continue
-        how, duplicates = spec.get("how", "inner"), spec.get("duplicates", "reject")
-        if how not in HOWS:
-            problems.add(spec.line_of("how"), f"how is inner (a row with no match is rejected) or left "
-                         f"(kept without the joined columns), not {how!r}")
-        if duplicates not in DUPLICATES:
-            problems.add(spec.line_of("duplicates"), f"duplicates is one of {', '.join(DUPLICATES)}, not {duplicates!r}")
-        joins.append(JoinSpec(str(spec["table"]), pairs, alias, str(how), str(duplicates), spec.line))
-    aliases = [j.alias for j in joins]
-    for join in joins:
-        if aliases.count(join.alias) > 1:
-            problems.add(join.line, f"two joins read their columns as {join.alias}.*: give each its own as:")
-    return tuple(dict.fromkeys(joins))
-
-
-def _check_joins(tables: list[TableSpec], lines: dict[str, int], problems: Problems) -> None:
-    """Every join names a lookup table of the mapping (not itself, not one that joins in turn), and every
-    table without entities is joined by some table."""
-    by_name = {t.name: t for t in tables}
-    joined = set()
-    for table in tables:
-        for join in table.joins:
-            other = by_name.get(join.table)
-            if other is None:
-                problems.add(join.line, f"table {table.name!r} joins an unknown table {join.table!r}"
-                             f"{_suggest(join.table, [t.name for t in tables if t.name != table.name])}")
-            elif other is table:
-                problems.add(join.line, f"table {table.name!r} cannot join itself")
-            elif other.joins:
-                problems.add(join.line, f"table {table.name!r} joins {join.table!r}, which joins another table in "
-                             "turn; join both lookup tables from this table instead")
-            else:
-                joined.add(join.table)
-    for table in tables:
-        if table.is_lookup and table.name not in joined:
-            problems.add(lines.get(table.name, 1), f"table {table.name!r} has no entities: and no table joins it")
-        elif table.is_lookup and table.joins:
-            problems.add(lines.get(table.name, 1), f"table {table.name!r} has no entities: a join needs them")
 
 
 def _check_reader(reader: Any, problems: Problems) -> dict[str, Any]:
@@ -485,7 +298,7 @@ def load_mapping(name_or_path: str) -> Mapping:
             if "file" not in spec and "sheet" not in spec:
                 problems.add(spec.line, f"table {name!r} needs file: (a name pattern) or sheet:")
             tables.append(_table(str(name), spec, reader, problems, constants, on_error, lookup_ok=True))
-        _check_joins(tables, {str(n): raw["tables"].line_of(n) for n in raw["tables"] or {}}, problems)
+        check_joins(tables, {str(n): raw["tables"].line_of(n) for n in raw["tables"] or {}}, problems)
     else:
         if "join" in raw:
             problems.add(raw.line_of("join"), "join: names another table: give tables:, one of them the lookup table")
