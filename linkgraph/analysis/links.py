@@ -79,7 +79,7 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
         elif kind == "person":
             raw += _persons(view, threshold, report)
         elif kind == "route":
-            raw += route_links(view, window_days, route_min_score, report)
+            raw += route_links(view, window_days, route_min_score, report, scope=sorted(cases) if cases else None)
         elif kind == "contact":
             raw += _contacts(view, report)
         elif kind == "address":

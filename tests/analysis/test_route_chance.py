@@ -119,3 +119,22 @@ def test_hidden_traffic_does_not_change_a_restricted_view_and_a_hidden_partner_i
     assert {(h.key, h.country) for h in report.hits} == crossing and {h.kind for h in report.hits} == {"route"}
     text = json.dumps([link.to_json() for link in report.links])
     assert "BUSY" not in text and "nl:R" not in text and "de:RD" not in text
+
+
+def test_scoped_to_some_cases_the_route_links_and_markers_are_those_of_the_whole_store(roads: tuple[str, Path]) -> None:
+    """Nightly detection asks for the links of a few cases: only their ways are read, each with all its
+    traffic, so a pair on the busy way keeps the low score the forty other cases give it."""
+    uri, policy = roads
+    for user in (None, "ana"):
+        with open_view(uri, command="test", as_user=user, policy=policy if user else None) as view:
+            whole = find_links(view, kinds=["route"], route_min_score=0)
+            for scope in (["A"], ["C"], ["B", "D"], ["BUSY-05"]):
+                scoped = find_links(view, cases=scope, kinds=["route"], route_min_score=0)
+                expected = [link for link in whole.links if set(scope) & set(link.case_ids)]
+                assert expected or user == "ana"
+                assert [link.to_json() for link in scoped.links] == [link.to_json() for link in expected]
+                assert {h.key for h in scoped.hits} <= {h.key for h in whole.hits}
+    with open_view(uri, command="test") as view:
+        (scoped_pair,) = [link for link in find_links(view, cases=["A"], kinds=["route"], route_min_score=0).links
+                          if link.case_ids == ("A", "B")]
+    assert scoped_pair.score == round(expected_score(near(("NGA|lagos", "ITA|rome"), date(2024, 3, 1)), 10), 4) < 0.5
