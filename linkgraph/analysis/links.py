@@ -61,8 +61,11 @@ def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: I
 
 def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                min_cases: int = 2, since: str | None = None, window_days: int = 90,
-               threshold: float = DEFAULT_THRESHOLD, route_min_score: float = ROUTE_MIN_SCORE) -> LinkReport:
-    """The links of ``cross_case_links`` and the hit markers for the entities involved."""
+               threshold: float = DEFAULT_THRESHOLD, route_min_score: float = ROUTE_MIN_SCORE,
+               with_records: bool = True) -> LinkReport:
+    """The links of ``cross_case_links`` and the hit markers for the entities involved. Without
+    ``with_records`` the sides carry no provenance records (``since`` still reads them to filter): for a
+    table that does not show them, which saves the longest read of a whole-store run."""
     wanted = list(kinds or LINK_KINDS)
     unknown = [k for k in wanted if k not in LINK_KINDS]
     if unknown:
@@ -91,11 +94,13 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
         for case, keys in r.sides.items():
             for key in keys:
                 cases_of[key].add(case)
-    origins = provenance(view, cases_of, _labels(raw))
+    origins = provenance(view, cases_of, _labels(raw)) if with_records or since else {}
     if since:
         started, runs = _since(view, since), _run_times(view)
         raw = [r for r in raw if any(runs.get(run, "") >= started for case, keys in r.sides.items()
                                      for key in keys for _, run in origins.get((key, case), []))]
+    if not with_records:
+        origins = {}
     report.links = sorted((r.link(countries, origins) for r in raw),
                           key=lambda link: (-len(link.cases), -link.score, link.kind, link.shared))
     report.hits = sorted(set(report.hits), key=lambda h: (h.kind, h.key, h.country))

@@ -83,7 +83,7 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
     with ctx.view() as view:
         report = find_links(view, cases=cases or None, kinds=kinds or None, min_cases=min_cases, since=since,
                             window_days=window_days, threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-                            route_min_score=route_min_score)
+                            route_min_score=route_min_score, with_records=fmt == "json" or out_file is not None)
         view.note(rows=len(report.links), cases=sorted({c for link in report.links for c in link.case_ids}),
                   params={"cases": list(cases), "kinds": list(kinds), "min_cases": min_cases, "since": since,
                           "window": window_days, "route_min_score": route_min_score})

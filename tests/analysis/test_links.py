@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -111,6 +112,17 @@ def test_filters_by_case_kind_min_cases_and_since(tiny: StoreTarget) -> None:
             cross_case_links(view, since="yesterday")
         with pytest.raises(UsageError, match="unknown link kind"):
             cross_case_links(view, kinds=["gossip"])
+
+
+def test_without_records_the_links_are_the_same_and_since_still_filters_on_them(tiny: StoreTarget) -> None:
+    """The table of ``linkgraph links`` shows no provenance, so it is not read; nothing else changes."""
+    with tiny.view() as view:
+        for since in (None, "run-2"):
+            full = find_links(view, since=since).links
+            bare = find_links(view, since=since, with_records=False).links
+            assert full and any(side.records for link in full for side in link.cases)
+            assert not any(side.records for link in bare for side in link.cases)
+            assert [replace(link, cases=tuple(replace(side, records=()) for side in link.cases)) for link in full] == bare
 
 
 def test_a_below_threshold_candidate_joins_when_the_threshold_is_lowered(tiny: StoreTarget) -> None:
