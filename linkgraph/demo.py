@@ -20,7 +20,8 @@ from linkgraph.analysis.model import CrossCaseLink
 from linkgraph.files import write_private
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.report.build import demo_report
-from linkgraph.resolve.service import Candidate, ResolveSummary, persons_linked_across, resolve, review_list
+from linkgraph.resolve.review import Candidate, persons_linked_across, review_list
+from linkgraph.resolve.service import ResolveSummary, resolve
 from linkgraph.scenarios import generate
 from linkgraph.status import status_report
 from linkgraph.store.server import kill_server

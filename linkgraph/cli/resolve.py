@@ -106,7 +106,7 @@ def review() -> None:
 def review_list(ctx: Context, min_probability: float | None, case_id: str | None, status: str, kind: str, limit: int,
                 as_json: bool) -> None:
     """List SAME_AS links to review (persons and organisations), most probable first, with their evidence."""
-    from linkgraph.resolve.service import KINDS, persons_linked_across, review_list as fetch
+    from linkgraph.resolve.review import KINDS, persons_linked_across, review_list as fetch
 
     statuses = STATUSES if status == "all" else (status,)
     kinds = tuple(KINDS) if kind == "all" else (kind,)
@@ -139,7 +139,7 @@ def review_list(ctx: Context, min_probability: float | None, case_id: str | None
 
 
 def _decide(ctx: Context, link_id: str, status: str) -> None:
-    from linkgraph.resolve.service import decide
+    from linkgraph.resolve.review import decide
 
     with ctx.view() as view:
         candidate = decide(view, link_id, status)

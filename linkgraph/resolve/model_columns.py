@@ -18,7 +18,7 @@ import re
 from linkgraph.errors import InvalidModel
 from linkgraph.model import Model, load_model
 
-__all__ = ["TEXT_COLUMNS", "person_column_sources", "person_field_expressions"]
+__all__ = ["TEXT_COLUMNS", "organisation_fields", "person_column_sources", "person_field_expressions"]
 
 #: The columns a ``text`` property may feed, with what it means to feed them.
 TEXT_COLUMNS = {
@@ -97,3 +97,18 @@ def person_field_expressions(columns: list[str], model: Model | None = None) -> 
         else:
             expressions.append(f"coalesce({', '.join(feeding)})")
     return expressions
+
+
+def organisation_fields(model: Model | None = None, node: str = "o") -> dict[str, str]:
+    """The Cypher expressions (over ``node``) of what organisation resolution compares: ``name`` (the
+    caption), ``country`` (ISO key of the ``country`` properties flagged ``resolution``, else their
+    text) and ``locality`` (the text properties flagged ``resolution: locality``); null when the model
+    declares none."""
+    entity = (model or load_model()).entity("Organisation")
+    countries = [f"{node}.{p.name}_key, {node}.{p.name}" for p in entity.properties.values()
+                 if p.type == "country" and p.resolution is True]
+    localities = [f"{node}.{p.name}_key, {node}.{p.name}" for p in entity.properties.values()
+                  if p.type == "text" and p.resolution == "locality"]
+    return {"name": f"{node}.{entity.caption}",
+            "country": f"coalesce({', '.join(countries)})" if countries else "null",
+            "locality": f"coalesce({', '.join(localities)})" if localities else "null"}

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from linkgraph.ingest.normalise.codes import fold
-from linkgraph.model import Model, load_model
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.resolve.identities import assign_identities
+from linkgraph.resolve.model_columns import organisation_fields
 from linkgraph.resolve.organisations import OrganisationRecord, score_organisations
 from linkgraph.resolve.same_as import mark_resolved, withdraw_stale, write_pairs
 from linkgraph.store.base import Store
@@ -48,21 +48,6 @@ class OrganisationSummary:
     identities: int = 0
     identity_changes: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-def organisation_fields(model: Model | None = None, node: str = "o") -> dict[str, str]:
-    """The Cypher expressions (over ``node``) of what organisation resolution compares: ``name`` (the
-    caption), ``country`` (ISO key of the ``country`` properties flagged ``resolution``, else their
-    text) and ``locality`` (the text properties flagged ``resolution: locality``); null when the model
-    declares none."""
-    entity = (model or load_model()).entity(LABEL)
-    countries = [f"{node}.{p.name}_key, {node}.{p.name}" for p in entity.properties.values()
-                 if p.type == "country" and p.resolution is True]
-    localities = [f"{node}.{p.name}_key, {node}.{p.name}" for p in entity.properties.values()
-                  if p.type == "text" and p.resolution == "locality"]
-    return {"name": f"{node}.{entity.caption}",
-            "country": f"coalesce({', '.join(countries)})" if countries else "null",
-            "locality": f"coalesce({', '.join(localities)})" if localities else "null"}
 
 
 def read_organisations(store: Store) -> tuple[list[OrganisationRecord], dict[str, str]]:
