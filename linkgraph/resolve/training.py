@@ -94,6 +94,7 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
             max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None, num_chunks=1
         )
         settings = linker.misc.save_model_to_json()
+        _bound_unseen_u(settings, min(u_max_pairs, all_pairs))
         _count_identifier_u(db_api, settings)
         estimates: dict[LevelKey, list[float]] = {}
         for alternatives in TRAINING_RULES:
@@ -117,8 +118,20 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
+    _unadjust_unestimated(settings, set(estimates))
     regularise_levels(settings)
     return settings
+
+
+def _unadjust_unestimated(settings: dict[str, Any], estimated: set[LevelKey]) -> None:
+    """Drop the frequency adjustment of every level whose m no EM session estimated (its m is a
+    stand-in, at best u): adjusted, such a level would score a rare value as strong evidence (m / tf)."""
+    for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        for position, level in enumerate(comparison["comparison_levels"]):
+            if not level.get("is_null_level") and (name, position) not in estimated:
+                level.pop("tf_adjustment_column", None)
+                level.pop("tf_adjustment_weight", None)
 
 
 def regularise_levels(settings: dict[str, Any]) -> set[LevelKey]:
@@ -224,6 +237,23 @@ def _clamped_em() -> Iterator[None]:
         yield
     finally:
         _splink_em.populate_m_u_from_lookup = original
+
+
+def _bound_unseen_u(settings: dict[str, Any], sampled: float) -> None:
+    """Give each level no random pair fell in the u of one pair in ``sampled``.
+
+    Levels of rare agreement (the same name words in another order) may never turn up among a million
+    random pairs. Unknown, their u would later be set equal to their m, and the level made neutral
+    however often matches fall in it; "at most about one in the sample" keeps what EM learns of them.
+    """
+    if sampled < 1:
+        return
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level["sql_condition"].strip() == "ELSE":
+                continue
+            if level.get("u_probability") in (None, _NOT_OBSERVED):
+                level["u_probability"] = 1.0 / sampled
 
 
 def _count_identifier_u(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
