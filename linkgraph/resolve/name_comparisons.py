@@ -1,0 +1,83 @@
+"""The given-name and surname comparisons: levels from the same name to different names.
+
+Some facts are about the whole name rather than one of its parts (the same given name and surname,
+the two swapped, the same words in another order): only the surname comparison scores them, and the
+given-name comparison treats such a pair as not comparable, or the model would count the name twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linkgraph.resolve.comparison_levels import ELSE_DIFFERENT, Level, level, null
+
+__all__ = ["name_comparison"]
+
+# Both names swapped between the two records (each alike in sound or spelling); and the same words
+# of the full name in another order or split (e.g. "mohamed el" + "amrani" against "mohamed" +
+# "el amrani").
+_NAMES_SWAPPED = (
+    "(given_phon_l = surname_phon_r OR jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.9)"
+    " AND (surname_phon_l = given_phon_r OR jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.9)"
+)
+_SAME_WORDS = "name_sorted_l = name_sorted_r"
+
+# Both names exactly the same. Given names and surnames are not independent among different people
+# (both come from one language, so "joy" goes with "ibrahim" far more often than their separate
+# frequencies say): the whole name is one fact, scored by the surname comparison with the whole
+# name's own frequency, and the given-name comparison then has nothing more to say.
+_SAME_WHOLE_NAME = "name_key_l = name_key_r"
+
+
+def _same_consonants(key: str, skeleton: str) -> str:
+    """SQL: one side of ``key`` is written without vowels and both have the same consonant skeleton."""
+    return (f"(NOT regexp_matches({key}_l, '[aeiou]') OR NOT regexp_matches({key}_r, '[aeiou]'))"
+            f" AND {skeleton}_l = {skeleton}_r")
+
+
+def name_comparison(key: str, phon: str, skeleton: str, output: str, description: str) -> dict[str, Any]:
+    """The Splink comparison dict of one name part: ``key`` (the folded name), ``phon`` (its sound),
+    ``skeleton`` (its consonants, ``name_forms.consonant_skeleton``), scored into ``output``."""
+    whole_name: list[Level]
+    exact: list[Level]
+    if output == "surname":
+        exact = [level(_SAME_WHOLE_NAME, "same given name and surname", tf_column="name_key")]
+        # Weighted by how common the name's words are: "jack ryan" / "ryan jack" says less than a rare
+        # name swapped (the frequency of the words in any order, ``name_sorted``).
+        whole_name = [
+            level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted", tf_from_own_u=True),
+            level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted", tf_from_own_u=True),
+        ]
+    else:
+        exact = [
+            {
+                "sql_condition": _SAME_WHOLE_NAME,
+                "label_for_charts": "compared with the surname (same given name and surname)",
+                "is_null_level": True,
+            }
+        ]
+        whole_name = [
+            {
+                "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS}",
+                "label_for_charts": "compared with the surname (names swapped or split differently)",
+                "is_null_level": True,
+            }
+        ]
+    return {
+        "output_column_name": output,
+        "comparison_description": description,
+        "comparison_levels": [
+            null(key),
+            *exact,
+            level(f"{key}_l = {key}_r", "exact match", tf_column=key),
+            level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling"),
+            level(f"{phon}_l = {phon}_r", "sounds the same"),
+            *whole_name,
+            # A name entered in Arabic script reaches the store without its short vowels ("mhmd",
+            # "ltrblsy"); its consonants are all it can agree on.
+            level(_same_consonants(key, skeleton),
+                  "same consonants, one side written without vowels (as from Arabic script)"),
+            level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.80", "similar spelling"),
+            ELSE_DIFFERENT,
+        ],
+    }
