@@ -210,6 +210,9 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.doc_keys = r.doc_keys", explode="doc_keys"),
     _rule("l.phone_keys = r.phone_keys", explode="phone_keys"),
     _rule("l.given_phon = r.surname_phon AND l.surname_phon = r.given_phon"),
+    # Swapped with one of the names respelt or longer: one name against the other's, in one birth year.
+    _rule("l.given_phon = r.surname_phon AND l.birth_year = r.birth_year"),
+    _rule("l.surname_phon = r.given_phon AND l.birth_year = r.birth_year"),
     # A name entered in Arabic script against its Latin spelling: neither sound nor spelling agree.
     _rule("l.given_skeleton = r.given_skeleton AND l.surname_skeleton = r.surname_skeleton"),
     _rule("l.surname_skeleton = r.surname_skeleton AND l.birth_year = r.birth_year"),

@@ -22,6 +22,17 @@ _NAMES_SWAPPED = (
 )
 _SAME_WORDS = "name_sorted_l = name_sorted_r"
 
+# Swapped, one of the two alike only loosely: misspelt, or with a middle name, patronymic or second
+# surname more on one side ("florin constantin" + "stoica" against "stoica" + "florin"; "kamal
+# hussain" against "hossain" + "kamal"). Records from countries that write the family name first
+# are swapped by clerks who expect it last, and those names are the ones most often respelt.
+_SWAPPED_LOOSELY = (
+    "((given_phon_l = surname_phon_r OR jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.9)"
+    " AND jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.8)"
+    " OR ((surname_phon_l = given_phon_r OR jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.9)"
+    " AND jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.8)"
+)
+
 # Both names exactly the same. Given names and surnames are not independent among different people
 # (both come from one language, so "joy" goes with "ibrahim" far more often than their separate
 # frequencies say): the whole name is one fact, scored by the surname comparison with the whole
@@ -47,6 +58,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
         whole_name = [
             level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted", tf_from_own_u=True),
             level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted", tf_from_own_u=True),
+            level(_SWAPPED_LOOSELY, "given name and surname swapped, one spelt differently or with a name more"),
         ]
     else:
         exact = [
@@ -58,7 +70,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
         ]
         whole_name = [
             {
-                "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS}",
+                "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS} OR ({_SWAPPED_LOOSELY})",
                 "label_for_charts": "compared with the surname (names swapped or split differently)",
                 "is_null_level": True,
             }
