@@ -197,6 +197,9 @@ def _rule(sql: str, explode: str | None = None) -> dict[str, Any]:
     return rule
 
 
+_EITHER_VOWELLESS = "(l.written_without_vowels OR r.written_without_vowels)"
+_EITHER_UNDATED = "(l.birth_year IS NULL OR r.birth_year IS NULL)"
+
 # Candidate pairs. Each rule is an equi-join on keys whose blocks stay small as the data grows, so
 # the number of pairs grows about linearly with the number of records.
 BLOCKING_RULES: list[dict[str, Any]] = [
@@ -214,8 +217,14 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.given_phon = r.surname_phon AND l.birth_year = r.birth_year"),
     _rule("l.surname_phon = r.given_phon AND l.birth_year = r.birth_year"),
     # A name entered in Arabic script against its Latin spelling: neither sound nor spelling agree.
-    _rule("l.given_skeleton = r.given_skeleton AND l.surname_skeleton = r.surname_skeleton"),
-    _rule("l.surname_skeleton = r.surname_skeleton AND l.birth_year = r.birth_year"),
+    _rule(f"l.given_skeleton = r.given_skeleton AND l.surname_skeleton = r.surname_skeleton AND {_EITHER_VOWELLESS}"),
+    _rule(f"l.surname_skeleton = r.surname_skeleton AND l.birth_year = r.birth_year AND {_EITHER_VOWELLESS}"),
+    # One name the same, the other misspelt, and no date of birth on one side to block on. The other
+    # name's first two consonants keep the blocks small (the article of "el amrani" is not one).
+    _rule("l.given_key = r.given_key AND left(l.surname_skeleton, 2) = left(r.surname_skeleton, 2)"
+          f" AND {_EITHER_UNDATED}"),
+    _rule("l.surname_key = r.surname_key AND left(l.given_skeleton, 2) = left(r.given_skeleton, 2)"
+          f" AND {_EITHER_UNDATED}"),
     _rule("l.name_sorted = r.name_sorted"),
     _rule("l.birth_date = r.birth_date"),
     _rule("l.postcode = r.postcode AND l.birth_year = r.birth_year"),

@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from linkgraph.errors import InvalidData
 from linkgraph.ingest.normalise.codes import fold
-from linkgraph.resolve.name_forms import consonant_skeleton
+from linkgraph.resolve.name_forms import consonant_skeleton, written_without_vowels
 
 #: Input columns and their pandas dtypes. Every column but ``ref`` may be null.
 PERSON_COLUMNS: dict[str, str] = {
@@ -60,6 +60,7 @@ PREPARED_SCHEMA = pa.schema(
         ("surname_phon", pa.string()),
         ("given_skeleton", pa.string()),
         ("surname_skeleton", pa.string()),
+        ("written_without_vowels", pa.bool_()),
         ("birth_year", pa.int32()),
         ("birth_month", pa.int32()),
         ("birth_day", pa.int32()),
@@ -130,7 +131,8 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     Empty strings and empty lists become null, so "not recorded" is one thing everywhere. Derived:
     ``given_phon`` / ``surname_phon`` (metaphone of the key without spaces, so "el amrani" and
     "elamrani" agree), ``given_skeleton`` / ``surname_skeleton`` (the consonants Arabic script writes,
-    ``name_forms.consonant_skeleton``), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
+    ``name_forms.consonant_skeleton``) and ``written_without_vowels`` (the whole name, as Arabic script
+    entered letter by letter), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
     ("YYYYMMDD", only when the date is complete).
 
     Raises
@@ -158,6 +160,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     columns["surname_phon"] = _map_unique(columns["surname_key"], _phonetic)
     columns["given_skeleton"] = _map_unique(columns["given_key"], consonant_skeleton)
     columns["surname_skeleton"] = _map_unique(columns["surname_key"], consonant_skeleton)
+    columns["written_without_vowels"] = name_key.map(written_without_vowels, na_action="ignore").astype("boolean")
     columns["birth_date"] = _full_date(columns["birth_year"], columns["birth_month"], columns["birth_day"])
 
     arrays = []

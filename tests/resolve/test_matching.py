@@ -486,3 +486,23 @@ def test_names_swapped_with_a_middle_name_more_on_one_side_are_one_fact_of_the_s
     evidence = _pair(pairs, "ro:1", "es:2")["evidence"]
     assert _weight(_pair(pairs, "ro:1", "es:2"), "surname: given name and surname swapped, one spelt") > 0
     assert not any(s.startswith("given name:") for s in evidence)
+
+
+def test_a_name_in_arabic_script_is_compared_with_its_latin_spelling_born_the_same_year(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "mohamed", "el trabelsi", 1984, sex="M", nationality="TUN"),
+        person("it:2", "mhmd", "ltrblsy", 1984, 11, 11, sex="M", nationality="TUN"),
+    )
+    assert _weight(_pair(pairs, "es:1", "it:2"), "surname: same consonants") > 0
+
+
+def test_a_misspelt_given_name_is_compared_when_one_side_has_no_date_of_birth(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("au:1", "jacqueline", "pridmore", 1983, 7, 8, sex="F"),
+        person("au:2", "jacqueine", "pridmore", sex="F"),
+    )
+    assert _pair(pairs, "au:1", "au:2")["probability"] > 0.5
