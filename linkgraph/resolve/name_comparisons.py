@@ -82,7 +82,10 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             null(key),
             *exact,
             level(f"{key}_l = {key}_r", "exact match", tf_column=key),
-            level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling"),
+            # Weighed by the frequency of the commoner spelling (Splink takes the larger of the two):
+            # "popaa" comes as close to every "popa" in the store as to this one.
+            level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling",
+                  tf_column=key, tf_from_own_u=True),
             level(f"{phon}_l = {phon}_r", "sounds the same"),
             *whole_name,
             # A name entered in Arabic script reaches the store without its short vowels ("mhmd",

@@ -506,3 +506,18 @@ def test_a_misspelt_given_name_is_compared_when_one_side_has_no_date_of_birth(mo
         person("au:2", "jacqueine", "pridmore", sex="F"),
     )
     assert _pair(pairs, "au:1", "au:2")["probability"] > 0.5
+
+
+def test_a_misspelt_common_surname_counts_less_than_a_misspelt_rare_one(model, background):
+    # "okafr" comes as close to every Okafor in the store as to this one; "zarqawyan" to one name only.
+    pairs = _score(
+        model,
+        background,
+        person("es:1", "omar", "okafor", 1970, 1, 1, sex="M"),
+        person("ng:2", "omar", "okafr", 1970, 1, 1, sex="M"),
+        person("es:3", "omar", "zarqawiyan", 1970, 1, 1, sex="M"),
+        person("ng:4", "omar", "zarqawyan", 1970, 1, 1, sex="M"),
+    )
+    common = _weight(_pair(pairs, "es:1", "ng:2"), "surname: nearly the same spelling")
+    rare = _weight(_pair(pairs, "es:3", "ng:4"), "surname: nearly the same spelling")
+    assert rare > common + 1
