@@ -22,6 +22,10 @@ _NAMES_SWAPPED = (
 )
 _SAME_WORDS = "name_sorted_l = name_sorted_r"
 
+# The surname comparison's own levels before the whole-name ones.
+_SURNAMES_ALIKE = ("surname_key_l = surname_key_r OR jaro_winkler_similarity(surname_key_l, surname_key_r) >= 0.92"
+                   " OR surname_phon_l = surname_phon_r")
+
 # Swapped, one of the two alike only loosely: misspelt, or with a middle name, patronymic or second
 # surname more on one side ("florin constantin" + "stoica" against "stoica" + "florin"; "kamal
 # hussain" against "hossain" + "kamal"). Records from countries that write the family name first
@@ -61,20 +65,24 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             level(_SWAPPED_LOOSELY, "given name and surname swapped, one spelt differently or with a name more"),
         ]
     else:
+        # The given name yields whenever the surname comparison scores the whole name: the same name,
+        # or (its own surnames not alike) the names swapped or reordered. Scored here too, a swapped
+        # pair whose given names also look alike ("mahmoud ahmed" + "mohamed" against "mohamed
+        # ahmed" + "mahmoud") would count one name twice.
         exact = [
             {
                 "sql_condition": _SAME_WHOLE_NAME,
                 "label_for_charts": "compared with the surname (same given name and surname)",
                 "is_null_level": True,
-            }
-        ]
-        whole_name = [
+            },
             {
-                "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS} OR ({_SWAPPED_LOOSELY})",
+                "sql_condition": f"NOT ({_SURNAMES_ALIKE}) AND (({_NAMES_SWAPPED}) OR {_SAME_WORDS}"
+                                 f" OR ({_SWAPPED_LOOSELY}))",
                 "label_for_charts": "compared with the surname (names swapped or split differently)",
                 "is_null_level": True,
-            }
+            },
         ]
+        whole_name = []
     return {
         "output_column_name": output,
         "comparison_description": description,

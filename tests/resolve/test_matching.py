@@ -521,3 +521,15 @@ def test_a_misspelt_common_surname_counts_less_than_a_misspelt_rare_one(model, b
     common = _weight(_pair(pairs, "es:1", "ng:2"), "surname: nearly the same spelling")
     rare = _weight(_pair(pairs, "es:3", "ng:4"), "surname: nearly the same spelling")
     assert rare > common + 1
+
+
+def test_names_swapped_are_not_counted_again_as_alike_given_names(model, background):
+    pairs = _score(
+        model,
+        background,
+        person("gr:1", "mahmoud ahmed", "mohamed", 1991, 11, 2, sex="M"),
+        person("mt:2", "mohamed ahmed", "mahmoud", 1990, sex="M"),
+    )
+    evidence = _pair(pairs, "gr:1", "mt:2")["evidence"]
+    assert any(s.startswith("surname: given name and surname swapped") for s in evidence)
+    assert not any(s.startswith("given name:") for s in evidence)
