@@ -219,6 +219,7 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     # A name entered in Arabic script against its Latin spelling: neither sound nor spelling agree.
     _rule(f"l.given_skeleton = r.given_skeleton AND l.surname_skeleton = r.surname_skeleton AND {_EITHER_VOWELLESS}"),
     _rule(f"l.surname_skeleton = r.surname_skeleton AND l.birth_year = r.birth_year AND {_EITHER_VOWELLESS}"),
+    _rule(f"l.given_skeleton = r.surname_skeleton AND l.surname_skeleton = r.given_skeleton AND {_EITHER_VOWELLESS}"),
     # One name the same, the other misspelt, and no date of birth on one side to block on. The other
     # name's first two consonants keep the blocks small (the article of "el amrani" is not one).
     _rule("l.given_key = r.given_key AND left(l.surname_skeleton, 2) = left(r.surname_skeleton, 2)"

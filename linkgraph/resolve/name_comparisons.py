@@ -37,6 +37,13 @@ _SWAPPED_LOOSELY = (
     " AND jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.8)"
 )
 
+# Swapped, one record entered in Arabic script: the consonants agree crosswise ("ywsf" + "llwy"
+# against "alaoui" + "yusuf").
+_SWAPPED_CONSONANTS = (
+    "(written_without_vowels_l OR written_without_vowels_r)"
+    " AND given_skeleton_l = surname_skeleton_r AND surname_skeleton_l = given_skeleton_r"
+)
+
 # Both names exactly the same. Given names and surnames are not independent among different people
 # (both come from one language, so "joy" goes with "ibrahim" far more often than their separate
 # frequencies say): the whole name is one fact, scored by the surname comparison with the whole
@@ -63,6 +70,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted", tf_from_own_u=True),
             level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted", tf_from_own_u=True),
             level(_SWAPPED_LOOSELY, "given name and surname swapped, one spelt differently or with a name more"),
+            level(_SWAPPED_CONSONANTS, "given name and surname swapped, one side written without vowels"),
         ]
     else:
         # The given name yields whenever the surname comparison scores the whole name: the same name,
@@ -77,7 +85,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             },
             {
                 "sql_condition": f"NOT ({_SURNAMES_ALIKE}) AND (({_NAMES_SWAPPED}) OR {_SAME_WORDS}"
-                                 f" OR ({_SWAPPED_LOOSELY}))",
+                                 f" OR ({_SWAPPED_LOOSELY}) OR ({_SWAPPED_CONSONANTS}))",
                 "label_for_charts": "compared with the surname (names swapped or split differently)",
                 "is_null_level": True,
             },

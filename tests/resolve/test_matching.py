@@ -533,3 +533,4 @@ def test_names_swapped_are_not_counted_again_as_alike_given_names(model, backgro
     evidence = _pair(pairs, "gr:1", "mt:2")["evidence"]
     assert any(s.startswith("surname: given name and surname swapped") for s in evidence)
     assert not any(s.startswith("given name:") for s in evidence)
+
