@@ -264,7 +264,7 @@ NAME_BLOCKS: list[tuple[str, ...]] = [("given_phon", "surname_phon"), ("surname_
 # Rules admitting almost no false matches; what they find, divided by their recall, estimates how
 # many pairs match at all (the prior, lambda). Each rule comes with the columns both records must hold
 # and, per comparison, the levels in which a pair passing the rule falls: the rule's recall among
-# matches is read off the trained m of those levels (``training._estimate_prior``), the way Splink
+# matches is read off the trained m of those levels (``prior.estimate_prior``), the way Splink
 # turns an EM session's lambda into the whole data's by reversing its blocking rule. An assumed
 # recall is wrong both ways with the data's quality: on sparse FEBRL4, whose duplicates garble one
 # name in two, the first rule finds 42% of the matches, not the 70% once assumed.
