@@ -1,13 +1,13 @@
 """Person matching: who is probably the same person, and the evidence an analyst reads for it.
 
-One model is trained (once for the module) on a few hundred generated case-file records; each test
-adds a few records of its own to that background and predicts with ``new_refs`` on those.
+One model is trained (once per session, ``conftest.py``) on a few hundred generated case-file records
+(``person_records.py``); each test adds a few records of its own to that background and predicts with
+``new_refs`` on those. Names as case files write them are ``test_name_matching.py``.
 """
 
 from __future__ import annotations
 
 import math
-import random
 
 import pandas as pd
 import pytest
@@ -19,150 +19,12 @@ from linkgraph.resolve.matching import (
     PERSON_COLUMNS,
     ResolutionModel,
     empty_person_frame,
-    train,
 )
 
-VARIANTS = {
-    "mohamed": ["muhammad", "mohammed"],
-    "ahmed": ["ahmad"],
-    "yusuf": ["youssef", "yousef"],
-    "omar": ["umar"],
-    "sergei": ["sergey"],
-    "aleksandr": ["alexander"],
-    "oluwaseun": ["oluwasegun"],
-    "fatima": ["fatma"],
-    "aisha": ["aicha"],
-    "olena": ["elena"],
-    "chioma": ["chiomah"],
-    "maria": ["mariya"],
-}
-SEX = {"fatima": "F", "aisha": "F", "olena": "F", "chioma": "F", "maria": "F"}
-COMMON_SURNAMES = ["el amrani", "ben ali", "okafor", "kovalenko"]
-SYLLABLES = ["ka", "ra", "mo", "di", "ne", "lo", "su", "ba", "te", "vi", "ga", "ri", "ol", "an", "ek", "ov"]
-
-
-def person(
-    ref: str,
-    given: str | None,
-    surname: str | None,
-    year: int | None = None,
-    month: int | None = None,
-    day: int | None = None,
-    *,
-    sex: str | None = None,
-    nationality: str | None = None,
-    docs: tuple[str, ...] = (),
-    phones: tuple[str, ...] = (),
-    region: str | None = None,
-) -> dict[str, object]:
-    """One row of a person frame, as a case-file source would give it (no address)."""
-    return {
-        "ref": ref,
-        "source": ref.split(":")[0],
-        "given_key": given,
-        "surname_key": surname,
-        "name_key": " ".join(part for part in (given, surname) if part),
-        "birth_year": year,
-        "birth_month": month,
-        "birth_day": day,
-        "sex": sex,
-        "nationality": nationality,
-        "doc_keys": list(docs),
-        "phone_keys": list(phones),
-        "address_key": None,
-        "postcode": None,
-        "locality": None,
-        "region": region,
-    }
-
-
-def frame_of(*rows: dict[str, object]) -> pd.DataFrame:
-    """A person frame with the input dtypes."""
-    frame = pd.DataFrame(list(rows), columns=list(PERSON_COLUMNS))
-    for column in ("birth_year", "birth_month", "birth_day"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def _background(seed: int = 3, people: int = 330) -> pd.DataFrame:
-    """Generated case-file records: a third of the people recorded twice, the copy varied (one in seven
-    with the names in the other order)."""
-    rng, order_rng, script_rng = random.Random(seed), random.Random(seed + 1), random.Random(seed + 2)
-    rare = sorted({"".join(rng.choice(SYLLABLES) for _ in range(3)) for _ in range(150)})
-    rows = []
-    for number in range(people):
-        given = rng.choice(list(VARIANTS))
-        surname = rng.choice(COMMON_SURNAMES) if rng.random() < 0.25 else rng.choice(rare)
-        year, month, day = rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28)
-        sex, nationality = SEX.get(given, "M"), rng.choice(["MAR", "NGA", "UKR", "SYR", "ESP"])
-        region = rng.choice(["andalucia", "catalonia", "madrid", "valencia", "galicia", "murcia"])
-        docs = (f"passport|{nationality}|P{rng.randrange(10**7):07d}",) if rng.random() < 0.5 else ()
-        phones = (f"+34{rng.randrange(10**9):09d}",) if rng.random() < 0.4 else ()
-        facts = {"sex": sex, "nationality": nationality, "docs": docs, "phones": phones, "region": region}
-        rows.append(person(f"bg_a:{number}", given, surname, year, month, day, **facts))
-        if rng.random() < 0.35:
-            copy_given = rng.choice(VARIANTS[given]) if rng.random() < 0.5 else given
-            copy_surname = _misspelt(rng, surname) if rng.random() < 0.3 else surname
-            dates = [(year, None, None), (year, month, None), (year, month, day)]
-            copy_date = rng.choices(dates, weights=[6, 3, 11])[0]
-            if order_rng.random() < 0.15:  # recorded surname first, half the time with a middle name
-                copy_given, copy_surname = copy_surname, copy_given
-                if order_rng.random() < 0.5:
-                    copy_surname += " " + order_rng.choice(rare)
-            if nationality in ("MAR", "SYR") and script_rng.random() < 0.3:
-                copy_given, copy_surname = _from_arabic_script(copy_given), _from_arabic_script(copy_surname)
-            rows.append(
-                person(
-                    f"bg_b:{number}",
-                    copy_given,
-                    copy_surname,
-                    *copy_date,
-                    sex=sex if rng.random() < 0.8 else None,
-                    nationality=nationality if rng.random() < 0.9 else None,
-                    docs=docs if rng.random() < 0.6 else (),
-                    phones=phones if rng.random() < 0.5 else (),
-                    region=region if rng.random() < 0.85 else rng.choice(["madrid", None]),
-                )
-            )
-    return frame_of(*rows)
-
-
-def _from_arabic_script(name: str) -> str:
-    """The name as its key reads when entered in Arabic script: the article joined, short vowels
-    unwritten, long ones as w and y ("el amrani" as "lmrny", "yusuf" as "ywsf")."""
-    name = name.replace("el ", "l").replace("ou", "w").replace("u", "w")
-    name = name[:-1] + "y" if name.endswith("i") else name
-    return "".join(ch for ch in name if ch not in "aeio")
-
-
-def _misspelt(rng: random.Random, surname: str) -> str:
-    """The surname as another clerk wrote it: words run together, or one letter dropped."""
-    if " " in surname and rng.random() < 0.5:
-        return surname.replace(" ", "")
-    i = rng.randrange(1, len(surname) - 1)
-    return surname[:i] + surname[i + 1 :]
-
-
-@pytest.fixture(scope="module")
-def background() -> pd.DataFrame:
-    return _background()
-
-
-@pytest.fixture(scope="module")
-def model(background: pd.DataFrame) -> ResolutionModel:
-    return train(background)
-
-
-def _score(model: ResolutionModel, background: pd.DataFrame, *rows: dict[str, object]) -> pd.DataFrame:
-    """Pairs among ``rows`` (and between them and the background), at any probability."""
-    frame = pd.concat([background, frame_of(*rows)], ignore_index=True)
-    return model.predict(frame, threshold=0.0, new_refs={str(row["ref"]) for row in rows})
-
-
-def _pair(pairs: pd.DataFrame, left: str, right: str) -> pd.Series:
-    found = pairs[(pairs["left_ref"] == min(left, right)) & (pairs["right_ref"] == max(left, right))]
-    assert len(found) == 1, f"pair {left} / {right} was not scored"
-    return found.iloc[0]
+from person_records import frame_of, person
+from person_records import pair as _pair
+from person_records import score as _score
+from person_records import weight as _weight
 
 
 def test_transliterated_and_misspelt_name_with_same_birth_year_scores_above_threshold(model, background):
@@ -299,12 +161,6 @@ def test_the_same_whole_name_is_one_piece_of_evidence_not_two(model, background)
 
 
 # -- sparse records: each comparison level explains itself ----------------------------------------
-
-
-def _weight(pair: pd.Series, prefix: str) -> float:
-    """The signed weight of the one evidence sentence of ``pair`` starting with ``prefix``."""
-    [sentence] = [s for s in pair["evidence"] if s.startswith(prefix)]
-    return float(sentence.rsplit(", ", 1)[1])
 
 
 def test_a_date_of_birth_missing_on_one_side_is_unknown_not_a_disagreement(model, background):
@@ -444,93 +300,4 @@ def test_a_comparison_of_columns_no_record_holds_is_kept_in_the_model_but_neutra
     assert any(level["m_probability"] != level["u_probability"] for level in _levels(model, "region"))
     sentences = [s for evidence in model.predict(background, threshold=0.5)["evidence"] for s in evidence]
     assert sentences and not any(s.startswith(("address", "place of residence")) for s in sentences)
-
-
-def test_a_level_never_seen_among_matches_is_neutral_however_rare_the_name(model, background):
-    # The background never records a name's words in another order. Left with its frequency
-    # adjustment, that unseen level scored a rare name as m / tf: tens of bits for two strangers.
-    level = next(level for level in _levels(model, "surname")
-                 if level["label_for_charts"] == "same name words in another order")
-    assert "tf_adjustment_column" not in level
-    pairs = _score(
-        model,
-        background,
-        person("es:1", "maria", "zubizarreta olabarrieta", 1990, 3, 14, sex="F"),
-        person("es:2", "maria", "olabarrieta zubizarreta", 1971, 8, 2, sex="F"),
-    )
-    evidence = _pair(pairs, "es:1", "es:2")["evidence"]
-    assert not any(s.startswith("surname: same name words in another order") and float(s.rsplit(", ", 1)[1]) > 1
-                   for s in evidence)
-
-
-def test_a_name_entered_in_arabic_script_matches_its_latin_spelling_on_its_consonants(model, background):
-    # "ltrblsy" is how the key of الطرابلسي reads: no spelling or sound joins it to "el trabelsi".
-    pairs = _score(
-        model,
-        background,
-        person("es:1", "mohamed", "el trabelsi", 1984, 11, 11, sex="M", nationality="TUN"),
-        person("it:2", "mhmd", "ltrblsy", 1984, 11, 11, sex="M", nationality="TUN"),
-    )
-    pair = _pair(pairs, "es:1", "it:2")
-    assert _weight(pair, "surname: same consonants, one side written without vowels") > 0
-    assert pair["probability"] >= DEFAULT_THRESHOLD
-
-
-def test_names_swapped_with_a_middle_name_more_on_one_side_are_one_fact_of_the_surname(model, background):
-    pairs = _score(
-        model,
-        background,
-        person("ro:1", "florin constantin", "stoicanescu", 2000, 11, 27, sex="M"),
-        person("es:2", "stoicanescu", "florin", 2000, 11, 27, sex="M"),
-    )
-    evidence = _pair(pairs, "ro:1", "es:2")["evidence"]
-    assert _weight(_pair(pairs, "ro:1", "es:2"), "surname: given name and surname swapped, one spelt") > 0
-    assert not any(s.startswith("given name:") for s in evidence)
-
-
-def test_a_name_in_arabic_script_is_compared_with_its_latin_spelling_born_the_same_year(model, background):
-    pairs = _score(
-        model,
-        background,
-        person("es:1", "mohamed", "el trabelsi", 1984, sex="M", nationality="TUN"),
-        person("it:2", "mhmd", "ltrblsy", 1984, 11, 11, sex="M", nationality="TUN"),
-    )
-    assert _weight(_pair(pairs, "es:1", "it:2"), "surname: same consonants") > 0
-
-
-def test_a_misspelt_given_name_is_compared_when_one_side_has_no_date_of_birth(model, background):
-    pairs = _score(
-        model,
-        background,
-        person("au:1", "jacqueline", "pridmore", 1983, 7, 8, sex="F"),
-        person("au:2", "jacqueine", "pridmore", sex="F"),
-    )
-    assert _pair(pairs, "au:1", "au:2")["probability"] > 0.5
-
-
-def test_a_misspelt_common_surname_counts_less_than_a_misspelt_rare_one(model, background):
-    # "okafr" comes as close to every Okafor in the store as to this one; "zarqawyan" to one name only.
-    pairs = _score(
-        model,
-        background,
-        person("es:1", "omar", "okafor", 1970, 1, 1, sex="M"),
-        person("ng:2", "omar", "okafr", 1970, 1, 1, sex="M"),
-        person("es:3", "omar", "zarqawiyan", 1970, 1, 1, sex="M"),
-        person("ng:4", "omar", "zarqawyan", 1970, 1, 1, sex="M"),
-    )
-    common = _weight(_pair(pairs, "es:1", "ng:2"), "surname: nearly the same spelling")
-    rare = _weight(_pair(pairs, "es:3", "ng:4"), "surname: nearly the same spelling")
-    assert rare > common + 1
-
-
-def test_names_swapped_are_not_counted_again_as_alike_given_names(model, background):
-    pairs = _score(
-        model,
-        background,
-        person("gr:1", "mahmoud ahmed", "mohamed", 1991, 11, 2, sex="M"),
-        person("mt:2", "mohamed ahmed", "mahmoud", 1990, sex="M"),
-    )
-    evidence = _pair(pairs, "gr:1", "mt:2")["evidence"]
-    assert any(s.startswith("surname: given name and surname swapped") for s in evidence)
-    assert not any(s.startswith("given name:") for s in evidence)
 
