@@ -51,10 +51,9 @@ _SWAPPED_CONSONANTS = (
 _SAME_WHOLE_NAME = "name_key_l = name_key_r"
 
 
-def _same_consonants(key: str, skeleton: str) -> str:
-    """SQL: one side of ``key`` is written without vowels and both have the same consonant skeleton."""
-    return (f"(NOT regexp_matches({key}_l, '[aeiou]') OR NOT regexp_matches({key}_r, '[aeiou]'))"
-            f" AND {skeleton}_l = {skeleton}_r")
+def _same_consonants(skeleton: str) -> str:
+    """SQL: one record's name is written without vowels and both have the same consonant ``skeleton``."""
+    return f"(written_without_vowels_l OR written_without_vowels_r) AND {skeleton}_l = {skeleton}_r"
 
 
 def name_comparison(key: str, phon: str, skeleton: str, output: str, description: str) -> dict[str, Any]:
@@ -106,7 +105,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             *whole_name,
             # A name entered in Arabic script reaches the store without its short vowels ("mhmd",
             # "ltrblsy"); its consonants are all it can agree on.
-            level(_same_consonants(key, skeleton),
+            level(_same_consonants(skeleton),
                   "same consonants, one side written without vowels (as from Arabic script)"),
             level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.80", "similar spelling"),
             ELSE_DIFFERENT,
