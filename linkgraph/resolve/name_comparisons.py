@@ -51,6 +51,15 @@ _SWAPPED_CONSONANTS = (
 _SAME_WHOLE_NAME = "name_key_l = name_key_r"
 
 
+# The Arabic article is written, dropped or joined at will ("el alaoui", "alaoui"); without it on
+# both sides the surnames are the same or nearly (weighed by the frequency of the commoner).
+_ARTICLE_LEVEL = level(
+    "(surname_core_l <> surname_key_l OR surname_core_r <> surname_key_r)"
+    " AND jaro_winkler_similarity(surname_core_l, surname_core_r) >= 0.92",
+    "same surname but for the article (al-, el-)", tf_column="surname_core", tf_from_own_u=True,
+)
+
+
 def _same_consonants(skeleton: str) -> str:
     """SQL: one record's name is written without vowels and both have the same consonant ``skeleton``."""
     return f"(written_without_vowels_l OR written_without_vowels_r) AND {skeleton}_l = {skeleton}_r"
@@ -101,6 +110,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             # "popaa" comes as close to every "popa" in the store as to this one.
             level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling",
                   tf_column=key, tf_from_own_u=True),
+            *([_ARTICLE_LEVEL] if output == "surname" else []),
             level(f"{phon}_l = {phon}_r", "sounds the same"),
             *whole_name,
             # A name entered in Arabic script reaches the store without its short vowels ("mhmd",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkgraph.resolve.name_forms import consonant_skeleton, written_without_vowels
+from linkgraph.resolve.name_forms import consonant_skeleton, without_article, written_without_vowels
 from linkgraph.resolve.person_frame import person_frame, prepare_person_frame
 
 # (Latin spelling a clerk typed, the key of the same name entered in Arabic script, their consonants)
@@ -22,6 +22,7 @@ SAME_NAME = [
     ("ali", "ly", "l"),
     ("darwiche", "drwysh", "drsh"),
     ("qasim", "qsm", "ksm"),
+    ("gamal", "jml", "jml"),
 ]
 
 
@@ -47,3 +48,9 @@ def test_the_prepared_frame_carries_the_consonants_of_each_name_part():
     prepared = prepare_person_frame(frame).to_pydict()
     assert prepared["given_skeleton"] == ["mhmd", "mhmd"]
     assert prepared["surname_skeleton"] == ["trbls", "trbls"]
+
+
+@pytest.mark.parametrize(("key", "expected"), [("el alaoui", "alaoui"), ("es saidi", "saidi"), ("al najjar", "najjar"),
+                                                ("alaoui", "alaoui"), ("elena", "elena"), ("al", "al")])
+def test_the_arabic_article_written_as_a_word_is_left_out_of_the_surname_core(key, expected):
+    assert without_article(key) == expected

@@ -36,6 +36,8 @@ def _levels(given: tuple[str, str], surname: tuple[str, str]) -> dict[str, str]:
         (("mohamed", "mhmd"), ("el trabelsi", "ltrblsy"), "same consonants, one side written without vowels (as from Arabic script)"),
         (("florin constantin", "stoica"), ("stoica", "florin"), "given name and surname swapped, one spelt differently or with a name more"),
         (("jack", "ryan"), ("ryan", "jack"), "given name and surname swapped"),
+        (("zineb", "zeinab"), ("alaoui", "el alaoui"), "same surname but for the article (al-, el-)"),
+        (("ali", "ly"), ("gamal", "jml"), "same consonants, one side written without vowels (as from Arabic script)"),
     ],
 )
 def test_a_pair_falls_in_the_surname_level_that_describes_it(given, surname, expected):
