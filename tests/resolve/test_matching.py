@@ -1,7 +1,7 @@
 """Person matching: who is probably the same person, and the evidence an analyst reads for it.
 
-One model is trained (once per session, ``conftest.py``) on a few hundred generated case-file records
-(``person_records.py``); each test adds a few records of its own to that background and predicts with
+One model is trained (once per module) on a few hundred generated case-file records
+(``tests/person_records.py``); each test adds a few records of its own to that background and predicts with
 ``new_refs`` on those. Names as case files write them are ``test_name_matching.py``.
 """
 
@@ -22,6 +22,7 @@ from linkgraph.resolve.matching import (
 )
 
 from person_records import frame_of, person
+from person_records import background, model  # noqa: F401  (fixtures)
 from person_records import pair as _pair
 from person_records import score as _score
 from person_records import weight as _weight

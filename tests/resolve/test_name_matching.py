@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from linkgraph.resolve.matching import DEFAULT_THRESHOLD, ResolutionModel
+from person_records import background, model  # noqa: F401  (fixtures)
 from person_records import pair as _pair
 from person_records import person
 from person_records import score as _score

@@ -1,8 +1,8 @@
 """Person records for the matching tests: a tiny factory, a generated background, and reading pairs.
 
 The background is a few hundred case-file records: a third of the people recorded twice, the copy
-varied as clerks vary it. One model is trained on it per test session (``conftest.py``); each test
-adds a few records of its own and scores those.
+varied as clerks vary it, and the model trained on it (fixtures ``background`` and ``model``, which a
+test module imports to use); each test adds a few records of its own and scores those.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 
 import pandas as pd
+import pytest
 
-from linkgraph.resolve.matching import PERSON_COLUMNS, ResolutionModel
+from linkgraph.resolve.matching import PERSON_COLUMNS, ResolutionModel, train
 
 VARIANTS = {
     "mohamed": ["muhammad", "mohammed"],
@@ -132,6 +133,18 @@ def _misspelt(rng: random.Random, surname: str) -> str:
         return surname.replace(" ", "")
     i = rng.randrange(1, len(surname) - 1)
     return surname[:i] + surname[i + 1 :]
+
+
+@pytest.fixture(scope="module")
+def background() -> pd.DataFrame:
+    """The generated background records."""
+    return background_frame()
+
+
+@pytest.fixture(scope="module")
+def model(background: pd.DataFrame) -> ResolutionModel:
+    """The model trained on the background."""
+    return train(background)
 
 
 def score(model: ResolutionModel, background: pd.DataFrame, *rows: dict[str, object]) -> pd.DataFrame:
