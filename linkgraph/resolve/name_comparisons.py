@@ -22,18 +22,21 @@ _NAMES_SWAPPED = (
 )
 _SAME_WORDS = "name_sorted_l = name_sorted_r"
 
-# The surname comparison's own levels before the whole-name ones.
-_SURNAMES_ALIKE = ("surname_key_l = surname_key_r OR jaro_winkler_similarity(surname_key_l, surname_key_r) >= 0.92"
-                   " OR surname_phon_l = surname_phon_r")
+# The surname comparison's exact and sound levels, which come before its whole-name ones. (Its
+# nearly-the-same-spelling level comes before them too; left out here, it would cost a spelling
+# similarity on every pair, and a pair in it and swapped as well only loses its given name's weight.)
+_SURNAMES_ALIKE = "surname_key_l = surname_key_r OR surname_phon_l = surname_phon_r"
 
-# Swapped, one of the two alike only loosely: misspelt, or with a middle name, patronymic or second
-# surname more on one side ("florin constantin" + "stoica" against "stoica" + "florin"; "kamal
-# hussain" against "hossain" + "kamal"). Records from countries that write the family name first
-# are swapped by clerks who expect it last, and those names are the ones most often respelt.
+# Swapped, one of the two the same (in spelling or sound) and the other alike only loosely: misspelt,
+# or with a middle name, patronymic or second surname more on one side ("florin constantin" +
+# "stoica" against "stoica" + "florin"; "kamal hussain" against "hossain" + "kamal"). Records from
+# countries that write the family name first are swapped by clerks who expect it last, and those
+# names are the ones most often respelt. (The equality first: the spelling similarity is then computed
+# for the few pairs that have it.)
 _SWAPPED_LOOSELY = (
-    "((given_phon_l = surname_phon_r OR jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.9)"
+    "((given_key_l = surname_key_r OR given_phon_l = surname_phon_r)"
     " AND jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.8)"
-    " OR ((surname_phon_l = given_phon_r OR jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.9)"
+    " OR ((surname_key_l = given_key_r OR surname_phon_l = given_phon_r)"
     " AND jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.8)"
 )
 
