@@ -12,85 +12,9 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-Level = dict[str, Any]
-
-
-def _null(*columns: str) -> Level:
-    either_missing = " OR ".join(f"{c}_l IS NULL OR {c}_r IS NULL" for c in columns)
-    return {"sql_condition": either_missing, "label_for_charts": "not recorded", "is_null_level": True}
-
-
-def _level(sql: str, label: str, tf_column: str | None = None, tf_from_own_u: bool = False) -> Level:
-    """A comparison level; ``tf_column`` adjusts it by the frequency of the value, relative to the
-    level's own u when ``tf_from_own_u`` (a level that is not the exact match of that column)."""
-    level: Level = {"sql_condition": sql, "label_for_charts": label}
-    if tf_column is not None:
-        level["tf_adjustment_column"] = tf_column
-        level["tf_adjustment_weight"] = 1.0
-    if tf_from_own_u:
-        level["disable_tf_exact_match_detection"] = True
-    return level
-
-
-_ELSE_DIFFERENT = _level("ELSE", "different")
-
-# Both names swapped between the two records (each alike in sound or spelling); and the same words
-# of the full name in another order or split (e.g. "mohamed el" + "amrani" against "mohamed" +
-# "el amrani"). Either is one fact about the whole name, so only the surname comparison scores it;
-# the given-name comparison treats it as not comparable, or the model would count it twice.
-_NAMES_SWAPPED = (
-    "(given_phon_l = surname_phon_r OR jaro_winkler_similarity(given_key_l, surname_key_r) >= 0.9)"
-    " AND (surname_phon_l = given_phon_r OR jaro_winkler_similarity(surname_key_l, given_key_r) >= 0.9)"
-)
-_SAME_WORDS = "name_sorted_l = name_sorted_r"
-
-# Both names exactly the same. Given names and surnames are not independent among different people
-# (both come from one language, so "joy" goes with "ibrahim" far more often than their separate
-# frequencies say): the whole name is one fact, scored by the surname comparison with the whole
-# name's own frequency, and the given-name comparison then has nothing more to say.
-_SAME_WHOLE_NAME = "name_key_l = name_key_r"
-
-
-def _name_comparison(key: str, phon: str, output: str, description: str) -> dict[str, Any]:
-    whole_name: list[Level]
-    exact: list[Level]
-    if output == "surname":
-        exact = [_level(_SAME_WHOLE_NAME, "same given name and surname", tf_column="name_key")]
-        # Weighted by how common the name's words are: "jack ryan" / "ryan jack" says less than a rare
-        # name swapped (the frequency of the words in any order, ``name_sorted``).
-        whole_name = [
-            _level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted", tf_from_own_u=True),
-            _level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted", tf_from_own_u=True),
-        ]
-    else:
-        exact = [
-            {
-                "sql_condition": _SAME_WHOLE_NAME,
-                "label_for_charts": "compared with the surname (same given name and surname)",
-                "is_null_level": True,
-            }
-        ]
-        whole_name = [
-            {
-                "sql_condition": f"({_NAMES_SWAPPED}) OR {_SAME_WORDS}",
-                "label_for_charts": "compared with the surname (names swapped or split differently)",
-                "is_null_level": True,
-            }
-        ]
-    return {
-        "output_column_name": output,
-        "comparison_description": description,
-        "comparison_levels": [
-            _null(key),
-            *exact,
-            _level(f"{key}_l = {key}_r", "exact match", tf_column=key),
-            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling"),
-            _level(f"{phon}_l = {phon}_r", "sounds the same"),
-            *whole_name,
-            _level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.80", "similar spelling"),
-            _ELSE_DIFFERENT,
-        ],
-    }
+from linkgraph.resolve.comparison_levels import ELSE_DIFFERENT as _ELSE_DIFFERENT
+from linkgraph.resolve.comparison_levels import level as _level, null as _null
+from linkgraph.resolve.name_comparisons import name_comparison as _name_comparison
 
 
 _BOTH_FULL = "birth_date_l IS NOT NULL AND birth_date_r IS NOT NULL"
@@ -248,8 +172,8 @@ PLACE: dict[str, Any] = {
 }
 
 COMPARISONS: list[dict[str, Any]] = [
-    _name_comparison("given_key", "given_phon", "given_name", "given name"),
-    _name_comparison("surname_key", "surname_phon", "surname", "surname"),
+    _name_comparison("given_key", "given_phon", "given_skeleton", "given_name", "given name"),
+    _name_comparison("surname_key", "surname_phon", "surname_skeleton", "surname", "surname"),
     DATE_OF_BIRTH,
     SEX,
     NATIONALITY,
@@ -273,6 +197,9 @@ def _rule(sql: str, explode: str | None = None) -> dict[str, Any]:
     return rule
 
 
+_EITHER_VOWELLESS = "(l.written_without_vowels OR r.written_without_vowels)"
+_EITHER_UNDATED = "(l.birth_year IS NULL OR r.birth_year IS NULL)"
+
 # Candidate pairs. Each rule is an equi-join on keys whose blocks stay small as the data grows, so
 # the number of pairs grows about linearly with the number of records.
 BLOCKING_RULES: list[dict[str, Any]] = [
@@ -286,6 +213,19 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.doc_keys = r.doc_keys", explode="doc_keys"),
     _rule("l.phone_keys = r.phone_keys", explode="phone_keys"),
     _rule("l.given_phon = r.surname_phon AND l.surname_phon = r.given_phon"),
+    # Swapped with one of the names respelt or longer: one name against the other's, in one birth year.
+    _rule("l.given_phon = r.surname_phon AND l.birth_year = r.birth_year"),
+    _rule("l.surname_phon = r.given_phon AND l.birth_year = r.birth_year"),
+    # A name entered in Arabic script against its Latin spelling: neither sound nor spelling agree.
+    _rule(f"l.given_skeleton = r.given_skeleton AND l.surname_skeleton = r.surname_skeleton AND {_EITHER_VOWELLESS}"),
+    _rule(f"l.surname_skeleton = r.surname_skeleton AND l.birth_year = r.birth_year AND {_EITHER_VOWELLESS}"),
+    _rule(f"l.given_skeleton = r.surname_skeleton AND l.surname_skeleton = r.given_skeleton AND {_EITHER_VOWELLESS}"),
+    # One name the same, the other misspelt, and no date of birth on one side to block on. The other
+    # name's first two consonants keep the blocks small (the article of "el amrani" is not one).
+    _rule("l.given_key = r.given_key AND left(l.surname_skeleton, 2) = left(r.surname_skeleton, 2)"
+          f" AND {_EITHER_UNDATED}"),
+    _rule("l.surname_key = r.surname_key AND left(l.given_skeleton, 2) = left(r.given_skeleton, 2)"
+          f" AND {_EITHER_UNDATED}"),
     _rule("l.name_sorted = r.name_sorted"),
     _rule("l.birth_date = r.birth_date"),
     _rule("l.postcode = r.postcode AND l.birth_year = r.birth_year"),
@@ -324,7 +264,7 @@ NAME_BLOCKS: list[tuple[str, ...]] = [("given_phon", "surname_phon"), ("surname_
 # Rules admitting almost no false matches; what they find, divided by their recall, estimates how
 # many pairs match at all (the prior, lambda). Each rule comes with the columns both records must hold
 # and, per comparison, the levels in which a pair passing the rule falls: the rule's recall among
-# matches is read off the trained m of those levels (``training._estimate_prior``), the way Splink
+# matches is read off the trained m of those levels (``prior.estimate_prior``), the way Splink
 # turns an EM session's lambda into the whole data's by reversing its blocking rule. An assumed
 # recall is wrong both ways with the data's quality: on sparse FEBRL4, whose duplicates garble one
 # name in two, the first rule finds 42% of the matches, not the 70% once assumed.

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from linkgraph.errors import InvalidData
 from linkgraph.ingest.normalise.codes import fold
+from linkgraph.resolve.name_forms import consonant_skeleton, without_article, written_without_vowels
 
 #: Input columns and their pandas dtypes. Every column but ``ref`` may be null.
 PERSON_COLUMNS: dict[str, str] = {
@@ -57,6 +58,10 @@ PREPARED_SCHEMA = pa.schema(
         ("name_sorted", pa.string()),
         ("given_phon", pa.string()),
         ("surname_phon", pa.string()),
+        ("given_skeleton", pa.string()),
+        ("surname_skeleton", pa.string()),
+        ("written_without_vowels", pa.bool_()),
+        ("surname_core", pa.string()),
         ("birth_year", pa.int32()),
         ("birth_month", pa.int32()),
         ("birth_day", pa.int32()),
@@ -126,7 +131,10 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
 
     Empty strings and empty lists become null, so "not recorded" is one thing everywhere. Derived:
     ``given_phon`` / ``surname_phon`` (metaphone of the key without spaces, so "el amrani" and
-    "elamrani" agree), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
+    "elamrani" agree), ``given_skeleton`` / ``surname_skeleton`` (the consonants Arabic script writes,
+    ``name_forms.consonant_skeleton``) and ``written_without_vowels`` (the whole name, as Arabic script
+    entered letter by letter), ``surname_core`` (the surname without an Arabic article: "el alaoui" is
+    "alaoui"), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
     ("YYYYMMDD", only when the date is complete).
 
     Raises
@@ -152,6 +160,10 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     columns["name_sorted"] = name_key.map(_sorted_words, na_action="ignore")
     columns["given_phon"] = _map_unique(columns["given_key"], _phonetic)
     columns["surname_phon"] = _map_unique(columns["surname_key"], _phonetic)
+    columns["given_skeleton"] = _map_unique(columns["given_key"], consonant_skeleton)
+    columns["surname_skeleton"] = _map_unique(columns["surname_key"], consonant_skeleton)
+    columns["surname_core"] = _map_unique(columns["surname_key"], without_article)
+    columns["written_without_vowels"] = name_key.map(written_without_vowels, na_action="ignore").astype("boolean")
     columns["birth_date"] = _full_date(columns["birth_year"], columns["birth_month"], columns["birth_day"])
 
     arrays = []

@@ -2,7 +2,7 @@
 
 u probabilities come from random pairs (almost all of them non-matches); m probabilities from
 expectation maximisation (EM), once per rule of ``comparisons.TRAINING_RULES``; the prior from
-``comparisons.DETERMINISTIC_RULES``. Two things Splink 5 does not do for us are done here:
+``comparisons.DETERMINISTIC_RULES`` (``prior``). Two things Splink 5 does not do for us are done here:
 
 - An EM session that fails (a rule with no pairs, or an m collapsing below 1e-300, which happens
   when a disagreement is never seen among matches, e.g. sex in clean data) leaves Splink's linker
@@ -44,17 +44,14 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 
 from linkgraph.resolve.comparisons import (
     DESCRIPTIONS,
-    DETERMINISTIC_RECALL,
-    DETERMINISTIC_RULES,
     IDENTIFIER_LEVELS,
-    LIST_COLUMNS,
     NAME_BLOCKS,
     NAME_DEPENDENT,
     TRAINING_RULES,
-    DeterministicRule,
     base_settings,
 )
 from linkgraph.resolve.person_frame import PREPARED_SCHEMA
+from linkgraph.resolve.prior import comparison_named, count_pairs, estimate_prior, has_comparison
 from linkgraph.resolve.splink_session import PEOPLE_TABLE, new_linker, open_session
 
 PREPARED_COLUMNS = tuple(PREPARED_SCHEMA.names)
@@ -74,7 +71,6 @@ MIN_BAYES_FACTOR_FOR = {"date_of_birth": 0.03}
 
 # Splink writes a level never seen in training as this m or u probability.
 _NOT_OBSERVED = 1e-6
-_FALLBACK_PRIOR = 1e-4
 # EM needs at least a hundred or so pairs to say anything; past a few million it only costs time.
 _MIN_EM_PAIRS = 100
 _MAX_EM_PAIRS = 2_000_000
@@ -94,10 +90,11 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
             max_pairs=min(u_max_pairs, all_pairs), seed=seed, min_count_per_level=None, num_chunks=1
         )
         settings = linker.misc.save_model_to_json()
+        _bound_unseen_u(settings, min(u_max_pairs, all_pairs))
         _count_identifier_u(db_api, settings)
         estimates: dict[LevelKey, list[float]] = {}
         for alternatives in TRAINING_RULES:
-            counted = [(columns, _count_pairs(db_api, columns)) for columns in alternatives]
+            counted = [(columns, count_pairs(db_api, columns)) for columns in alternatives]
             usable = [(columns, pairs) for columns, pairs in counted if pairs >= _MIN_EM_PAIRS]
             if not usable:
                 continue
@@ -107,9 +104,9 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
                 start, settings = session
                 _collect_estimates(start, settings, estimates)
         for (name, position), values in estimates.items():
-            level = _comparison(settings, name)["comparison_levels"][position]
+            level = comparison_named(settings, name)["comparison_levels"][position]
             level["m_probability"] = statistics.median(values)
-        settings["probability_two_random_records_match"] = _estimate_prior(
+        settings["probability_two_random_records_match"] = estimate_prior(
             db_api, people, settings, set(estimates), prepared.num_rows)
         _condition_on_names(db_api, settings)
     trained = {c["output_column_name"]: c for c in settings["comparisons"]}
@@ -117,8 +114,20 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
     for comparison in settings["comparisons"]:
         name = comparison["output_column_name"]
         comparison["comparison_description"] = DESCRIPTIONS.get(name, name)
+    _unadjust_unestimated(settings, set(estimates))
     regularise_levels(settings)
     return settings
+
+
+def _unadjust_unestimated(settings: dict[str, Any], estimated: set[LevelKey]) -> None:
+    """Drop the frequency adjustment of every level whose m no EM session estimated (its m is a
+    stand-in, at best u): adjusted, such a level would score a rare value as strong evidence (m / tf)."""
+    for comparison in settings["comparisons"]:
+        name = comparison["output_column_name"]
+        for position, level in enumerate(comparison["comparison_levels"]):
+            if not level.get("is_null_level") and (name, position) not in estimated:
+                level.pop("tf_adjustment_column", None)
+                level.pop("tf_adjustment_weight", None)
 
 
 def regularise_levels(settings: dict[str, Any]) -> set[LevelKey]:
@@ -171,7 +180,7 @@ def _em_session(
     for held in (implied, at_risk | implied):
         trial = copy.deepcopy(start)
         for name, position in held:
-            _comparison(trial, name)["comparison_levels"][position]["fix_m_probability"] = True
+            comparison_named(trial, name)["comparison_levels"][position]["fix_m_probability"] = True
         linker = new_linker(people, trial)
         try:
             with _clamped_em():
@@ -184,7 +193,7 @@ def _em_session(
             continue
         trained = linker.misc.save_model_to_json()
         for comparison in trained["comparisons"]:
-            given = _comparison(settings, comparison["output_column_name"])["comparison_levels"]
+            given = comparison_named(settings, comparison["output_column_name"])["comparison_levels"]
             for level, before in zip(comparison["comparison_levels"], given):
                 level["fix_m_probability"] = False
                 # EM leaves u alone; a u that random pairs never showed stays unknown (regularise_levels
@@ -226,6 +235,23 @@ def _clamped_em() -> Iterator[None]:
         _splink_em.populate_m_u_from_lookup = original
 
 
+def _bound_unseen_u(settings: dict[str, Any], sampled: float) -> None:
+    """Give each level no random pair fell in the u of one pair in ``sampled``.
+
+    Levels of rare agreement (the same name words in another order) may never turn up among a million
+    random pairs. Unknown, their u would later be set equal to their m, and the level made neutral
+    however often matches fall in it; "at most about one in the sample" keeps what EM learns of them.
+    """
+    if sampled < 1:
+        return
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level") or level["sql_condition"].strip() == "ELSE":
+                continue
+            if level.get("u_probability") in (None, _NOT_OBSERVED):
+                level["u_probability"] = 1.0 / sampled
+
+
 def _count_identifier_u(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     """Set the u of each ``IDENTIFIER_LEVELS`` level to the share of all comparable pairs sharing a key.
 
@@ -233,9 +259,9 @@ def _count_identifier_u(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     errs towards caution); comparable pairs are those where both records hold at least one key.
     """
     for name, (column, label) in IDENTIFIER_LEVELS.items():
-        if not _has_comparison(settings, name):
+        if not has_comparison(settings, name):
             continue
-        levels = _comparison(settings, name)["comparison_levels"]
+        levels = comparison_named(settings, name)["comparison_levels"]
         level = next((lv for lv in levels if lv.get("label_for_charts") == label), None)
         if level is None:
             continue
@@ -256,8 +282,8 @@ def _hold_name_dependent(settings: dict[str, Any]) -> set[LevelKey]:
     matches and learn that matches differ in everything else.
     """
     held: set[LevelKey] = set()
-    for name in filter(lambda name: _has_comparison(settings, name), NAME_DEPENDENT):
-        for position, level in enumerate(_comparison(settings, name)["comparison_levels"]):
+    for name in filter(lambda name: has_comparison(settings, name), NAME_DEPENDENT):
+        for position, level in enumerate(comparison_named(settings, name)["comparison_levels"]):
             if not level.get("is_null_level"):
                 level["m_probability"] = level["u_probability"]
                 held.add((name, position))
@@ -270,12 +296,12 @@ def _condition_on_names(db_api: DuckDBAPI, settings: dict[str, Any]) -> None:
     Nearly all pairs in that block are different people, and nearly every pair the model scores has
     alike names, so this is the chance that two different people with alike names agree.
     """
-    usable = [block for block in NAME_BLOCKS if _count_pairs(db_api, block) >= _MIN_EM_PAIRS]
+    usable = [block for block in NAME_BLOCKS if count_pairs(db_api, block) >= _MIN_EM_PAIRS]
     if not usable:
         return
     on = " AND ".join(f"l.{c} = r.{c}" for c in usable[0])
-    for name in filter(lambda name: _has_comparison(settings, name), NAME_DEPENDENT):
-        levels = _comparison(settings, name)["comparison_levels"]
+    for name in filter(lambda name: has_comparison(settings, name), NAME_DEPENDENT):
+        levels = comparison_named(settings, name)["comparison_levels"]
         cases = " ".join(f"WHEN {level['sql_condition']} THEN {position}"
                          for position, level in enumerate(levels) if level["sql_condition"].strip() != "ELSE")
         columns = sorted({c for c in PREPARED_COLUMNS if f"{c}_l" in cases})
@@ -299,7 +325,7 @@ def _collect_estimates(
     """Record the m of each level that EM changed from ``before`` to ``after``."""
     for comparison in after["comparisons"]:
         name = comparison["output_column_name"]
-        previous = _comparison(before, name)["comparison_levels"]
+        previous = comparison_named(before, name)["comparison_levels"]
         for position, level in enumerate(comparison["comparison_levels"]):
             m = level.get("m_probability")
             if level.get("is_null_level") or m is None or m == _NOT_OBSERVED:
@@ -320,83 +346,3 @@ def _without_idle(settings: dict[str, Any], prepared: pa.Table) -> dict[str, Any
         if not used or not used <= empty:
             kept.append(comparison)
     return {**settings, "comparisons": kept}
-
-
-def _has_comparison(settings: dict[str, Any], name: str) -> bool:
-    return any(c["output_column_name"] == name for c in settings["comparisons"])
-
-
-def _comparison(settings: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(c for c in settings["comparisons"] if c["output_column_name"] == name)
-
-
-def _count_pairs(db_api: DuckDBAPI, columns: tuple[str, ...]) -> int:
-    """Number of record pairs equal on all ``columns`` (none null), from the block sizes."""
-    not_null = " AND ".join(f"{column} IS NOT NULL" for column in columns)
-    blocks = f"SELECT count(*) AS n FROM {PEOPLE_TABLE} WHERE {not_null} GROUP BY {', '.join(columns)}"
-    sql = f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM ({blocks})"
-    [(pairs,)] = db_api.duckdb_con.execute(sql).fetchall()
-    return int(pairs)
-
-
-def _estimate_prior(db_api: DuckDBAPI, people: SplinkDataFrame, settings: dict[str, Any],
-                    estimated: set[LevelKey], records: int) -> float:
-    """The probability that two random records match: what the deterministic rules find over their recall.
-
-    A rule's recall among matches is the chance both records hold its columns (the share of records
-    holding them, squared) times the trained m of the levels that say it holds, per comparison
-    (``comparisons.DeterministicRule``): the rule for "same whole name and same full date" finds fewer
-    of the matches in data whose duplicates misspell names. Only rules whose comparisons EM estimated
-    count; the estimate pools them (all they found over the matches they are expected to find). Without
-    any, Splink's estimate with the assumed ``DETERMINISTIC_RECALL``.
-    """
-    found = expected = 0.0
-    for rule in DETERMINISTIC_RULES:
-        recall = _rule_recall(db_api, settings, rule, estimated, records)
-        if recall is None:
-            continue
-        found += _count_rule_pairs(db_api, rule)
-        expected += recall
-    all_pairs = records * (records - 1) / 2
-    if found > 0 and expected > 0 and all_pairs:
-        prior = found / expected / all_pairs
-        if 0.0 < prior < 1.0:
-            return prior
-    linker = new_linker(people, settings)
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            [rule.blocking_rule() for rule in DETERMINISTIC_RULES], recall=DETERMINISTIC_RECALL
-        )
-    except (SplinkException, ValueError):
-        return _FALLBACK_PRIOR
-    prior = float(linker.misc.save_model_to_json()["probability_two_random_records_match"])
-    return prior if 0.0 < prior < 1.0 else _FALLBACK_PRIOR
-
-
-def _rule_recall(db_api: DuckDBAPI, settings: dict[str, Any], rule: DeterministicRule,
-                 estimated: set[LevelKey], records: int) -> float | None:
-    """The share of matching pairs ``rule`` finds, from the trained m; None when EM did not estimate it."""
-    recall = 1.0
-    for name, labels in rule.levels.items():
-        if not _has_comparison(settings, name):
-            return None
-        levels = _comparison(settings, name)["comparison_levels"]
-        chosen = [p for p, level in enumerate(levels) if level.get("label_for_charts") in labels]
-        if not chosen or not any((name, p) in estimated for p in chosen):
-            return None
-        recall *= sum(float(levels[p].get("m_probability") or 0.0) for p in chosen)
-    holding = " AND ".join(f"len({c}) > 0" if c in LIST_COLUMNS else f"{c} IS NOT NULL" for c in rule.columns)
-    [(held,)] = db_api.duckdb_con.execute(f"SELECT count(*) FROM {PEOPLE_TABLE} WHERE {holding}").fetchall()
-    return recall * (held / records) ** 2 if records else None
-
-
-def _count_rule_pairs(db_api: DuckDBAPI, rule: DeterministicRule) -> int:
-    """Pairs of records ``rule`` joins (a pair sharing two documents counts twice, rarely)."""
-    listed = [c for c in rule.columns if c in LIST_COLUMNS]
-    if not listed:
-        return _count_pairs(db_api, rule.columns)
-    [column] = listed
-    sql = (f"SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (SELECT count(DISTINCT ref) AS n FROM "
-           f"(SELECT ref, unnest({column}) AS k FROM {PEOPLE_TABLE}) GROUP BY k)")
-    [(pairs,)] = db_api.duckdb_con.execute(sql).fetchall()
-    return int(pairs)

@@ -1,13 +1,13 @@
 """Person matching: who is probably the same person, and the evidence an analyst reads for it.
 
-One model is trained (once for the module) on a few hundred generated case-file records; each test
-adds a few records of its own to that background and predicts with ``new_refs`` on those.
+One model is trained (once per module) on a few hundred generated case-file records
+(``tests/person_records.py``); each test adds a few records of its own to that background and predicts with
+``new_refs`` on those. Names as case files write them are ``test_name_matching.py``.
 """
 
 from __future__ import annotations
 
 import math
-import random
 
 import pandas as pd
 import pytest
@@ -19,135 +19,13 @@ from linkgraph.resolve.matching import (
     PERSON_COLUMNS,
     ResolutionModel,
     empty_person_frame,
-    train,
 )
 
-VARIANTS = {
-    "mohamed": ["muhammad", "mohammed"],
-    "ahmed": ["ahmad"],
-    "yusuf": ["youssef", "yousef"],
-    "omar": ["umar"],
-    "sergei": ["sergey"],
-    "aleksandr": ["alexander"],
-    "oluwaseun": ["oluwasegun"],
-    "fatima": ["fatma"],
-    "aisha": ["aicha"],
-    "olena": ["elena"],
-    "chioma": ["chiomah"],
-    "maria": ["mariya"],
-}
-SEX = {"fatima": "F", "aisha": "F", "olena": "F", "chioma": "F", "maria": "F"}
-COMMON_SURNAMES = ["el amrani", "ben ali", "okafor", "kovalenko"]
-SYLLABLES = ["ka", "ra", "mo", "di", "ne", "lo", "su", "ba", "te", "vi", "ga", "ri", "ol", "an", "ek", "ov"]
-
-
-def person(
-    ref: str,
-    given: str | None,
-    surname: str | None,
-    year: int | None = None,
-    month: int | None = None,
-    day: int | None = None,
-    *,
-    sex: str | None = None,
-    nationality: str | None = None,
-    docs: tuple[str, ...] = (),
-    phones: tuple[str, ...] = (),
-    region: str | None = None,
-) -> dict[str, object]:
-    """One row of a person frame, as a case-file source would give it (no address)."""
-    return {
-        "ref": ref,
-        "source": ref.split(":")[0],
-        "given_key": given,
-        "surname_key": surname,
-        "name_key": " ".join(part for part in (given, surname) if part),
-        "birth_year": year,
-        "birth_month": month,
-        "birth_day": day,
-        "sex": sex,
-        "nationality": nationality,
-        "doc_keys": list(docs),
-        "phone_keys": list(phones),
-        "address_key": None,
-        "postcode": None,
-        "locality": None,
-        "region": region,
-    }
-
-
-def frame_of(*rows: dict[str, object]) -> pd.DataFrame:
-    """A person frame with the input dtypes."""
-    frame = pd.DataFrame(list(rows), columns=list(PERSON_COLUMNS))
-    for column in ("birth_year", "birth_month", "birth_day"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def _background(seed: int = 3, people: int = 330) -> pd.DataFrame:
-    """Generated case-file records: a third of the people recorded twice, the copy varied."""
-    rng = random.Random(seed)
-    rare = sorted({"".join(rng.choice(SYLLABLES) for _ in range(3)) for _ in range(150)})
-    rows = []
-    for number in range(people):
-        given = rng.choice(list(VARIANTS))
-        surname = rng.choice(COMMON_SURNAMES) if rng.random() < 0.25 else rng.choice(rare)
-        year, month, day = rng.randint(1960, 2005), rng.randint(1, 12), rng.randint(1, 28)
-        sex, nationality = SEX.get(given, "M"), rng.choice(["MAR", "NGA", "UKR", "SYR", "ESP"])
-        region = rng.choice(["andalucia", "catalonia", "madrid", "valencia", "galicia", "murcia"])
-        docs = (f"passport|{nationality}|P{rng.randrange(10**7):07d}",) if rng.random() < 0.5 else ()
-        phones = (f"+34{rng.randrange(10**9):09d}",) if rng.random() < 0.4 else ()
-        facts = {"sex": sex, "nationality": nationality, "docs": docs, "phones": phones, "region": region}
-        rows.append(person(f"bg_a:{number}", given, surname, year, month, day, **facts))
-        if rng.random() < 0.35:
-            copy_given = rng.choice(VARIANTS[given]) if rng.random() < 0.5 else given
-            copy_surname = _misspelt(rng, surname) if rng.random() < 0.3 else surname
-            dates = [(year, None, None), (year, month, None), (year, month, day)]
-            copy_date = rng.choices(dates, weights=[6, 3, 11])[0]
-            rows.append(
-                person(
-                    f"bg_b:{number}",
-                    copy_given,
-                    copy_surname,
-                    *copy_date,
-                    sex=sex if rng.random() < 0.8 else None,
-                    nationality=nationality if rng.random() < 0.9 else None,
-                    docs=docs if rng.random() < 0.6 else (),
-                    phones=phones if rng.random() < 0.5 else (),
-                    region=region if rng.random() < 0.85 else rng.choice(["madrid", None]),
-                )
-            )
-    return frame_of(*rows)
-
-
-def _misspelt(rng: random.Random, surname: str) -> str:
-    """The surname as another clerk wrote it: words run together, or one letter dropped."""
-    if " " in surname and rng.random() < 0.5:
-        return surname.replace(" ", "")
-    i = rng.randrange(1, len(surname) - 1)
-    return surname[:i] + surname[i + 1 :]
-
-
-@pytest.fixture(scope="module")
-def background() -> pd.DataFrame:
-    return _background()
-
-
-@pytest.fixture(scope="module")
-def model(background: pd.DataFrame) -> ResolutionModel:
-    return train(background)
-
-
-def _score(model: ResolutionModel, background: pd.DataFrame, *rows: dict[str, object]) -> pd.DataFrame:
-    """Pairs among ``rows`` (and between them and the background), at any probability."""
-    frame = pd.concat([background, frame_of(*rows)], ignore_index=True)
-    return model.predict(frame, threshold=0.0, new_refs={str(row["ref"]) for row in rows})
-
-
-def _pair(pairs: pd.DataFrame, left: str, right: str) -> pd.Series:
-    found = pairs[(pairs["left_ref"] == min(left, right)) & (pairs["right_ref"] == max(left, right))]
-    assert len(found) == 1, f"pair {left} / {right} was not scored"
-    return found.iloc[0]
+from person_records import frame_of, person
+from person_records import background, model  # noqa: F401  (fixtures)
+from person_records import pair as _pair
+from person_records import score as _score
+from person_records import weight as _weight
 
 
 def test_transliterated_and_misspelt_name_with_same_birth_year_scores_above_threshold(model, background):
@@ -284,12 +162,6 @@ def test_the_same_whole_name_is_one_piece_of_evidence_not_two(model, background)
 
 
 # -- sparse records: each comparison level explains itself ----------------------------------------
-
-
-def _weight(pair: pd.Series, prefix: str) -> float:
-    """The signed weight of the one evidence sentence of ``pair`` starting with ``prefix``."""
-    [sentence] = [s for s in pair["evidence"] if s.startswith(prefix)]
-    return float(sentence.rsplit(", ", 1)[1])
 
 
 def test_a_date_of_birth_missing_on_one_side_is_unknown_not_a_disagreement(model, background):
@@ -429,3 +301,4 @@ def test_a_comparison_of_columns_no_record_holds_is_kept_in_the_model_but_neutra
     assert any(level["m_probability"] != level["u_probability"] for level in _levels(model, "region"))
     sentences = [s for evidence in model.predict(background, threshold=0.5)["evidence"] for s in evidence]
     assert sentences and not any(s.startswith(("address", "place of residence")) for s in sentences)
+
