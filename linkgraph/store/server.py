@@ -27,11 +27,9 @@ import contextlib
 import fcntl
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -42,13 +40,12 @@ import redis
 
 from linkgraph.errors import StoreError, StoreUnavailable
 from linkgraph.store import compaction
-from linkgraph.store.server_config import binaries, idle_seconds, write_config
+from linkgraph.store.processes import is_redis, pid_alive, proc_memory_mib, wait_exit  # pid_alive, proc_memory_mib: also imported from here
+from linkgraph.store.server_config import binaries, idle_seconds, remove_socket_dir, socket_path as socket_of, write_config
 
 START_TIMEOUT = 600.0  # a large append-only file can take minutes to replay
 WATCHDOG_NAME = "linkgraph-watchdog"  # CLIENT SETNAME of the watchdog's connection (plus its state)
 ADMIN_NAME = "linkgraph-admin"  # CLIENT SETNAME of probes and control connections
-_MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes
-_SOCKET_DIR_PREFIX = "linkgraph-"
 
 
 @contextlib.contextmanager
@@ -61,21 +58,6 @@ def server_lock(directory: Path) -> Iterator[None]:
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
-
-
-def pid_alive(pid: int) -> bool:
-    """Return whether process ``pid`` exists and is not a zombie."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie still answers kill(0)
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().split(") ", 1)[1][0] != "Z"
-    except OSError:
-        return True
 
 
 def admin_client(socket_path: str, timeout: float = 10.0, name: str = ADMIN_NAME) -> redis.Redis:
@@ -134,20 +116,6 @@ def other_clients(client: redis.Redis) -> list[dict[str, Any]]:
             if not c.get("name", "").startswith((ADMIN_NAME, WATCHDOG_NAME))]
 
 
-def _socket_path(directory: Path) -> str:
-    path = str(directory / "falkordb.sock")
-    if len(path) <= _MAX_SOCKET_PATH:
-        return path
-    return str(Path(tempfile.mkdtemp(prefix=_SOCKET_DIR_PREFIX)) / "falkordb.sock")  # mkdtemp is 0700
-
-
-def remove_socket_dir(info: dict[str, Any]) -> None:
-    """Remove the private temporary directory that held the socket of a server whose path was too long."""
-    folder = Path(info["socket"]).parent
-    if info.get("socket_dir_temporary") and folder.name.startswith(_SOCKET_DIR_PREFIX):
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def _wait_loaded(socket_path: str, pid_file: Path) -> bool:
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
@@ -170,14 +138,14 @@ def _start(directory: Path, idle: float) -> dict[str, Any]:
     executable, _ = binaries()
     stale = read_server_file(directory)
     if stale is not None and serves_this_directory(directory, stale):
-        if pid_alive(int(stale["pid"])) and _is_redis(int(stale["pid"])):
+        if pid_alive(int(stale["pid"])) and is_redis(int(stale["pid"])):
             # this directory's own server, unreachable (the directory was moved under it): it still has
             # the append-only file open, so it must be gone before a second server opens the same file
             terminate(directory, stale)
         remove_socket_dir(stale)  # a server killed without cleaning up after itself
     elif stale is not None:  # a copy's server.json names the original's server: not ours, leave it
         (directory / "server.json").unlink(missing_ok=True)
-    socket_path = _socket_path(directory)
+    socket_path = socket_of(directory)
     config = write_config(directory, socket_path)
     with contextlib.suppress(FileNotFoundError):
         os.unlink(socket_path)
@@ -412,41 +380,15 @@ def terminate(directory: Path | None, info: dict[str, Any]) -> None:
     pid = int(info["pid"])
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
-    if not _wait_exit(pid, 30):
+    if not wait_exit(pid, 30):
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-        _wait_exit(pid)
+        wait_exit(pid)
     if directory is not None:
         current = read_server_file(directory)
         if current is not None and int(current["pid"]) == pid:
             (directory / "server.json").unlink(missing_ok=True)
     remove_socket_dir(info)
-
-
-def _is_redis(pid: int) -> bool:
-    """Whether process ``pid`` is a redis server (a recycled pid may now be anything)."""
-    try:
-        return b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return False
-
-
-def _wait_exit(pid: int, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not pid_alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def proc_memory_mib(pid: int, field: str = "VmRSS") -> float:
-    """Return ``field`` (``VmRSS``, ``VmHWM``) of process ``pid`` from ``/proc``, in MiB; 0 when unknown."""
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(f"{field}:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def server_peak_rss_mib(directory: Path) -> float:

@@ -1,9 +1,12 @@
-"""What the embedded server runs with: its configuration file and how long it stays up without clients."""
+"""What the embedded server runs with: its configuration file, how long it stays up without clients, and
+where its socket lives."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,8 @@ from linkgraph.errors import UsageError
 DEFAULT_IDLE = 900.0  # seconds the server stays up after its last client left
 IDLE_ENV = "LINKGRAPH_IDLE"
 STORE_CONFIG = "linkgraph-store.json"  # the store's marker, which also holds its settings
+_MAX_SOCKET_PATH = 100  # sun_path holds 108 bytes
+_SOCKET_DIR_PREFIX = "linkgraph-"
 
 
 def binaries() -> tuple[str, str]:
@@ -76,3 +81,17 @@ def write_config(directory: Path, socket_path: str) -> Path:
     return config
 
 
+def socket_path(directory: Path) -> str:
+    """Where the server of ``directory`` listens: ``falkordb.sock`` in it, or in a private temporary folder
+    when that path is too long for a unix socket."""
+    path = str(directory / "falkordb.sock")
+    if len(path) <= _MAX_SOCKET_PATH:
+        return path
+    return str(Path(tempfile.mkdtemp(prefix=_SOCKET_DIR_PREFIX)) / "falkordb.sock")  # mkdtemp is 0700
+
+
+def remove_socket_dir(info: dict[str, Any]) -> None:
+    """Remove the private temporary directory that held the socket of a server whose path was too long."""
+    folder = Path(info["socket"]).parent
+    if info.get("socket_dir_temporary") and folder.name.startswith(_SOCKET_DIR_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
