@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 from linkgraph.ingest.fields import FieldSpec
@@ -20,6 +20,8 @@ from linkgraph.ingest.limits import MAX_FOREACH_ITEMS, MAX_ROW_PAIRS
 from linkgraph.ingest.mapping import EntitySpec, Mapping, TableSpec
 from linkgraph.ingest.normalise import NORMALISERS, Invalid, Value
 from linkgraph.ingest.normalise.codes import text_of
+from linkgraph.ingest.pairing import Instance, by_shared_arrays
+from linkgraph.ingest.row_output import NodeOut, Rejection, RelOut, RowOutput
 from linkgraph.model import load_model
 
 _CACHE_LIMIT = 200_000
@@ -38,77 +40,6 @@ STORED_PARTS: dict[str, tuple[str, ...]] = {
     "handling_code": (),
     "text": (),
 }
-
-
-@dataclass
-class NodeOut:
-    """A node the row asserts."""
-
-    label: str
-    key: str
-    props: dict[str, Any]
-
-
-@dataclass
-class RelOut:
-    """A relationship the row asserts; ``key`` tells apart two of one type between the same nodes."""
-
-    type: str
-    src_label: str
-    src: str
-    dst_label: str
-    dst: str
-    key: str
-    props: dict[str, Any]
-
-
-@dataclass
-class RowOutput:
-    """Everything one record asserts, with its case and the references it makes to other tables' entities."""
-
-    nodes: list[NodeOut] = field(default_factory=list)
-    rels: list[RelOut] = field(default_factory=list)
-    case_id: str | None = None
-    record_id: str | None = None
-    refs: list[tuple[str, str, str]] = field(default_factory=list)  # (label, key, field label)
-    notes: list[tuple[str, str, str]] = field(default_factory=list)  # bad values kept or dropped: (field, reason, action)
-
-
-@dataclass
-class Rejection:
-    """Why a record was refused: the field (column) and the reason, several joined when several failed."""
-
-    field: str
-    reason: str
-
-
-@dataclass
-class _Instance:
-    position: tuple[tuple[str, int], ...]
-    scopes: tuple[Any, ...]
-    key: str = ""
-
-
-def _by_shared_arrays(sources: list[_Instance], targets: list[_Instance]) -> Callable[[_Instance], list[_Instance]]:
-    """For a source instance, the targets that agree with it on every array both descend through (arrays
-    after the first they do not share are independent), in order.
-
-    All instances of one entity walk the same arrays, so the shared ones are the leading arrays the
-    first source and the first target have in common; the targets are grouped by their indexes in those.
-    """
-    if not sources or not targets:
-        return lambda a: targets
-    shared = 0
-    for (name_a, _), (name_b, _) in zip(sources[0].position, targets[0].position):
-        if name_a != name_b:
-            break
-        shared += 1
-    if not shared:
-        return lambda a: targets
-    groups: dict[tuple[tuple[str, int], ...], list[_Instance]] = {}
-    for b in targets:
-        groups.setdefault(b.position[:shared], []).append(b)
-    return lambda a: groups.get(a.position[:shared], [])
 
 
 class _PropertyPlan:
@@ -295,17 +226,17 @@ class RowTransformer:
         return array
 
     # -- instances -------------------------------------------------------------------------------
-    def _instances(self, entity: EntitySpec, record: dict[str, Any]) -> list[_Instance] | Invalid:
+    def _instances(self, entity: EntitySpec, record: dict[str, Any]) -> list[Instance] | Invalid:
         foreach = entity.foreach
         if foreach is None:
-            return [_Instance((), (record,))]
+            return [Instance((), (record,))]
         if foreach.split is not None:
             text = text_of(lookup((record,), foreach.path))
             items = [item.strip() for item in (text or "").split(foreach.split) if item.strip()]
             if len(items) > MAX_FOREACH_ITEMS:
                 return Invalid(f"{foreach.path}: more than {MAX_FOREACH_ITEMS:,} elements in one row (the limit)")
-            return [_Instance(((foreach.path, i),), (record, item)) for i, item in enumerate(items)]
-        instances = [_Instance((), (record,))]
+            return [Instance(((foreach.path, i),), (record, item)) for i, item in enumerate(items)]
+        instances = [Instance((), (record,))]
         walked = ""
         for segment in foreach.path.split("."):
             iterate = segment.endswith("[]")
@@ -319,16 +250,16 @@ class RowTransformer:
                 if iterate:
                     if not isinstance(value, list):
                         return Invalid(f"{foreach.path}: expected a list at {name!r}, found {type(value).__name__}")
-                    nxt.extend(_Instance(instance.position + ((walked, i),), instance.scopes + (item,))
+                    nxt.extend(Instance(instance.position + ((walked, i),), instance.scopes + (item,))
                                for i, item in enumerate(value))
                 else:
-                    nxt.append(_Instance(instance.position, instance.scopes + (value,)))
+                    nxt.append(Instance(instance.position, instance.scopes + (value,)))
             instances = nxt
             if len(instances) > MAX_FOREACH_ITEMS:
                 return Invalid(f"{foreach.path}: more than {MAX_FOREACH_ITEMS:,} elements in one row (the limit)")
         return instances
 
-    def _properties(self, specs: dict[str, FieldSpec], instance: _Instance, problems: list[tuple[str, str]],
+    def _properties(self, specs: dict[str, FieldSpec], instance: Instance, problems: list[tuple[str, str]],
                     out: RowOutput) -> dict[str, Any]:
         props: dict[str, Any] = {}
         scopes, position = instance.scopes, instance.position
@@ -387,7 +318,7 @@ class RowTransformer:
             rid = self.value(self.table.record_id, root, ())
             if isinstance(rid, Value):
                 out.record_id = str(rid.key)
-        instances: dict[str, list[_Instance]] = {}
+        instances: dict[str, list[Instance]] = {}
         for entity in self.order:
             found = self._instances(entity, record)
             if isinstance(found, Invalid):
@@ -406,7 +337,7 @@ class RowTransformer:
             return Rejection("; ".join(dict.fromkeys(f for f, _ in problems)), "; ".join(r for _, r in problems))
         return out
 
-    def _entity(self, entity: EntitySpec, instance: _Instance, out: RowOutput, problems: list[tuple[str, str]]) -> bool:
+    def _entity(self, entity: EntitySpec, instance: Instance, out: RowOutput, problems: list[tuple[str, str]]) -> bool:
         ident = self._evaluator(entity.ident)(instance.scopes, instance.position)
         if ident is None:
             if not entity.optional:
@@ -438,7 +369,7 @@ class RowTransformer:
         out.nodes.append(NodeOut(entity.label, instance.key, props))
         return True
 
-    def _relationships(self, rel: Any, instances: dict[str, list[_Instance]], out: RowOutput,
+    def _relationships(self, rel: Any, instances: dict[str, list[Instance]], out: RowOutput,
                        problems: list[tuple[str, str]]) -> None:
         sources = instances.get(rel.source)
         targets = instances.get(rel.target)
@@ -451,7 +382,7 @@ class RowTransformer:
             return
         distinct = self.distinct.get(rel.type)
         distinct_key = f"{distinct}_key"
-        matching = _by_shared_arrays(sources, targets)
+        matching = by_shared_arrays(sources, targets)
         for a in sources:
             for b in matching(a):
                 deeper = a if len(a.position) >= len(b.position) else b
