@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from linkgraph.errors import InvalidData
+from linkgraph.resolve.block_keys import add_block_keys
 from linkgraph.ingest.normalise.codes import fold
 
 #: Input columns and their pandas dtypes. Every column but ``ref`` may be null.
@@ -127,7 +128,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     Empty strings and empty lists become null, so "not recorded" is one thing everywhere. Derived:
     ``given_phon`` / ``surname_phon`` (metaphone of the key without spaces, so "el amrani" and
     "elamrani" agree), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
-    ("YYYYMMDD", only when the date is complete).
+    ("YYYYMMDD", only when the date is complete), and the blocking keys of ``block_keys``.
 
     Raises
     ------
@@ -160,7 +161,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
         if isinstance(values, pd.Series):
             values = values.astype(object).where(values.notna(), None).tolist()
         arrays.append(pa.array(values, type=field.type))
-    return pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA)
+    return add_block_keys(pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA))
 
 
 def _clean_strings(series: pd.Series) -> pd.Series:
