@@ -31,9 +31,10 @@ def explained_batches(db_api: DuckDBAPI, table: Any, settings: dict[str, Any]) -
     reading only the columns the evidence needs."""
     names = [row[0] for row in db_api.duckdb_con.execute(f"DESCRIBE {table.physical_name}").fetchall()]
     wanted = [n for n in names if n in _PAIR_INPUTS or n.startswith(("gamma_", "mw_"))]
-    reader = db_api.duckdb_con.sql(f"SELECT {', '.join(wanted)} FROM {table.physical_name}").fetch_arrow_reader(
-        _READ_BATCH)
-    for batch in reader:
+    relation = db_api.duckdb_con.sql(f"SELECT {', '.join(wanted)} FROM {table.physical_name}")
+    # DuckDB 2 calls it to_arrow_reader and deprecates fetch_arrow_reader, which older versions have.
+    reader = getattr(relation, "to_arrow_reader", None) or relation.fetch_arrow_reader
+    for batch in reader(_READ_BATCH):
         if batch.num_rows:
             yield _pairs_from_scored(batch.to_pandas(), settings)
 
