@@ -46,9 +46,6 @@ def open_session(prepared: pa.Table) -> Iterator[tuple[DuckDBAPI, SplinkDataFram
         connection = duckdb.connect(":memory:", config={
             "memory_limit": os.environ.get("LINKGRAPH_RESOLVE_MEMORY") or DEFAULT_MEMORY_LIMIT,
             "temp_directory": spill,
-            # Row order of intermediate tables is never relied on (every result is sorted in Python);
-            # keeping it costs memory in every join and aggregate.
-            "preserve_insertion_order": False,
         })
         splink_logger.setLevel(logging.ERROR)
         try:
