@@ -38,24 +38,22 @@ def add_block_keys(prepared: pa.Table) -> pa.Table:
       year of birth when either of the record's two name blocks is large, which is the same for both
       records of such a pair, so the rule holds whichever record is on the left;
     - ``block_words``: the words of the whole name in order (split by year of birth);
-    - ``block_surname_year``: sounding surname and year of birth (split by sounding given name).
+    - ``block_surname_year``: sounding surname and year of birth (split by the surname as written,
+      then by the sounding given name).
 
     A key is null when a column it needs is null, so null never blocks with null.
     """
     year = pc.cast(prepared["birth_year"], pa.string())
     names = _joined(prepared["surname_phon"], prepared["given_phon"])
     swapped = _joined(prepared["given_phon"], prepared["surname_phon"])
-    words = prepared["name_sorted"]
-    surname_year = _joined(prepared["surname_phon"], year)
-    name_sizes = _sizes(names)
-    in_names = _sizes_in(names, name_sizes)
-    either = pc.max_element_wise(in_names, _sizes_in(swapped, name_sizes))
+    name_sizes = pc.value_counts(names)
+    either = pc.max_element_wise(_sizes_in(names, name_sizes), _sizes_in(swapped, name_sizes))
     keys = {
-        "block_names": _split(names, in_names, year),
-        "block_swap_from": _split(swapped, either, year),
-        "block_swap_to": _split(names, either, year),
-        "block_words": _split(words, _sizes_in(words, _sizes(words)), year),
-        "block_surname_year": _split(surname_year, _sizes_in(surname_year, _sizes(surname_year)),
+        "block_names": _split(names, year),
+        "block_swap_from": _split_where(swapped, either, year),
+        "block_swap_to": _split_where(names, either, year),
+        "block_words": _split(prepared["name_sorted"], year),
+        "block_surname_year": _split(_joined(prepared["surname_phon"], year), prepared["surname_key"],
                                      prepared["given_phon"]),
     }
     for column, key in keys.items():
@@ -64,11 +62,7 @@ def add_block_keys(prepared: pa.Table) -> pa.Table:
 
 
 def _joined(*parts: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.binary_join_element_wise(*parts, _SEPARATOR)
-
-
-def _sizes(keys: pa.ChunkedArray) -> pa.StructArray:
-    return pc.value_counts(keys)
+    return pc.binary_join_element_wise(*(pc.cast(part, pa.string()) for part in parts), _SEPARATOR)
 
 
 def _sizes_in(keys: pa.ChunkedArray, sizes: pa.StructArray) -> pa.ChunkedArray:
@@ -77,7 +71,14 @@ def _sizes_in(keys: pa.ChunkedArray, sizes: pa.StructArray) -> pa.ChunkedArray:
     return pc.fill_null(pc.take(sizes.field("counts"), positions), 0)
 
 
-def _split(keys: pa.ChunkedArray, sizes: pa.ChunkedArray, refine: pa.ChunkedArray) -> pa.ChunkedArray:
-    """``keys``, with ``refine`` added to those whose block holds more than ``MAX_BLOCK`` records."""
-    refined = _joined(keys, pc.cast(refine, pa.string()))
-    return pc.if_else(pc.greater(sizes, MAX_BLOCK), refined, keys)
+def _split(keys: pa.ChunkedArray, *refiners: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``keys``, each block of more than ``MAX_BLOCK`` records split by the first of ``refiners``, the
+    blocks still too large by the next, and so on."""
+    for refine in refiners:
+        keys = _split_where(keys, _sizes_in(keys, pc.value_counts(keys)), refine)
+    return keys
+
+
+def _split_where(keys: pa.ChunkedArray, sizes: pa.ChunkedArray, refine: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``keys``, with ``refine`` added to those whose ``sizes`` (of their block) exceed ``MAX_BLOCK``."""
+    return pc.if_else(pc.greater(sizes, MAX_BLOCK), _joined(keys, refine), keys)
