@@ -201,18 +201,22 @@ _EITHER_VOWELLESS = "(l.written_without_vowels OR r.written_without_vowels)"
 _EITHER_UNDATED = "(l.birth_year IS NULL OR r.birth_year IS NULL)"
 
 # Candidate pairs. Each rule is an equi-join on keys whose blocks stay small as the data grows, so
-# the number of pairs grows about linearly with the number of records.
+# the number of pairs grows about linearly with the number of records: the name rules join on
+# ``block_keys`` columns, which are the plain keys (sounding surname and given name, the name's words,
+# surname and year...) split by one more column where a common name makes a block of more than
+# ``block_keys.MAX_BLOCK`` records.
 BLOCKING_RULES: list[dict[str, Any]] = [
-    _rule("l.surname_phon = r.surname_phon AND l.given_phon = r.given_phon"),
+    _rule("l.block_names = r.block_names"),
     # A common given name in one birth year is a big block; the surname's first sound splits it.
     _rule(
         "l.given_phon = r.given_phon AND l.birth_year = r.birth_year"
         " AND left(l.surname_phon, 1) = left(r.surname_phon, 1)"
     ),
-    _rule("l.surname_phon = r.surname_phon AND l.birth_year = r.birth_year"),
+    _rule("l.block_surname_year = r.block_surname_year"),
     _rule("l.doc_keys = r.doc_keys", explode="doc_keys"),
     _rule("l.phone_keys = r.phone_keys", explode="phone_keys"),
-    _rule("l.given_phon = r.surname_phon AND l.surname_phon = r.given_phon"),
+    # Given name and surname swapped: one record's names swapped are the other's in order.
+    _rule("l.block_swap_from = r.block_swap_to"),
     # Swapped with one of the names respelt or longer: one name against the other's, in one birth year.
     _rule("l.given_phon = r.surname_phon AND l.birth_year = r.birth_year"),
     _rule("l.surname_phon = r.given_phon AND l.birth_year = r.birth_year"),
@@ -226,7 +230,7 @@ BLOCKING_RULES: list[dict[str, Any]] = [
           f" AND {_EITHER_UNDATED}"),
     _rule("l.surname_key = r.surname_key AND left(l.given_skeleton, 2) = left(r.given_skeleton, 2)"
           f" AND {_EITHER_UNDATED}"),
-    _rule("l.name_sorted = r.name_sorted"),
+    _rule("l.block_words = r.block_words"),
     _rule("l.birth_date = r.birth_date"),
     _rule("l.postcode = r.postcode AND l.birth_year = r.birth_year"),
     _rule("l.postcode = r.postcode AND l.surname_phon = r.surname_phon"),

@@ -25,7 +25,7 @@ import splink
 from splink import DuckDBAPI, Linker
 
 from linkgraph.errors import InvalidData, UsageError
-from linkgraph.resolve.evidence import evidence_sentences
+from linkgraph.resolve.comparisons import BLOCKING_RULES
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.person_frame import (
     PERSON_COLUMNS,
@@ -34,6 +34,7 @@ from linkgraph.resolve.person_frame import (
     prepare_person_frame,
 )
 from linkgraph.resolve.frequencies import register_name_frequencies
+from linkgraph.resolve.scored_pairs import PAIR_COLUMNS, empty_pairs, explained_batches, sorted_pairs
 from linkgraph.resolve.splink_session import new_linker, open_session
 from linkgraph.resolve.training import estimate_settings
 
@@ -52,8 +53,6 @@ __all__ = [
 #: Format version of a saved model file; bump when the settings dict or metadata change meaning.
 MODEL_VERSION = 1
 
-#: Columns of the pairs frame ``ResolutionModel.predict`` returns.
-PAIR_COLUMNS = ["left_ref", "right_ref", "probability", "match_weight", "evidence"]
 
 _FORMAT = "linkgraph-resolution-model"
 _MAX_PRIOR = 0.5
@@ -215,7 +214,7 @@ class ResolutionModel:
                 shown = ", ".join(sorted(unknown)[:5])
                 raise InvalidData(f"{len(unknown)} new ref(s) are not in the person frame, e.g. {shown}")
             if not new_refs:
-                return _empty_pairs()
+                return empty_pairs()
         prepared = prepare_person_frame(frame)
         prior = self.prior_for(len(frame))
         if between is not None:
@@ -224,6 +223,9 @@ class ResolutionModel:
         # The evidence needs each pair's levels and matching columns, whatever the saved model says.
         settings = {
             **copy.deepcopy(self.settings),
+            # How candidates are found is not what the model learned: a model saved by an earlier
+            # version scores the pairs of today's rules (whose blocks stay small on a large store).
+            "blocking_rules_to_generate_predictions": copy.deepcopy(BLOCKING_RULES),
             "retain_matching_columns": True,
             "retain_intermediate_calculation_columns": True,
             "probability_two_random_records_match": prior,
@@ -251,8 +253,8 @@ class ResolutionModel:
                 ]
             else:
                 scored = _predict_incremental(db_api, linker, prepared, new_refs, threshold)
-            found = [table.as_pandas_dataframe() for table in scored]
-        return _pairs_from_scored(found, self.settings)
+            found = [explained for table in scored for explained in explained_batches(db_api, table, self.settings)]
+        return sorted_pairs(found)
 
 
 def default_model() -> ResolutionModel:
@@ -354,44 +356,7 @@ def _register_frequencies(linker: Linker) -> None:
         linker.table_management.compute_tf_table(column)
 
 
-def _pairs_from_scored(found: list[pd.DataFrame], settings: dict[str, Any]) -> pd.DataFrame:
-    """Turn Splink's scored pairs into ``PAIR_COLUMNS``: smaller ref left, each pair once, explained."""
-    found = [scored for scored in found if len(scored)]
-    if not found:
-        return _empty_pairs()
-    scored = pd.concat(found, ignore_index=True)
-    swap = scored["ref_l"] > scored["ref_r"]
-    if swap.any():
-        left = [c for c in scored.columns if c.endswith("_l") and f"{c[:-2]}_r" in scored.columns]
-        mirror = {c: f"{c[:-2]}_r" for c in left} | {f"{c[:-2]}_r": c for c in left}
-        scored = pd.concat([scored[~swap], scored[swap].rename(columns=mirror)], ignore_index=True)
-    scored = scored.drop_duplicates(["ref_l", "ref_r"]).reset_index(drop=True)
-    pairs = pd.DataFrame(
-        {
-            "left_ref": scored["ref_l"].astype(str),
-            "right_ref": scored["ref_r"].astype(str),
-            "probability": scored["match_probability"].astype(float),
-            "match_weight": scored["match_weight"].astype(float),
-            "evidence": evidence_sentences(scored, settings["comparisons"]),
-        }
-    )
-    pairs = pairs.sort_values(["probability", "left_ref", "right_ref"], ascending=[False, True, True])
-    return pairs.reset_index(drop=True)
-
-
 def _is_neutral(comparison: dict[str, Any]) -> bool:
     levels = [level for level in comparison["comparison_levels"] if not level.get("is_null_level")]
     return all(level.get("m_probability") is not None and level.get("m_probability") == level.get("u_probability")
                for level in levels)
-
-
-def _empty_pairs() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "left_ref": pd.Series(dtype=str),
-            "right_ref": pd.Series(dtype=str),
-            "probability": pd.Series(dtype=float),
-            "match_weight": pd.Series(dtype=float),
-            "evidence": pd.Series(dtype=object),
-        }
-    )

@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 
 from linkgraph.errors import InvalidData
+from linkgraph.resolve.block_keys import add_block_keys
 from linkgraph.ingest.normalise.codes import fold
 from linkgraph.resolve.name_forms import consonant_skeleton, without_article, written_without_vowels
 
@@ -135,7 +136,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     ``name_forms.consonant_skeleton``) and ``written_without_vowels`` (the whole name, as Arabic script
     entered letter by letter), ``surname_core`` (the surname without an Arabic article: "el alaoui" is
     "alaoui"), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
-    ("YYYYMMDD", only when the date is complete).
+    ("YYYYMMDD", only when the date is complete), and the blocking keys of ``block_keys``.
 
     Raises
     ------
@@ -172,7 +173,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
         if isinstance(values, pd.Series):
             values = values.astype(object).where(values.notna(), None).tolist()
         arrays.append(pa.array(values, type=field.type))
-    return pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA)
+    return add_block_keys(pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA))
 
 
 def _clean_strings(series: pd.Series) -> pd.Series:

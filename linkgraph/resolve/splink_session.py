@@ -1,10 +1,19 @@
-"""A private, in-memory DuckDB holding the prepared person table, and Splink linkers over it."""
+"""A private DuckDB holding the prepared person table, and Splink linkers over it.
+
+DuckDB takes 80% of the machine's memory by default and keeps every intermediate table in memory:
+on a store of 700,000 persons, Splink's blocked pairs (tens of millions of rows) drove one process
+to 20 GB. The session caps DuckDB's memory (``memory_limit``) and gives it a private spill folder
+(``temp_directory``), so a large store costs disk and time, never the memory other work on the
+machine needs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import copy
 import logging
+import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,25 +25,36 @@ from splink.internals.splink_dataframe import SplinkDataFrame
 #: Name of the prepared person table inside the session.
 PEOPLE_TABLE = "people"
 
+#: DuckDB's memory cap for resolution, overridable with ``LINKGRAPH_RESOLVE_MEMORY`` (DuckDB's own
+#: syntax: ``2GB``, ``500MB``). 3 GB keeps a store of a million rows well inside a shared machine: the
+#: Python side (person frame, prepared table, scored pairs in batches) adds under 2 GB on top. Past the
+#: cap DuckDB spills to the session's temporary folder (``TMPDIR``) instead of failing.
+DEFAULT_MEMORY_LIMIT = "3GB"
+
 
 @contextlib.contextmanager
 def open_session(prepared: pa.Table) -> Iterator[tuple[DuckDBAPI, SplinkDataFrame]]:
     """Yield a DuckDB-backed Splink database with ``prepared`` registered as ``people``.
 
     Splink's own log messages (progress, advice) are held back to errors for the duration: this is
-    library code, and it runs from cron.
+    library code, and it runs from cron. DuckDB runs with ``DEFAULT_MEMORY_LIMIT`` and spills to a
+    private temporary folder, removed on the way out.
     """
-    connection = duckdb.connect(":memory:")
     splink_logger = logging.getLogger("splink")
     level = splink_logger.level
-    splink_logger.setLevel(logging.ERROR)
-    try:
-        db_api = DuckDBAPI(connection)
-        people = db_api.register(prepared, table_name=PEOPLE_TABLE)
-        yield db_api, people
-    finally:
-        splink_logger.setLevel(level)
-        connection.close()
+    with tempfile.TemporaryDirectory(prefix="linkgraph-resolve-") as spill:
+        connection = duckdb.connect(":memory:", config={
+            "memory_limit": os.environ.get("LINKGRAPH_RESOLVE_MEMORY") or DEFAULT_MEMORY_LIMIT,
+            "temp_directory": spill,
+        })
+        splink_logger.setLevel(logging.ERROR)
+        try:
+            db_api = DuckDBAPI(connection)
+            people = db_api.register(prepared, table_name=PEOPLE_TABLE)
+            yield db_api, people
+        finally:
+            splink_logger.setLevel(level)
+            connection.close()
 
 
 def new_linker(people: SplinkDataFrame, settings: dict[str, Any]) -> Linker:
