@@ -29,6 +29,7 @@ from linkgraph.analysis.model import (LINK_KINDS, SEEN_CASES, CrossCaseLink, Lin
 from linkgraph.analysis.route_links import ROUTE_MIN_SCORE, route_links
 from linkgraph.errors import UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
+from linkgraph.store.base import FIELD_SEPARATOR, one_string
 
 if TYPE_CHECKING:
     from linkgraph.access.view import Hit, View
@@ -43,7 +44,6 @@ _HOLDERS = {"document": "HOLDS", "phone": "USES", "email": "USES", "account": "U
 _CAPTION = {"document": "number", "phone": "number", "email": "address", "account": "number", "vehicle": "plate"}
 #: The labels whose records ``provenance`` reads (a place's records are no case's evidence).
 _RECORDED = ("Person", "Organisation", "Route", *STRONG_KINDS.values())
-_SEPARATOR = "\x1f"  # between the values of one record read as one string (see ``provenance``)
 
 
 def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
@@ -341,13 +341,13 @@ def provenance(view: View, cases_of: dict[str, set[str]], labels: dict[str, str]
             continue
         # One string per record, split here: the client parses one value per row instead of seven, which
         # halved this read on a whole-store ``links`` (170,000 records: 15.5 s to 7.8 s).
-        rows += [row[0].split(_SEPARATOR) for row in view.read(
+        rows += [row[0].split(FIELD_SEPARATOR) for row in view.read(
             f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) "
             "UNWIND coalesce(n.records, []) AS rk MATCH (r:Record {key: rk}) "
             "WHERE $everything OR r.case_id IN $visible OR coalesce(r.case_id, '') = '' "
-            "RETURN " + f" + '{_SEPARATOR}' + ".join(
-                f"coalesce(toString({value}), '')" for value in
-                ("k", "r.case_id", "r.source", "r.file", "r.line", "r.record_id", "r.run")), {"keys": wanted}).rows]
+            "RETURN " + one_string(f"toString({value})" for value in
+                                   ("k", "r.case_id", "r.source", "r.file", "r.line", "r.record_id", "r.run")),
+            {"keys": wanted}).rows]
     sources: dict[str, set[str]] = defaultdict(set)
     for case, source in view.read(
             "UNWIND $cases AS key MATCH (c:Case {key: key}) WHERE $everything OR c.key IN $visible "

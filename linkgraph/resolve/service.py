@@ -53,7 +53,7 @@ from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_tr
 from linkgraph.resolve.review import KINDS, Candidate, decide, review_list  # re-exported: review's home is review.py
 from linkgraph.resolve.same_as import mark_resolved, pair_id, withdraw_stale, write_pairs
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
-from linkgraph.store.base import Store
+from linkgraph.store.base import FIELD_SEPARATOR, Store, one_string
 
 __all__ = ["KINDS", "PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identities", "decide", "load_person_frame",
            "pair_id", "resolve", "review_list"]
@@ -61,7 +61,7 @@ __all__ = ["KINDS", "PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_
 # The person frame is read as one string per person (fields joined by a unit separator) and one per
 # document or phone held: the client then parses one value per row instead of fifteen, which is most
 # of the cost of reading 100,000 persons. Pages are ranges of internal node ids, so no query sorts.
-_SEPARATOR = "\x1f"
+_SEPARATOR = FIELD_SEPARATOR
 _IN_PAGE = "WHERE id(p) >= $low AND id(p) < $high"
 
 
@@ -72,8 +72,7 @@ def _person_fields() -> list[str]:
 
 
 def _persons_query(fields: list[str]) -> str:
-    return (f"MATCH (p:Person) {_IN_PAGE} RETURN "
-            + f" + '{_SEPARATOR}' + ".join(f"coalesce({field}, '')" for field in fields))
+    return f"MATCH (p:Person) {_IN_PAGE} RETURN " + one_string(fields)
 
 
 _HELD = {
