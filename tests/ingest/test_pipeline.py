@@ -218,6 +218,23 @@ def test_nested_json_arrays_give_each_child_to_its_parent(target: StoreTarget, t
     assert name == ["Ivan Петров", "ivan petrov"]
 
 
+def test_the_shipped_case_export_mapping_keeps_every_role_s_documents_and_phones(target: StoreTarget,
+                                                                                 tmp_path: Path) -> None:
+    """A witness's passport and phone are as much a cross-case link as a suspect's (they were once left out)."""
+    person = {"name": {"given": "Tekle", "family": "Tesfaye"}, "birth_date": "1979-11-06"}
+    case = {"case": {"reference": "IT-2023-00003", "country": "IT", "offences": [{"id": "o1", "type": "migrant_smuggling"}]},
+            **{role: [{**person, "id": f"{role}-1", "documents": [{"type": "passport", "number": f"P78426{n}9", "country": "ER"}],
+                       "phones": [f"+3933312345{n}"]}] for n, role in enumerate(("suspects", "victims", "witnesses"))}}
+    (tmp_path / "cases.ndjson").write_text(json.dumps(case) + "\n")
+    with target.open() as store:
+        ingest_files(store, [tmp_path / "cases.ndjson"], load_mapping("case-ndjson"), rejects_path=tmp_path / "r.csv")
+        held = store.read("MATCH (p:Person)-[:HOLDS]->(d:Document) RETURN p.key, d.key ORDER BY p.key").rows
+        used = store.read("MATCH (p:Person)-[:USES]->(t:Phone) RETURN p.key ORDER BY p.key").rows
+    assert held == [["it-cms:suspects-1", "passport|ERI|P7842609"], ["it-cms:victims-1", "passport|ERI|P7842619"],
+                    ["it-cms:witnesses-1", "passport|ERI|P7842629"]]
+    assert used == [["it-cms:suspects-1"], ["it-cms:victims-1"], ["it-cms:witnesses-1"]]
+
+
 KILLER = textwrap.dedent("""
     import sys
     from pathlib import Path
