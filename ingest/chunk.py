@@ -16,7 +16,7 @@ from typing import Any
 from linkgraph.ingest.transform import RowOutput
 from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
-from linkgraph.store.base import NodeId, Store
+from linkgraph.store.base import PERSON_FACTS, UNRESOLVED, NodeId, Store
 
 PROVENANCE_LISTS = ("records", "cases")
 _CREATE_ATTEMPTS = 3
@@ -89,20 +89,22 @@ class Chunk:
         return len(self.nodes), len(self.rels)
 
     def _write_relationships(self, store: Store, handles: dict[NodeRef, NodeId], created: set[NodeRef]) -> None:
-        fresh: dict[str, list[list[Any]]] = defaultdict(list)
-        known: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        fresh: dict[tuple[str, str | None], list[list[Any]]] = defaultdict(list)
+        known: dict[tuple[str, str | None], list[dict[str, Any]]] = defaultdict(list)
         for (rel_type, src_label, src, dst_label, dst, key), entry in self.rels.items():
             a, b = handles.get((src_label, src)), handles.get((dst_label, dst))
             if a is None or b is None:  # an end that is not stored: skipped, as a MATCH on it would be
                 continue
+            # a person given a document or phone waits for resolution: see store.base.UNRESOLVED
+            mark = UNRESOLVED if src_label == "Person" and PERSON_FACTS.get(rel_type) == dst_label else None
             if (src_label, src) in created or (dst_label, dst) in created:
-                fresh[rel_type].append([a, b, {"key": key, **entry["props"], "records": entry["records"]}])
+                fresh[(rel_type, mark)].append([a, b, {"key": key, **entry["props"], "records": entry["records"]}])
             else:
-                known[rel_type].append({"a": a, "b": b, "key": key, **entry})
-        for rel_type, rows in fresh.items():
-            store.create_relationships(rel_type, rows)
-        for rel_type, merged in known.items():
-            store.merge_relationships(rel_type, merged)
+                known[(rel_type, mark)].append({"a": a, "b": b, "key": key, **entry})
+        for (rel_type, mark), rows in fresh.items():
+            store.create_relationships(rel_type, rows, mark)
+        for (rel_type, mark), merged in known.items():
+            store.merge_relationships(rel_type, merged, mark)
 
 
 def _flat(entry: dict[str, Any], lists: tuple[str, ...]) -> dict[str, Any]:
@@ -122,10 +124,11 @@ def write_label(store: Store, label: str, rows: list[dict[str, Any]], lists: tup
     When another process creates one of the keys between the check and the create, the unique
     constraint refuses that batch (which then writes nothing) and the check is made again.
     """
+    mark = UNRESOLVED if label == "Person" else None  # waits for resolution: see store.base.UNRESOLVED
     for attempt in range(_CREATE_ATTEMPTS):
         existing = store.node_ids(label, [row["key"] for row in rows])
         try:
-            new_ids = store.create_nodes(label, [row for row in rows if row["key"] not in existing])
+            new_ids = store.create_nodes(label, [row for row in rows if row["key"] not in existing], mark)
         except KeyConflict:
             if attempt + 1 == _CREATE_ATTEMPTS:
                 raise
@@ -142,5 +145,5 @@ def write_label(store: Store, label: str, rows: list[dict[str, Any]], lists: tup
                 props = {name: value for name, value in row.items()
                          if name != "key" and name not in lists and name not in set_once}
                 merged.append({"id": node_id, "props": props, **{name: row[name] for name in lists}})
-        store.merge_nodes(merged, lists)
+        store.merge_nodes(merged, lists, mark)
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from linkgraph.errors import UsageError
 
@@ -20,6 +20,17 @@ def state_dir() -> Path:
     """Where linkgraph keeps per-user state that belongs to no store directory (a Neo4j store's trained
     model and audit log): ``$XDG_STATE_HOME/linkgraph``, by default ``~/.local/state/linkgraph``."""
     return Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state") / "linkgraph"
+
+
+def store_file(store: Any, name: str, folder: str) -> Path:
+    """A file of ``store``'s own (the trained model, the kept person frame): ``<store>/<name>`` for the
+    embedded store; for a server, ``<state_dir>/<folder>/<stem>-<hash><suffix>``, named after a hash of
+    the URI and database, never the working directory, so two Neo4j databases never share one."""
+    if store.backend == "falkordb":
+        return Path(store.location) / name
+    digest = hashlib.sha1(f"{store.location}\x1f{getattr(store, 'database', None) or ''}".encode()).hexdigest()[:16]
+    stem, dot, suffix = name.partition(".")
+    return state_dir() / folder / f"{stem}-{digest}{dot}{suffix}"
 
 
 def ensure_folder(folder: Path) -> Path:

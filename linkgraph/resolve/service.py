@@ -18,7 +18,9 @@ to ``candidate`` with the reason in its history.
 Incremental: every person's matching data (names, date, documents, phones, address...) is
 fingerprinted; a person whose fingerprint differs from the one stored when it was last resolved (or
 that was never resolved) is *new*, and only pairs touching new persons are scored, so a nightly run
-costs what the new records cost. Training a model (first run, ``retrain``) scores every pair.
+costs what the new records cost. Only the persons ingest touched since the last run are read from the
+store; the others come from the frame that run kept (``person_reader``). Training a model (first run,
+``retrain``) scores every pair.
 
 Identities: persons joined by accepted links, or by candidate links at or above the threshold in force
 (recorded on the run), share a
@@ -30,59 +32,30 @@ holding more of its persons keeps it); every such change is written to the ``Res
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 from collections.abc import Callable
 
 import pandas as pd
 
-from linkgraph.files import state_dir
+from linkgraph.files import store_file
 from linkgraph.errors import UsageError
 from linkgraph.resolve.identities import assign_identities
 from linkgraph.resolve.organisation_links import OrganisationSummary, resolve_organisations
 from linkgraph.runs import mark_interrupted, new_run_id, recorded_run
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
 from linkgraph.resolve.matching import PAIR_COLUMNS
-from linkgraph.resolve.person_frame import SCALAR_COLUMNS, person_frame
-from linkgraph.resolve.model_columns import person_field_expressions
+from linkgraph.resolve.person_reader import keep_frame, read_persons
 from linkgraph.resolve.model_choice import choose_model, data_warnings, needs_training
 from linkgraph.resolve.review import KINDS, Candidate, decide, review_list  # re-exported: review's home is review.py
 from linkgraph.resolve.same_as import mark_resolved, pair_id, withdraw_stale, write_pairs
 from linkgraph.resolve.pairs_view import PAIRS_CSV_COLUMNS, count_proposed, stored_pairs, write_pairs_csv
-from linkgraph.store.base import FIELD_SEPARATOR, Store, one_string
+from linkgraph.store.base import Store
 
 __all__ = ["KINDS", "PAIRS_CSV_COLUMNS", "Candidate", "ResolveSummary", "assign_identities", "decide", "load_person_frame",
            "pair_id", "resolve", "review_list"]
-
-# The person frame is read as one string per person (fields joined by a unit separator) and one per
-# document or phone held: the client then parses one value per row instead of fifteen, which is most
-# of the cost of reading 100,000 persons. Pages are ranges of internal node ids, so no query sorts.
-_SEPARATOR = FIELD_SEPARATOR
-_IN_PAGE = "WHERE id(p) >= $low AND id(p) < $high"
-
-
-def _person_fields() -> list[str]:
-    """The Cypher expressions read per person: the resolution columns as the model feeds them
-    (``model_columns``), then the fingerprint stored when the person was last resolved."""
-    return [*person_field_expressions(list(SCALAR_COLUMNS)), "p.resolved_fingerprint"]
-
-
-def _persons_query(fields: list[str]) -> str:
-    return f"MATCH (p:Person) {_IN_PAGE} RETURN " + one_string(fields)
-
-
-_HELD = {
-    "doc_keys": f"MATCH (p:Person)-[:HOLDS]->(x:Document) {_IN_PAGE} RETURN p.key + '{_SEPARATOR}' + x.key",
-    "phone_keys": f"MATCH (p:Person)-[:USES]->(x:Phone) {_IN_PAGE} RETURN p.key + '{_SEPARATOR}' + x.key",
-}
-_ID_RANGE = "MATCH (p:Person) RETURN min(id(p)), max(id(p))"
-ID_PAGE = 250_000
-
-
 
 @dataclass
 class ResolveSummary:
@@ -101,6 +74,7 @@ class ResolveSummary:
     run_id: str
     persons: int = 0
     new_persons: int = 0
+    persons_read: int = 0
     pairs: int = 0
     trained: bool = False
     model_path: str = ""
@@ -127,62 +101,13 @@ def default_model_path(store: Store) -> Path:
     working directory, so two Neo4j databases never share (or overwrite) a model."""
     if os.environ.get("LINKGRAPH_MODEL"):
         return Path(os.environ["LINKGRAPH_MODEL"])
-    if store.backend == "falkordb":
-        return Path(store.location) / "resolution-model.json"
-    name = hashlib.sha1(f"{store.location}\x1f{getattr(store, 'database', None) or ''}".encode()).hexdigest()[:16]
-    return state_dir() / "models" / f"resolution-model-{name}.json"
-
-
-def _load_persons(store: Store) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Return the person frame and the fingerprints of the persons changed since they were last resolved."""
-    held: dict[str, dict[str, list[str]]] = {"doc_keys": {}, "phone_keys": {}}
-    scalar = list(SCALAR_COLUMNS)
-    texts: list[str] = []
-    stored: list[str] = []
-    rows: list[list[str]] = []
-    fields = _person_fields()
-    persons, held_queries = _persons_query(fields), dict(_HELD)
-    if store.id_function == "id":
-        low, high = store.read(_ID_RANGE).rows[0]
-        pages = [{"low": start, "high": start + ID_PAGE} for start in range(int(low or 0), int(high or -1) + 1, ID_PAGE)]
-    else:  # Neo4j: id() is deprecated and elementId() has no range to page by; one streamed read each
-        pages = [{}]
-        persons = persons.replace(_IN_PAGE, "")
-        held_queries = {column: query.replace(_IN_PAGE, "") for column, query in _HELD.items()}
-    for page in pages:
-        for [text] in store.read(persons, page).rows:
-            values = text.split(_SEPARATOR)
-            if len(values) != len(fields):
-                values = _one_person(store, fields, text.split(_SEPARATOR, 1)[0])
-            rows.append(values)
-            texts.append(_SEPARATOR.join(values[:-1]))
-            stored.append(values[-1])
-        for column, query in held_queries.items():
-            for [text] in store.read(query, page).rows:
-                key, _, value = text.partition(_SEPARATOR)
-                held[column].setdefault(key, []).append(value)
-    columns: dict[str, Any] = {name: [row[i] or None for row in rows] for i, name in enumerate(scalar)}
-    for column, by_person in held.items():
-        columns[column] = [sorted(set(by_person.get(key, ()))) for key in columns["ref"]]
-    frame = person_frame(columns)
-    changed = {}
-    for text, docs, phones, previous in zip(texts, columns["doc_keys"], columns["phone_keys"], stored):
-        fingerprint = hashlib.sha1("\x1e".join((text, *docs, "", *phones)).encode()).hexdigest()[:16]
-        if previous != fingerprint:
-            changed[text.split(_SEPARATOR, 1)[0]] = fingerprint
-    return frame, changed
+    return store_file(store, "resolution-model.json", "models")
 
 
 def load_person_frame(store: Store) -> pd.DataFrame:
-    """Return the person frame of every ``Person`` in ``store`` (``PERSON_COLUMNS``), as resolution reads it."""
-    return _load_persons(store)[0]
-
-
-def _one_person(store: Store, fields: list[str], key: str) -> list[str]:
-    """One person's fields read one by one: for the rare value that holds the separator itself."""
-    query = "MATCH (p:Person {key: $key}) RETURN " + ", ".join(fields)
-    [row] = store.read(query, {"key": key}).rows
-    return ["" if value is None else str(value) for value in row]
+    """Return the person frame of every ``Person`` in ``store`` (``PERSON_COLUMNS``), as resolution reads it
+    (``person_reader``: from the kept frame and the persons touched since, when it may be used)."""
+    return read_persons(store, claim=False).frame
 
 
 def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: Path | None = None,
@@ -233,7 +158,7 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
         summary.seconds = time.perf_counter() - clock
         final.update({
             "threshold": threshold, "trained": summary.trained, "persons": summary.persons,
-            "new_persons": summary.new_persons, "pairs": summary.pairs, "stored_pairs": summary.stored,
+            "new_persons": summary.new_persons, "persons_read": summary.persons_read, "pairs": summary.pairs, "stored_pairs": summary.stored,
             "pairs_in_view": summary.in_view, "model_origin": summary.model_origin, "reopened": summary.reopened,
             "withdrawn": summary.withdrawn, "identities": summary.identities, "warnings": summary.warnings,
             "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2)})
@@ -251,8 +176,9 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
     """The work of ``resolve``: choose a model, score, store pairs, mark persons resolved, draw identities."""
     clock = time.perf_counter()
     progress("reading persons")
-    frame, changed = _load_persons(store)
-    summary.persons, summary.new_persons = len(frame), len(changed)
+    read = read_persons(store, claim=between is None)
+    frame, changed = read.frame, read.changed
+    summary.persons, summary.new_persons, summary.persons_read = len(frame), len(changed), read.touched
     summary.timings["read"] = time.perf_counter() - clock
     if between is not None:
         _check_sources(frame, between)
@@ -281,6 +207,7 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
         summary.timings["write"] = time.perf_counter() - step
     if changed and between is None:
         mark_resolved(store, changed)
+    keep_frame(store, read, summary.run_id)
     step = time.perf_counter()
     progress("drawing identities")
     summary.identity_changes, summary.identities = assign_identities(store, summary.threshold)

@@ -57,6 +57,17 @@ def one_string(expressions: Iterable[str]) -> str:
     return f" + '{FIELD_SEPARATOR}' + ".join(f"coalesce({expression}, '')" for expression in expressions)
 
 
+#: Resolution reads only the persons ingest touched since its last run (``resolve.person_reader``):
+#: ingest labels every ``Person`` it writes ``UNRESOLVED``, and every ``Person`` it gives a document or
+#: phone (``PERSON_FACTS``, what resolution compares besides the person's own properties); a
+#: resolution run moves the label to ``RESOLVING`` as it starts reading, and removes that once done.
+#: They mark a ``Person`` as a second label; no node has them alone, so they hold no key and no index.
+UNRESOLVED = "Unresolved"
+RESOLVING = "Resolving"
+MARKERS = (UNRESOLVED, RESOLVING)
+PERSON_FACTS = {"HOLDS": "Document", "USES": "Phone"}
+
+
 def node_statement(label: str) -> str:
     """Cypher that upserts ``$rows`` of ``{key, props, records, cases}`` as nodes of ``label``.
 
@@ -69,6 +80,7 @@ def node_statement(label: str) -> str:
         "ON MATCH SET n += r.props, "
         "n.records = coalesce(n.records, []) + [x IN r.records WHERE NOT x IN coalesce(n.records, [])], "
         "n.cases = coalesce(n.cases, []) + [x IN r.cases WHERE NOT x IN coalesce(n.cases, [])]"
+        + _waits_for_resolution(label, "n")
     )
 
 
@@ -77,7 +89,16 @@ def node_create_statement(label: str) -> str:
     return (
         "UNWIND $rows AS r "
         f"CREATE (n:{label} {{key: r.key}}) SET n += r.props, n.records = r.records, n.cases = r.cases"
+        + _waits_for_resolution(label, "n")
     )
+
+
+def _waits_for_resolution(label: str, node: str, rel_type: str | None = None, target_label: str | None = None) -> str:
+    """`` SET <node>:Unresolved`` when the write changes what resolution reads of a person (the person
+    itself, or a relationship of ``PERSON_FACTS`` from it), else nothing: see ``UNRESOLVED``."""
+    if label != "Person" or (rel_type is not None and PERSON_FACTS.get(rel_type) != target_label):
+        return ""
+    return f" SET {node}:{UNRESOLVED}"
 
 
 def relationship_statement(rel_type: str, source_label: str, target_label: str) -> str:
@@ -93,6 +114,7 @@ def relationship_statement(rel_type: str, source_label: str, target_label: str) 
         "ON CREATE SET e += r.props, e.records = r.records "
         "ON MATCH SET e += r.props, "
         "e.records = coalesce(e.records, []) + [x IN r.records WHERE NOT x IN coalesce(e.records, [])]"
+        + _waits_for_resolution(source_label, "a", rel_type, target_label)
     )
 
 
@@ -103,6 +125,7 @@ def relationship_create_statement(rel_type: str, source_label: str, target_label
         f"MATCH (a:{source_label} {{key: r.src}}) "
         f"MATCH (b:{target_label} {{key: r.dst}}) "
         f"CREATE (a)-[e:{rel_type} {{key: r.key}}]->(b) SET e += r.props, e.records = r.records"
+        + _waits_for_resolution(source_label, "a", rel_type, target_label)
     )
 
 
@@ -116,7 +139,7 @@ def check_labels(*labels: str) -> None:
     """Raise ``ValueError`` unless every name is a label or relationship type of the model (so it may go into Cypher)."""
     model = load_model()
     for label in labels:
-        if label not in model.labels and label not in model.relationships:
+        if label not in model.labels and label not in model.relationships and label not in MARKERS:
             raise ValueError(f"{label!r} is not a label or relationship type of the model")
 
 
@@ -221,43 +244,50 @@ class Store(abc.ABC):
             found.update((key, node_id) for key, node_id in result.rows)
         return found
 
-    def create_nodes(self, label: str, rows: Sequence[Mapping[str, Any]]) -> dict[str, NodeId]:
-        """Create ``rows`` (flat maps: ``key`` and every property) as new ``label`` nodes; return ``{key: handle}``.
+    def create_nodes(self, label: str, rows: Sequence[Mapping[str, Any]], mark: str | None = None) -> dict[str, NodeId]:
+        """Create ``rows`` (flat maps: ``key`` and every property) as new ``label`` nodes, also labelled
+        ``mark`` when given (``UNRESOLVED``); return ``{key: handle}``.
 
         The caller promises no such key exists. When another process made one in the meantime, the
         unique constraint refuses the batch with ``KeyConflict`` and that batch writes nothing.
         """
-        check_labels(label)
+        check_labels(label, *([mark] if mark else []))
         if not rows:
             return {}
         table = bulk.tabulate(rows)
-        statement = bulk.node_create_statement(label, table, self.id_function)
+        statement = bulk.node_create_statement(label, table, self.id_function, mark)
         return dict(self.query_batches(statement, batches(table.rows), table.parameters()))
 
-    def merge_nodes(self, rows: Sequence[Mapping[str, Any]], lists: Sequence[str] = ("records", "cases")) -> None:
-        """Update existing nodes from ``{id, props, <list>...}`` rows: set the properties and add to each list
-        property named in ``lists`` the elements it lacks (reference nodes keep no lists: pass ``()``)."""
+    def merge_nodes(self, rows: Sequence[Mapping[str, Any]], lists: Sequence[str] = ("records", "cases"),
+                    mark: str | None = None) -> None:
+        """Update existing nodes from ``{id, props, <list>...}`` rows: set the properties, add to each list
+        property named in ``lists`` the elements it lacks (reference nodes keep no lists: pass ``()``), and
+        add the label ``mark`` when given."""
+        if mark:
+            check_labels(mark)
         if rows:
-            self.write_batches(bulk.node_merge_statement(self.id_function, lists), batches(rows))
+            self.write_batches(bulk.node_merge_statement(self.id_function, lists, mark), batches(rows))
 
-    def create_relationships(self, rel_type: str, rows: Sequence[Sequence[Any]]) -> None:
-        """Create ``[source handle, target handle, properties]`` rows as new ``rel_type`` relationships.
+    def create_relationships(self, rel_type: str, rows: Sequence[Sequence[Any]], mark_source: str | None = None) -> None:
+        """Create ``[source handle, target handle, properties]`` rows as new ``rel_type`` relationships,
+        labelling each source node ``mark_source`` when given.
 
         The caller promises none exists yet (one end at least was created just now).
         """
-        check_labels(rel_type)
+        check_labels(rel_type, *([mark_source] if mark_source else []))
         if not rows:
             return
         table = bulk.tabulate([props for _, _, props in rows])
         values = [[a, b, *row] for (a, b, _), row in zip(rows, table.rows)]
-        statement = bulk.relationship_create_statement(rel_type, table, self.id_function)
+        statement = bulk.relationship_create_statement(rel_type, table, self.id_function, mark_source)
         self.write_batches(statement, batches(values), table.parameters())
 
-    def merge_relationships(self, rel_type: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Upsert ``{a, b, key, props, records}`` rows (``a``, ``b``: node handles) as ``rel_type`` relationships."""
-        check_labels(rel_type)
+    def merge_relationships(self, rel_type: str, rows: Sequence[Mapping[str, Any]], mark_source: str | None = None) -> None:
+        """Upsert ``{a, b, key, props, records}`` rows (``a``, ``b``: node handles) as ``rel_type`` relationships,
+        labelling each source node ``mark_source`` when given."""
+        check_labels(rel_type, *([mark_source] if mark_source else []))
         if rows:
-            self.write_batches(bulk.relationship_merge_statement(rel_type, self.id_function), batches(rows))
+            self.write_batches(bulk.relationship_merge_statement(rel_type, self.id_function, mark_source), batches(rows))
 
     def add_cases_by_id(self, rows: Sequence[Sequence[Any]]) -> None:
         """Add case references to existing nodes from ``[handle, cases]`` rows, without repeats."""

@@ -94,36 +94,43 @@ def tabulate(maps: Sequence[Mapping[str, Any]]) -> Table:
     return Table(names, [list(map(m.get, varying)) for m in maps], shared)
 
 
-def node_create_statement(label: str, table: Table, id_function: str) -> str:
-    """Cypher that creates each row of ``table`` (sent as ``$rows``) as a ``label`` node; returns key and handle."""
-    return f"UNWIND $rows AS r CREATE (n:{label} {table.properties()}) RETURN n.key, {id_function}(n)"
+def node_create_statement(label: str, table: Table, id_function: str, mark: str | None = None) -> str:
+    """Cypher that creates each row of ``table`` (sent as ``$rows``) as a ``label`` node (also labelled
+    ``mark`` when given); returns key and handle."""
+    labels = f"{label}:{mark}" if mark else label
+    return f"UNWIND $rows AS r CREATE (n:{labels} {table.properties()}) RETURN n.key, {id_function}(n)"
 
 
-def relationship_create_statement(rel_type: str, table: Table, id_function: str) -> str:
-    """Cypher that creates ``$rows`` of ``[source handle, target handle, values of table...]`` as relationships."""
+def relationship_create_statement(rel_type: str, table: Table, id_function: str, mark_source: str | None = None) -> str:
+    """Cypher that creates ``$rows`` of ``[source handle, target handle, values of table...]`` as relationships
+    (and labels each source node ``mark_source`` when given)."""
     return (
         f"UNWIND $rows AS r MATCH (a) WHERE {id_function}(a) = r[0] MATCH (b) WHERE {id_function}(b) = r[1] "
-        f"CREATE (a)-[e:{rel_type} {table.properties(offset=2)}]->(b)"
+        f"CREATE (a)-[e:{rel_type} {table.properties(offset=2)}]->(b)" + (f" SET a:{mark_source}" if mark_source else "")
     )
 
 
-def node_merge_statement(id_function: str, lists: Sequence[str]) -> str:
-    """Cypher that updates existing nodes from ``$rows`` of ``{id, props, <list>...}``: properties set, and
-    each list property named in ``lists`` (``records``, ``cases``) extended by the elements it lacks."""
+def node_merge_statement(id_function: str, lists: Sequence[str], mark: str | None = None) -> str:
+    """Cypher that updates existing nodes from ``$rows`` of ``{id, props, <list>...}``: properties set,
+    each list property named in ``lists`` (``records``, ``cases``) extended by the elements it lacks,
+    and the label ``mark`` added when given."""
     extend = "".join(f", n.{cypher_name(name)} = coalesce(n.{cypher_name(name)}, []) + "
                      f"[x IN r.{cypher_name(name)} WHERE NOT x IN coalesce(n.{cypher_name(name)}, [])]"
                      for name in lists)
-    return f"UNWIND $rows AS r MATCH (n) WHERE {id_function}(n) = r.id SET n += r.props{extend}"
+    label = f", n:{mark}" if mark else ""
+    return f"UNWIND $rows AS r MATCH (n) WHERE {id_function}(n) = r.id SET n += r.props{extend}{label}"
 
 
-def relationship_merge_statement(rel_type: str, id_function: str) -> str:
-    """Cypher that upserts ``$rows`` of ``{a, b, key, props, records}`` (``a``, ``b``: node handles)."""
+def relationship_merge_statement(rel_type: str, id_function: str, mark_source: str | None = None) -> str:
+    """Cypher that upserts ``$rows`` of ``{a, b, key, props, records}`` (``a``, ``b``: node handles), and
+    labels each source node ``mark_source`` when given."""
     return (
         f"UNWIND $rows AS r MATCH (a) WHERE {id_function}(a) = r.a MATCH (b) WHERE {id_function}(b) = r.b "
         f"MERGE (a)-[e:{rel_type} {{key: r.key}}]->(b) "
         "ON CREATE SET e += r.props, e.records = r.records "
         "ON MATCH SET e += r.props, "
         "e.records = coalesce(e.records, []) + [x IN r.records WHERE NOT x IN coalesce(e.records, [])]"
+        + (f" SET a:{mark_source}" if mark_source else "")
     )
 
 

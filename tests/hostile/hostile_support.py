@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from linkgraph.store.base import MARKERS
+
 from conftest import StoreTarget
 
 FILES = Path(__file__).parent / "files"
@@ -44,14 +46,15 @@ def one_line(done: subprocess.CompletedProcess, code: int, *needles: str) -> str
 def dump(where: StoreTarget | Path) -> dict[str, list[Any]]:
     """Everything in the store: every node with its labels and properties, every relationship with its
     type, ends and properties, sorted, as text (a missing or empty store dumps empty). The audit log's
-    head (``AuditEvent``) is left out: every command, a refused one too, is audited."""
+    head (``AuditEvent``) is left out: every command, a refused one too, is audited; so are the labels
+    that only mark a person waiting for resolution (``MARKERS``)."""
     target = _target(where)
     if target.backend == "embedded" and not (Path(target.uri) / "linkgraph-store.json").exists():
         return {"nodes": [], "relationships": []}
     with target.open(create=False) as store:
         nodes = store.read("MATCH (n) WHERE NOT n:AuditEvent RETURN labels(n), properties(n)").rows
         rels = store.read("MATCH (a)-[r]->(b) RETURN type(r), properties(r), labels(a), a.key, labels(b), b.key").rows
-    return {"nodes": sorted(repr(sorted(row[0])) + repr(sorted(row[1].items())) for row in nodes),
+    return {"nodes": sorted(repr(sorted(set(row[0]) - set(MARKERS))) + repr(sorted(row[1].items())) for row in nodes),
             "relationships": sorted(repr(row) for row in rels)}
 
 

@@ -93,12 +93,13 @@ def deprecations(summary: neo4j.ResultSummary) -> list[str]:
 
 
 def test_no_statement_uses_syntax_that_neo4j_5_deprecates(driver: neo4j.Driver, env: dict[str, str]) -> None:
-    from linkgraph.resolve import service
+    from linkgraph.resolve import person_reader as reader
 
     handle = "elementId"
     statements = [query.text_for("neo4j") for query in list_queries()]
-    statements += [service._persons_query(service._person_fields()).replace(service._IN_PAGE, ""),
-                   *(q.replace(service._IN_PAGE, "") for q in service._HELD.values())]
+    for match in ("MATCH (p:Person)", "MATCH (p:Resolving)"):
+        statements += [reader._persons_query(reader._person_fields(), match).replace(reader._IN_PAGE, ""),
+                       *(q.replace(reader._IN_PAGE, "") for q in reader._held_queries(match).values())]
     statements += [f"MATCH (n)--(m) WHERE {handle}(n) IN $ids RETURN DISTINCT {handle}(m)",
                    f"MATCH (a)-[r]->(b) RETURN {handle}(a), {handle}(b), type(r), properties(r) ORDER BY {handle}(r)"]
     found = {statement: deprecations(explain(driver, statement)) for statement in statements}
