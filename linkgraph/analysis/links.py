@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from linkgraph.analysis.model import (LINK_KINDS, SEEN_CASES, CrossCaseLink, LinkReport, Provenance, RawLink,
                                       link_id)
+from linkgraph.analysis.person_links import person_links
 from linkgraph.analysis.route_links import ROUTE_MIN_SCORE, route_links
 from linkgraph.errors import UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
@@ -80,7 +81,7 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
         if kind in STRONG_KINDS:
             raw += _strong(view, kind, report, sorted(cases) if cases else None)
         elif kind == "person":
-            raw += _persons(view, threshold, report)
+            raw += person_links(view, threshold, report, sorted(cases) if cases else None)
         elif kind == "route":
             raw += route_links(view, window_days, route_min_score, report, scope=sorted(cases) if cases else None)
         elif kind == "contact":
@@ -196,64 +197,6 @@ def _holder_hits(view: View, label: str, holder: str, kind: str, keys: list[str]
         "UNWIND [k IN every WHERE NOT k IN $visible] AS hidden MATCH (c:Case {key: hidden}) "
         "RETURN DISTINCT n.key, coalesce(c.country_key, c.country), c.handling_code", {"keys": keys}).rows
     return [Hit(key, kind, country or "unknown country", handling or DEFAULT_HANDLING) for key, country, handling in rows]
-
-
-def _persons(view: View, threshold: float, report: LinkReport) -> list[RawLink]:
-    """Resolved identities (SAME_AS components) and person records that span several visible cases."""
-    edges = view.read(
-        "MATCH (a:Person)-[s:SAME_AS]->(b:Person) "
-        "WHERE s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold) "
-        f"WITH a, b, s, {SEEN_CASES.format(v='a')} AS seen_a, {SEEN_CASES.format(v='b')} AS seen_b "
-        "WHERE size(seen_a) >= 1 OR size(seen_b) >= 1 "
-        "RETURN a.key, b.key, seen_a, seen_b, s.status, s.probability, s.evidence, a.name, b.name, "
-        "a.identity, b.identity",
-        {"threshold": threshold}).rows
-    import networkx as nx
-
-    graph = nx.Graph()
-    names: dict[str, str] = {}
-    person_cases: dict[str, list[str]] = {}
-    edge_of: dict[frozenset[str], tuple[str, float, list[str]]] = {}
-    beyond = set()
-    identity: dict[str, str] = {}
-    for a, b, seen_a, seen_b, status, probability, evidence, name_a, name_b, id_a, id_b in edges:
-        identity.update({k: v for k, v in ((a, id_a), (b, id_b)) if v})
-        if not seen_a or not seen_b:  # the other end lives only in hidden cases: a marker, not a link
-            beyond.add(a if seen_a else b)
-            continue
-        graph.add_edge(a, b)
-        names[a], names[b] = name_a or a, name_b or b
-        person_cases[a], person_cases[b] = seen_a, seen_b
-        edge_of[frozenset((a, b))] = (status, float(probability or 0), list(evidence or []))
-    found = []
-    for members in nx.connected_components(graph):
-        sides: dict[str, set[str]] = defaultdict(set)
-        for person in members:
-            for case in person_cases[person]:
-                sides[case].add(person)
-        if len(sides) < 2:
-            continue
-        # the component's own edges (a scan of every edge per component took 395 s on a resolved 1M store)
-        pairs = [(tuple(sorted((x, y))), edge_of[frozenset((x, y))]) for x, y in graph.subgraph(members).edges()]
-        status = "confirmed" if all(v[0] == "accepted" for _, v in pairs) else "candidate"
-        evidence = tuple(f"{x} ~ {y}: {st} p={p:.3f}" + (f" ({'; '.join(ev)})" if ev else "")
-                         for (x, y), (st, p, ev) in sorted(pairs))
-        held = sorted(identity[m] for m in members if m in identity)
-        anchor = max(set(held), key=held.count) if held else min(members)  # the resolved identity id
-        label = " / ".join(sorted({names[m] for m in members}))
-        found.append(RawLink("person", anchor, label, dict(sides), evidence, status, min(v[1] for _, v in pairs)))
-    in_components = set(graph.nodes)
-    single = view.read(
-        f"MATCH (p:Person) WHERE size(coalesce(p.cases, [])) >= 2 WITH p, {SEEN_CASES.format(v='p')} AS seen "
-        "WHERE size(seen) >= 2 RETURN p.key, p.name, seen").rows
-    for key, name, seen in single:
-        if key not in in_components:
-            found.append(RawLink("person", key, name or key, {case: {key} for case in seen},
-                              (f"one person record {key} in {len(seen)} cases",)))
-    hidden_too = view.read(f"MATCH (p:Person) WHERE size(coalesce(p.cases, [])) >= 2 WITH p, {SEEN_CASES.format(v='p')} "
-                           "AS seen WHERE size(seen) >= 1 AND size(seen) < size(p.cases) RETURN p.key").rows
-    report.hits += view.hits("Person", sorted(beyond | {row[0] for row in hidden_too}), threshold)
-    return found
 
 
 def _addresses(view: View, report: LinkReport) -> list[RawLink]:

@@ -61,8 +61,12 @@ def test_links_of_some_cases_are_the_store_wide_links_touching_them(generated: G
     with generated.target.view() as view:
         every = cross_case_links(view)
         linked = sorted({case for link in every if link.kind in ("document", "phone") for case in link.case_ids})
-        assert len(linked) >= 4
-        for scope in (linked[:1], linked[1:4]):
+        # persons: a scope's identities are grown from its own persons (person_links), so take cases
+        # whose person links span three or more cases too
+        persons = sorted({case for link in every if link.kind == "person" for case in link.case_ids})
+        wide = sorted({link.case_ids[-1] for link in every if link.kind == "person" and len(link.case_ids) >= 3})
+        assert len(linked) >= 4 and len(persons) >= 4 and wide
+        for scope in (linked[:1], linked[1:4], persons[:1], persons[-3:], wide[:2]):
             scoped = cross_case_links(view, cases=scope)
             assert [link.to_json() for link in scoped] == [
                 link.to_json() for link in every if set(scope) & set(link.case_ids)], scope
