@@ -166,6 +166,7 @@ class ResolutionModel:
         *,
         between: tuple[str, str] | None = None,
         frequencies: bool = True,
+        prepared_rows: pa.Table | None = None,
     ) -> pd.DataFrame:
         """Score candidate pairs of ``frame`` and keep those at or above ``threshold``.
 
@@ -185,6 +186,8 @@ class ResolutionModel:
         frequencies : bool
             Adjust exact name matches by how common the name is in ``frame``. Off for a frame too
             small to say how common a name is: the model's average weight is used instead.
+        prepared_rows : pyarrow.Table, optional
+            ``person_frame.prepare_rows(frame)`` made already (kept between runs), row for row.
 
         Returns
         -------
@@ -215,7 +218,7 @@ class ResolutionModel:
                 raise InvalidData(f"{len(unknown)} new ref(s) are not in the person frame, e.g. {shown}")
             if not new_refs:
                 return empty_pairs()
-        prepared = prepare_person_frame(frame)
+        prepared = prepare_person_frame(frame, prepared_rows)
         prior = self.prior_for(len(frame))
         if between is not None:
             sources = frame["source"].value_counts()

@@ -127,8 +127,28 @@ def check_person_frame(frame: pd.DataFrame) -> None:
         raise InvalidData(f"person frame repeats {len(repeated)} ref(s), e.g. {shown}")
 
 
-def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
+def prepare_person_frame(frame: pd.DataFrame, rows: pa.Table | None = None) -> pa.Table:
     """Clean ``frame`` and add the derived matching columns; return it as an Arrow table.
+
+    ``rows``: ``prepare_rows(frame)`` made already (the part of each person that depends on that
+    person alone, kept between runs by ``person_reader``); the blocking keys, which depend on every
+    person, are added here.
+
+    Raises
+    ------
+    InvalidData
+        When ``check_person_frame`` does, or when ``rows`` are not the rows of ``frame``.
+    """
+    check_person_frame(frame)
+    if rows is None:
+        rows = prepare_rows(frame)
+    elif rows.num_rows != len(frame) or rows["ref"].to_pylist() != frame["ref"].tolist():
+        raise InvalidData("the prepared rows given are not those of the person frame")
+    return add_block_keys(rows)
+
+
+def prepare_rows(frame: pd.DataFrame) -> pa.Table:
+    """Clean ``frame`` and add the derived matching columns but the blocking keys; return it as an Arrow table.
 
     Empty strings and empty lists become null, so "not recorded" is one thing everywhere. Derived:
     ``given_phon`` / ``surname_phon`` (metaphone of the key without spaces, so "el amrani" and
@@ -136,7 +156,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
     ``name_forms.consonant_skeleton``) and ``written_without_vowels`` (the whole name, as Arabic script
     entered letter by letter), ``surname_core`` (the surname without an Arabic article: "el alaoui" is
     "alaoui"), ``name_sorted`` (the name's words in alphabetical order), ``birth_date``
-    ("YYYYMMDD", only when the date is complete), and the blocking keys of ``block_keys``.
+    ("YYYYMMDD", only when the date is complete). ``prepare_person_frame`` adds the blocking keys.
 
     Raises
     ------
@@ -173,7 +193,7 @@ def prepare_person_frame(frame: pd.DataFrame) -> pa.Table:
         if isinstance(values, pd.Series):
             values = values.astype(object).where(values.notna(), None).tolist()
         arrays.append(pa.array(values, type=field.type))
-    return add_block_keys(pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA))
+    return pa.Table.from_arrays(arrays, schema=PREPARED_SCHEMA)
 
 
 def _clean_strings(series: pd.Series) -> pd.Series:

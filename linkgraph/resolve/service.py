@@ -195,7 +195,7 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
         progress("scoring pairs")
         everything = summary.trained or len(changed) == len(frame) or between is not None
         scored = chosen.model.predict(frame, PAIR_FLOOR, None if everything else set(changed), between=between,
-                                      frequencies=chosen.frequencies)
+                                      frequencies=chosen.frequencies, prepared_rows=read.prepared_rows())
         summary.stored = len(scored)
         summary.proposed = scored[scored["probability"] >= summary.threshold].reset_index(drop=True)
         summary.pairs = len(summary.proposed)

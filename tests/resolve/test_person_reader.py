@@ -15,7 +15,7 @@ import pytest
 
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.resolve.person_reader import _changed, _person_fields, _read, frame_path, read_persons
-from linkgraph.resolve.person_frame import person_frame
+from linkgraph.resolve.person_frame import person_frame, prepare_rows
 from linkgraph.resolve.service import resolve
 from linkgraph.runs import now
 from linkgraph.scenarios import generate
@@ -46,6 +46,10 @@ def store(target, data: Path, tmp_path: Path):
 
 def count(store: Store, label: str) -> int:
     return int(store.read(f"MATCH (p:{label}) RETURN count(p)").scalar())
+
+
+def by_ref(row: dict) -> str:
+    return row["ref"]
 
 
 def sorted_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -83,6 +87,9 @@ def test_a_run_reads_only_the_persons_the_last_ingest_touched_and_scores_as_a_wh
     read = read_persons(store, claim=False)
     assert not read.whole
     pd.testing.assert_frame_equal(sorted_frame(read.frame), every_person(store))
+    # the prepared rows kept with the frame are those preparing every person afresh gives
+    assert read.rows is not None
+    assert sorted(read.rows.to_pylist(), key=by_ref) == sorted(prepare_rows(every_person(store)).to_pylist(), key=by_ref)
 
 
 def test_a_person_ingest_touches_while_a_run_reads_waits_for_the_next_run(store, data, tmp_path):
@@ -136,3 +143,6 @@ def test_the_kept_frame_is_not_used_when_it_does_not_add_up(store, data, tmp_pat
     read = read_persons(store, claim=False)
     assert not read.whole
     pd.testing.assert_frame_equal(sorted_frame(read.frame), every_person(store))
+    # the prepared rows kept with the frame are those preparing every person afresh gives
+    assert read.rows is not None
+    assert sorted(read.rows.to_pylist(), key=by_ref) == sorted(prepare_rows(every_person(store)).to_pylist(), key=by_ref)
