@@ -115,7 +115,8 @@ def speed(source: Path, work: Path, nightly_only: bool = False) -> None:
         seconds, _ = run(store, "status", env=env)
         print(f"cold start (whole `linkgraph status`): {seconds:.1f} s")
         seconds, out = run(store, "detect", "--out", str(work / "alerts"), env=env)
-        what = "first detect of this version (reads every person)" if nightly_only else "full detect from scratch"
+        what = ("first detect on this copy (it reads every person unless this version kept a person frame there)"
+                if nightly_only else "full detect from scratch")
         print(f"{what}: whole process {seconds:.1f} s, detect's own work {_own_seconds(out):.1f} s")
         print(f"  {out.strip()}")
         case = new_case_file(store, work)
