@@ -39,7 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from linkgraph.files import store_file
+from linkgraph.files import ensure_folder, store_file
 from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve import name_forms
 from linkgraph.resolve import person_frame as person_frame_module
@@ -141,15 +141,16 @@ def keep_frame(store: Store, read: PersonRead, run_id: str) -> None:
     if not read.claimed:
         return
     path = frame_path(store)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_folder(path.parent)
     table = pa.Table.from_pandas(read.frame, preserve_index=False)
     for column in read.prepared_rows().column_names:
         table = table.append_column(_PREPARED + column, read.prepared_rows()[column])
     meta = {"format": _FORMAT, "run": run_id, "fields": read.fields, "prepared_by": _prepared_by()}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"linkgraph": json.dumps(meta).encode()})
     aside = path.with_name(f".{path.name}.{os.getpid()}")
-    pq.write_table(table, aside)
-    os.chmod(aside, 0o600)
+    # names and dates of birth: created 0600, never through a symlink (as every file of case data)
+    with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle:
+        pq.write_table(table, handle)
     os.replace(aside, path)
     store.write("MATCH (r:ResolutionRun {key: $run}) SET r.person_frame_saved = $now", {"run": run_id, "now": now()})
     _move(store, RESOLVING, None)

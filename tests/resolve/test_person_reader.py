@@ -122,6 +122,7 @@ def test_a_run_killed_after_it_claimed_its_persons_leaves_them_for_the_next(stor
 @EMBEDDED_ONLY
 def test_the_kept_frame_is_not_used_when_it_does_not_add_up(store, data, tmp_path):
     resolve(store, user="nightly")
+    assert oct(frame_path(store).stat().st_mode & 0o777) == "0o600"  # names and dates of birth
     persons = count(store, "Person")
     # a person written without the label (not by ingest): the frame no longer adds up to the store
     store.write("CREATE (:Person {key: 'manual:1', name: 'Hand Written', source: 'manual'})")
