@@ -5,7 +5,7 @@ while a night adds a few hundred. So the frame read by a run is kept beside the 
 (``frame_path``), and the next run reads only what changed since:
 
 - ingest labels every ``Person`` it writes, and every ``Person`` it gives a document or phone,
-  ``Unresolved`` (``store.base.UNRESOLVED``);
+  ``Unresolved`` (``store.bulk.UNRESOLVED``);
 - a run moves that label to ``Resolving`` as it starts, then reads the ``Resolving`` persons and
   takes every other one from the kept frame; a person ingest touches from then on is labelled
   ``Unresolved`` again and waits for the next run;
@@ -45,7 +45,8 @@ from linkgraph.resolve import name_forms
 from linkgraph.resolve import person_frame as person_frame_module
 from linkgraph.resolve.person_frame import PERSON_COLUMNS, PREPARED_SCHEMA, SCALAR_COLUMNS, person_frame, prepare_rows
 from linkgraph.runs import now
-from linkgraph.store.base import FIELD_SEPARATOR, PERSON_FACTS, RESOLVING, UNRESOLVED, Store, one_string
+from linkgraph.store.base import FIELD_SEPARATOR, Store, one_string
+from linkgraph.store.bulk import PERSON_FACTS, RESOLVING, UNRESOLVED
 
 __all__ = ["PersonRead", "frame_path", "keep_frame", "read_persons"]
 

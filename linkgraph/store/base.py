@@ -25,6 +25,8 @@ from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
 from linkgraph.named_queries import load_query
 from linkgraph.store import bulk
+from linkgraph.store.bulk import MARKERS
+
 
 #: Rows per statement: large enough to amortise a round trip, small enough to keep one transaction short.
 BATCH_SIZE = 10_000
@@ -55,78 +57,6 @@ def one_string(expressions: Iterable[str]) -> str:
     one value per row: the client then parses one value instead of one per column, which on FalkorDB is
     most of the cost of reading a few hundred thousand rows. Split the value with ``FIELD_SEPARATOR``."""
     return f" + '{FIELD_SEPARATOR}' + ".join(f"coalesce({expression}, '')" for expression in expressions)
-
-
-#: Resolution reads only the persons ingest touched since its last run (``resolve.person_reader``):
-#: ingest labels every ``Person`` it writes ``UNRESOLVED``, and every ``Person`` it gives a document or
-#: phone (``PERSON_FACTS``, what resolution compares besides the person's own properties); a
-#: resolution run moves the label to ``RESOLVING`` as it starts reading, and removes that once done.
-#: They mark a ``Person`` as a second label; no node has them alone, so they hold no key and no index.
-UNRESOLVED = "Unresolved"
-RESOLVING = "Resolving"
-MARKERS = (UNRESOLVED, RESOLVING)
-PERSON_FACTS = {"HOLDS": "Document", "USES": "Phone"}
-
-
-def node_statement(label: str) -> str:
-    """Cypher that upserts ``$rows`` of ``{key, props, records, cases}`` as nodes of ``label``.
-
-    The label comes from the model (checked identifiers), never from data.
-    """
-    return (
-        "UNWIND $rows AS r "
-        f"MERGE (n:{label} {{key: r.key}}) "
-        "ON CREATE SET n += r.props, n.records = r.records, n.cases = r.cases "
-        "ON MATCH SET n += r.props, "
-        "n.records = coalesce(n.records, []) + [x IN r.records WHERE NOT x IN coalesce(n.records, [])], "
-        "n.cases = coalesce(n.cases, []) + [x IN r.cases WHERE NOT x IN coalesce(n.cases, [])]"
-        + _waits_for_resolution(label, "n")
-    )
-
-
-def node_create_statement(label: str) -> str:
-    """Cypher that creates ``$rows`` as new nodes of ``label`` (caller knows none exists yet)."""
-    return (
-        "UNWIND $rows AS r "
-        f"CREATE (n:{label} {{key: r.key}}) SET n += r.props, n.records = r.records, n.cases = r.cases"
-        + _waits_for_resolution(label, "n")
-    )
-
-
-def _waits_for_resolution(label: str, node: str, rel_type: str | None = None, target_label: str | None = None) -> str:
-    """`` SET <node>:Unresolved`` when the write changes what resolution reads of a person (the person
-    itself, or a relationship of ``PERSON_FACTS`` from it), else nothing: see ``UNRESOLVED``."""
-    if label != "Person" or (rel_type is not None and PERSON_FACTS.get(rel_type) != target_label):
-        return ""
-    return f" SET {node}:{UNRESOLVED}"
-
-
-def relationship_statement(rel_type: str, source_label: str, target_label: str) -> str:
-    """Cypher that upserts ``$rows`` of ``{src, dst, key, props, records}`` as ``rel_type`` relationships.
-
-    ``key`` tells apart two relationships of one type between the same nodes (role, date, sequence).
-    """
-    return (
-        "UNWIND $rows AS r "
-        f"MATCH (a:{source_label} {{key: r.src}}) "
-        f"MATCH (b:{target_label} {{key: r.dst}}) "
-        f"MERGE (a)-[e:{rel_type} {{key: r.key}}]->(b) "
-        "ON CREATE SET e += r.props, e.records = r.records "
-        "ON MATCH SET e += r.props, "
-        "e.records = coalesce(e.records, []) + [x IN r.records WHERE NOT x IN coalesce(e.records, [])]"
-        + _waits_for_resolution(source_label, "a", rel_type, target_label)
-    )
-
-
-def relationship_create_statement(rel_type: str, source_label: str, target_label: str) -> str:
-    """Cypher that creates ``$rows`` as new relationships (caller knows both endpoints are new nodes)."""
-    return (
-        "UNWIND $rows AS r "
-        f"MATCH (a:{source_label} {{key: r.src}}) "
-        f"MATCH (b:{target_label} {{key: r.dst}}) "
-        f"CREATE (a)-[e:{rel_type} {{key: r.key}}]->(b) SET e += r.props, e.records = r.records"
-        + _waits_for_resolution(source_label, "a", rel_type, target_label)
-    )
 
 
 #: A backend's handle on a stored node (FalkorDB: an int, Neo4j: an element id string). Ingest writes
@@ -198,11 +128,11 @@ class Store(abc.ABC):
             return 0
         if new:
             try:
-                self.write_batches(node_create_statement(label), batches(rows))
+                self.write_batches(bulk.keyed_node_create_statement(label), batches(rows))
                 return len(rows)
             except KeyConflict:
                 pass  # another process created some of these keys since the caller looked: merge instead
-        self.write_batches(node_statement(label), batches(rows))
+        self.write_batches(bulk.keyed_node_statement(label), batches(rows))
         return len(rows)
 
     def upsert_relationships(
@@ -216,7 +146,7 @@ class Store(abc.ABC):
         such relationship can exist and it is CREATEd.
         """
         check_labels(rel_type, source_label, target_label)
-        make = relationship_create_statement if new else relationship_statement
+        make = bulk.keyed_relationship_create_statement if new else bulk.keyed_relationship_statement
         statement = make(rel_type, source_label, target_label)
         self.write_batches(statement, batches(rows))
         return len(rows)

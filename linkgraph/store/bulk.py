@@ -1,4 +1,6 @@
-"""Cypher for ingest's bulk writes by node handle, and the compact row shape they send.
+"""Cypher for ingest's bulk writes by node handle, and the compact row shape they send; the writes by
+key of ``Store.upsert_nodes`` and ``upsert_relationships``; and the labels that mark a person waiting
+for resolution (``UNRESOLVED``), which both kinds of write set.
 
 Ingest writes hundreds of thousands of nodes and relationships per run, so the shape of each row
 matters. Measured on FalkorDB 4.22 (10,000-row batches, indexes and constraints in place):
@@ -139,4 +141,77 @@ def add_cases_statement(id_function: str) -> str:
     return (
         f"UNWIND $rows AS r MATCH (n) WHERE {id_function}(n) = r[0] "
         "SET n.cases = coalesce(n.cases, []) + [c IN r[1] WHERE NOT c IN coalesce(n.cases, [])]"
+    )
+
+
+# -- writes by key (upsert_nodes, upsert_relationships: bookkeeping and small writes) ------------------
+#: Resolution reads only the persons ingest touched since its last run (``resolve.person_reader``):
+#: ingest labels every ``Person`` it writes ``UNRESOLVED``, and every ``Person`` it gives a document or
+#: phone (``PERSON_FACTS``, what resolution compares besides the person's own properties); a
+#: resolution run moves the label to ``RESOLVING`` as it starts reading, and removes that once done.
+#: They mark a ``Person`` as a second label; no node has them alone, so they hold no key and no index.
+UNRESOLVED = "Unresolved"
+RESOLVING = "Resolving"
+MARKERS = (UNRESOLVED, RESOLVING)
+PERSON_FACTS = {"HOLDS": "Document", "USES": "Phone"}
+
+
+def keyed_node_statement(label: str) -> str:
+    """Cypher that upserts ``$rows`` of ``{key, props, records, cases}`` as nodes of ``label``.
+
+    The label comes from the model (checked identifiers), never from data.
+    """
+    return (
+        "UNWIND $rows AS r "
+        f"MERGE (n:{label} {{key: r.key}}) "
+        "ON CREATE SET n += r.props, n.records = r.records, n.cases = r.cases "
+        "ON MATCH SET n += r.props, "
+        "n.records = coalesce(n.records, []) + [x IN r.records WHERE NOT x IN coalesce(n.records, [])], "
+        "n.cases = coalesce(n.cases, []) + [x IN r.cases WHERE NOT x IN coalesce(n.cases, [])]"
+        + _waits_for_resolution(label, "n")
+    )
+
+
+def keyed_node_create_statement(label: str) -> str:
+    """Cypher that creates ``$rows`` as new nodes of ``label`` (caller knows none exists yet)."""
+    return (
+        "UNWIND $rows AS r "
+        f"CREATE (n:{label} {{key: r.key}}) SET n += r.props, n.records = r.records, n.cases = r.cases"
+        + _waits_for_resolution(label, "n")
+    )
+
+
+def _waits_for_resolution(label: str, node: str, rel_type: str | None = None, target_label: str | None = None) -> str:
+    """`` SET <node>:Unresolved`` when the write changes what resolution reads of a person (the person
+    itself, or a relationship of ``PERSON_FACTS`` from it), else nothing: see ``UNRESOLVED``."""
+    if label != "Person" or (rel_type is not None and PERSON_FACTS.get(rel_type) != target_label):
+        return ""
+    return f" SET {node}:{UNRESOLVED}"
+
+
+def keyed_relationship_statement(rel_type: str, source_label: str, target_label: str) -> str:
+    """Cypher that upserts ``$rows`` of ``{src, dst, key, props, records}`` as ``rel_type`` relationships.
+
+    ``key`` tells apart two relationships of one type between the same nodes (role, date, sequence).
+    """
+    return (
+        "UNWIND $rows AS r "
+        f"MATCH (a:{source_label} {{key: r.src}}) "
+        f"MATCH (b:{target_label} {{key: r.dst}}) "
+        f"MERGE (a)-[e:{rel_type} {{key: r.key}}]->(b) "
+        "ON CREATE SET e += r.props, e.records = r.records "
+        "ON MATCH SET e += r.props, "
+        "e.records = coalesce(e.records, []) + [x IN r.records WHERE NOT x IN coalesce(e.records, [])]"
+        + _waits_for_resolution(source_label, "a", rel_type, target_label)
+    )
+
+
+def keyed_relationship_create_statement(rel_type: str, source_label: str, target_label: str) -> str:
+    """Cypher that creates ``$rows`` as new relationships (caller knows both endpoints are new nodes)."""
+    return (
+        "UNWIND $rows AS r "
+        f"MATCH (a:{source_label} {{key: r.src}}) "
+        f"MATCH (b:{target_label} {{key: r.dst}}) "
+        f"CREATE (a)-[e:{rel_type} {{key: r.key}}]->(b) SET e += r.props, e.records = r.records"
+        + _waits_for_resolution(source_label, "a", rel_type, target_label)
     )

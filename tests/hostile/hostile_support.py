@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from linkgraph.store.base import MARKERS
+from linkgraph.store.bulk import MARKERS
 
 from conftest import StoreTarget
 

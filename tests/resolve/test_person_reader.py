@@ -2,7 +2,7 @@
 
 A generated scenario is ingested on each backend (all but one file), resolved, then the held-back file
 comes in. Every test checks the frame a run works on against a fresh read of every person, and the
-labels that say which persons wait (``store.base.UNRESOLVED``, ``RESOLVING``).
+labels that say which persons wait (``store.bulk.UNRESOLVED``, ``RESOLVING``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from linkgraph.resolve.person_frame import person_frame, prepare_rows
 from linkgraph.resolve.service import resolve
 from linkgraph.runs import now
 from linkgraph.scenarios import generate
-from linkgraph.store.base import RESOLVING, UNRESOLVED, Store
+from linkgraph.store.base import Store
+from linkgraph.store.bulk import RESOLVING, UNRESOLVED
 
 from conftest import EMBEDDED_ONLY
 
