@@ -47,6 +47,10 @@ _CAPTION = {"document": "number", "phone": "number", "email": "address", "accoun
 _RECORDED = ("Person", "Organisation", "Route", *STRONG_KINDS.values())
 
 
+#: The most cases a scope is read by (see ``find_links``): a full detect's scope is every case of the store.
+SCOPE_READ_MAX = 1000
+
+
 def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                      min_cases: int = 2, since: str | None = None, window_days: int = 90,
                      threshold: float = DEFAULT_THRESHOLD,
@@ -77,18 +81,22 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
                                "RETURN c.key, coalesce(c.country_key, c.country)").rows)
     report = LinkReport()
     raw: list[RawLink] = []
+    # the entities of a few cases are read from those cases; a scope of many is read store-wide and
+    # filtered below (every node's check against a list of thousands of cases costs more than that)
+    chosen = sorted(set(cases)) if cases is not None else []
+    scope = chosen if chosen and len(chosen) <= SCOPE_READ_MAX else None
     for kind in wanted:
         if kind in STRONG_KINDS:
-            raw += _strong(view, kind, report, sorted(cases) if cases else None)
+            raw += _strong(view, kind, report, scope)
         elif kind == "person":
-            raw += person_links(view, threshold, report, sorted(cases) if cases else None)
+            raw += person_links(view, threshold, report, scope)
         elif kind == "route":
-            raw += route_links(view, window_days, route_min_score, report, scope=sorted(cases) if cases else None)
+            raw += route_links(view, window_days, route_min_score, report, scope=scope)
         elif kind == "contact":
             raw += _contacts(view, report)
         elif kind == "address":
             raw += _addresses(view, report)
-    keep = set(cases or [])
+    keep = set(chosen)
     raw = [r for r in raw if len(r.sides) >= min_cases and (not keep or keep & set(r.sides))]
     cases_of: dict[str, set[str]] = defaultdict(set)  # entity key -> the cases whose side holds it
     for r in raw:

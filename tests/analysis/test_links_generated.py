@@ -8,6 +8,9 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
+import pytest
+
+from linkgraph.analysis import links as links_module
 from linkgraph.analysis.links import cross_case_links
 from tests.analysis.conftest import Generated
 
@@ -55,9 +58,14 @@ def test_links_command_prints_json_csv_and_writes_the_result(generated: Generate
         "id", "kind", "label", "shared", "cases", "status", "score", "evidence"]
 
 
-def test_links_of_some_cases_are_the_store_wide_links_touching_them(generated: Generated) -> None:
+@pytest.mark.parametrize("read_by_scope", [True, False], ids=["scope-read", "store-wide-read"])
+def test_links_of_some_cases_are_the_store_wide_links_touching_them(generated: Generated, read_by_scope: bool,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Scoped to a few cases (as nightly detection asks), the engine reads only their entities and must
-    find exactly the store-wide links that touch them."""
+    find exactly the store-wide links that touch them; a scope of more cases than ``SCOPE_READ_MAX``
+    (a full detect's) is read store-wide and filtered, with the same result."""
+    if not read_by_scope:
+        monkeypatch.setattr(links_module, "SCOPE_READ_MAX", 0)
     with generated.target.view() as view:
         every = cross_case_links(view)
         linked = sorted({case for link in every if link.kind in ("document", "phone") for case in link.case_ids})
