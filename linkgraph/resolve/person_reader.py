@@ -28,6 +28,7 @@ cost of reading 100,000 persons. Pages are ranges of internal node ids, so no qu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,7 +40,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from linkgraph.files import ensure_folder, store_file
+from linkgraph.files import store_file
 from linkgraph.resolve.model_columns import person_field_expressions
 from linkgraph.resolve import name_forms
 from linkgraph.resolve import person_frame as person_frame_module
@@ -104,9 +105,7 @@ class PersonRead:
 
 
 def frame_path(store: Store) -> Path:
-    """Where the person frame of the last run is kept (``LINKGRAPH_PERSON_FRAME`` overrides it)."""
-    if os.environ.get("LINKGRAPH_PERSON_FRAME"):
-        return Path(os.environ["LINKGRAPH_PERSON_FRAME"])
+    """Where the person frame of the last run is kept."""
     return store_file(store, "resolution-frame.parquet", "frames")
 
 
@@ -136,25 +135,38 @@ def read_persons(store: Store, *, claim: bool = True) -> PersonRead:
     return PersonRead(person_frame(columns), _changed(columns, stored), True, len(columns["ref"]), claim, fields)
 
 
-def keep_frame(store: Store, read: PersonRead, run_id: str) -> None:
+def keep_frame(store: Store, read: PersonRead, run_id: str) -> str | None:
     """End a claimed read: keep its frame for the next run (written aside, then moved into place), name
-    it on run ``run_id``, and remove ``Resolving`` from the persons it read."""
+    it on run ``run_id``, and remove ``Resolving`` from the persons it read. Return a warning when the
+    file cannot be written (a full disk): the run's work stands, its persons keep ``Resolving``, and the
+    next run reads them again."""
     if not read.claimed:
-        return
+        return None
     path = frame_path(store)
-    ensure_folder(path.parent)
+    aside = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        _write_frame(read, run_id, path, aside)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            aside.unlink(missing_ok=True)
+        return (f"the person frame could not be kept in {path} ({error.strerror or error}): the next run "
+                "reads these persons again")
+    store.write("MATCH (r:ResolutionRun {key: $run}) SET r.person_frame_saved = $now", {"run": run_id, "now": now()})
+    _move(store, RESOLVING, None)
+    return None
+
+
+def _write_frame(read: PersonRead, run_id: str, path: Path, aside: Path) -> None:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     table = pa.Table.from_pandas(read.frame, preserve_index=False)
     for column in read.prepared_rows().column_names:
         table = table.append_column(_PREPARED + column, read.prepared_rows()[column])
     meta = {"format": _FORMAT, "run": run_id, "fields": read.fields, "prepared_by": _prepared_by()}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"linkgraph": json.dumps(meta).encode()})
-    aside = path.with_name(f".{path.name}.{os.getpid()}")
     # names and dates of birth: created 0600, never through a symlink (as every file of case data)
     with os.fdopen(os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600), "wb") as handle:
         pq.write_table(table, handle)
     os.replace(aside, path)
-    store.write("MATCH (r:ResolutionRun {key: $run}) SET r.person_frame_saved = $now", {"run": run_id, "now": now()})
-    _move(store, RESOLVING, None)
 
 
 def _prepared_by() -> str:
@@ -179,7 +191,7 @@ def _kept_frame(store: Store, fields: list[str]) -> tuple[pd.DataFrame, pa.Table
         return None  # unreadable or not ours: every person is read, and the next run keeps a good one
     latest = store.read("MATCH (r:ResolutionRun) WHERE r.person_frame_saved IS NOT NULL "
                         "RETURN r.key ORDER BY r.person_frame_saved DESC LIMIT 1").rows
-    if (meta.get("format") != _FORMAT or meta.get("fields") != fields or meta.get("prepared_by") != _prepared_by()
+    if (not isinstance(meta, dict) or meta.get("format") != _FORMAT or meta.get("fields") != fields or meta.get("prepared_by") != _prepared_by()
             or not latest or latest[0][0] != meta.get("run")):
         return None
     try:

@@ -207,7 +207,9 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
         summary.timings["write"] = time.perf_counter() - step
     if changed and between is None:
         mark_resolved(store, changed)
-    keep_frame(store, read, summary.run_id)
+    warning = keep_frame(store, read, summary.run_id)
+    if warning:
+        summary.warnings.append(warning)
     step = time.perf_counter()
     progress("drawing identities")
     summary.identity_changes, summary.identities = assign_identities(store, summary.threshold)

@@ -8,6 +8,7 @@ labels that say which persons wait (``store.bulk.UNRESOLVED``, ``RESOLVING``).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -148,3 +149,20 @@ def test_the_kept_frame_is_not_used_when_it_does_not_add_up(store, data, tmp_pat
     # the prepared rows kept with the frame are those preparing every person afresh gives
     assert read.rows is not None
     assert sorted(read.rows.to_pylist(), key=by_ref) == sorted(prepare_rows(every_person(store)).to_pylist(), key=by_ref)
+
+
+@EMBEDDED_ONLY
+def test_a_frame_that_cannot_be_written_leaves_the_run_done_and_its_persons_for_the_next(store, data, tmp_path):
+    resolve(store, user="nightly")
+    ingest_late(store, data, tmp_path / "late")
+    touched = count(store, UNRESOLVED)
+    path = frame_path(store)
+    blocker = path.with_name(f".{path.name}.{os.getpid()}")
+    blocker.mkdir()  # where the frame is written aside: the write fails as on a full disk
+    done = resolve(store, user="nightly")
+    assert done.new_persons > 0 and any("could not be kept" in w for w in done.warnings), done.warnings
+    assert count(store, RESOLVING) == touched  # not marked read: the next run reads them again
+    blocker.rmdir()
+    again = resolve(store, user="nightly")
+    assert again.persons_read == touched and again.new_persons == 0 and count(store, RESOLVING) == 0
+    pd.testing.assert_frame_equal(sorted_frame(read_persons(store, claim=False).frame), every_person(store))
