@@ -43,11 +43,18 @@ def cli(target: StoreTarget, *args: str) -> subprocess.CompletedProcess:
 
 def test_a_second_operation_raises_one_alert_per_shared_thing_and_a_rerun_raises_nothing(
         store: Store, target: StoreTarget, tmp_path: Path) -> None:
+    def resolutions() -> int:
+        return int(store.read("MATCH (r:ResolutionRun) WHERE r.kind = 'resolve' RETURN count(r)").scalar())
+
     ingest(store, "operation_a.csv", tmp_path)
     first = detect(service(store), out_dir=tmp_path / "out")
     ingest(store, "operation_b.csv", tmp_path)
     second = detect(service(store), out_dir=tmp_path / "out")
+    assert resolutions() == 2
     third = detect(service(store), out_dir=tmp_path / "out")
+    assert resolutions() == 2  # nothing new: no resolution run, whose cost grows with the store
+    detect(service(store), threshold=0.5)
+    assert resolutions() == 3  # identities drawn at another threshold: resolution runs again
     alerts = list_alerts(service(store))
     assert (first.raised, first.links) == ([], 0)
     # the passport, the phone, and Chidi Eze resolved across both operations (same birth date, name variant)
