@@ -17,7 +17,7 @@ from linkgraph.ingest.transform import RowOutput
 from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
 from linkgraph.store.base import NodeId, Store
-from linkgraph.store.bulk import PERSON_FACTS, UNRESOLVED
+from linkgraph.store.bulk import waiting_mark
 
 PROVENANCE_LISTS = ("records", "cases")
 _CREATE_ATTEMPTS = 3
@@ -96,8 +96,7 @@ class Chunk:
             a, b = handles.get((src_label, src)), handles.get((dst_label, dst))
             if a is None or b is None:  # an end that is not stored: skipped, as a MATCH on it would be
                 continue
-            # a person given a document or phone waits for resolution: see store.bulk.UNRESOLVED
-            mark = UNRESOLVED if src_label == "Person" and PERSON_FACTS.get(rel_type) == dst_label else None
+            mark = waiting_mark(src_label, rel_type, dst_label)  # a person given a document or phone
             if (src_label, src) in created or (dst_label, dst) in created:
                 fresh[(rel_type, mark)].append([a, b, {"key": key, **entry["props"], "records": entry["records"]}])
             else:
@@ -125,7 +124,7 @@ def write_label(store: Store, label: str, rows: list[dict[str, Any]], lists: tup
     When another process creates one of the keys between the check and the create, the unique
     constraint refuses that batch (which then writes nothing) and the check is made again.
     """
-    mark = UNRESOLVED if label == "Person" else None  # waits for resolution: see store.bulk.UNRESOLVED
+    mark = waiting_mark(label)  # a person waits for resolution: see store.bulk.UNRESOLVED
     for attempt in range(_CREATE_ATTEMPTS):
         existing = store.node_ids(label, [row["key"] for row in rows])
         try:

@@ -93,7 +93,6 @@ def _resolution_needed(store: Store, ingests: list[str], since: str | None, thre
     started (``since``), another threshold than the one identities were drawn at, or a last resolve run
     that did not finish. Otherwise it is skipped: on a store of a million rows a night with nothing
     new then costs these checks (a few seconds) instead of a resolution run that changes nothing (13 s)."""
-    from linkgraph.resolve.review import last_threshold
     from linkgraph.store.bulk import RESOLVING, UNRESOLVED
 
     if ingests or since is None:
@@ -102,7 +101,7 @@ def _resolution_needed(store: Store, ingests: list[str], since: str | None, thre
         return True
     last = store.read("MATCH (r:ResolutionRun) WHERE r.kind = 'resolve' RETURN r.status, r.threshold "
                       "ORDER BY r.started DESC LIMIT 1").rows
-    if not last or last[0][0] != FINISHED or last_threshold(store) != threshold:
+    if not last or last[0][0] != FINISHED or last[0][1] != threshold:
         return True
     return bool(store.read("MATCH ()-[s:SAME_AS]->() WHERE s.decided_at >= $since RETURN count(s)",
                            {"since": since}).scalar())

@@ -139,10 +139,10 @@ def prepare_person_frame(frame: pd.DataFrame, rows: pa.Table | None = None) -> p
     InvalidData
         When ``check_person_frame`` does, or when ``rows`` are not the rows of ``frame``.
     """
-    check_person_frame(frame)
     if rows is None:
-        rows = prepare_rows(frame)
-    elif rows.num_rows != len(frame) or rows["ref"].to_pylist() != frame["ref"].tolist():
+        return add_block_keys(prepare_rows(frame))  # which checks the frame
+    check_person_frame(frame)
+    if rows.num_rows != len(frame) or rows["ref"].to_pylist() != frame["ref"].tolist():
         raise InvalidData("the prepared rows given are not those of the person frame")
     return add_block_keys(rows)
 

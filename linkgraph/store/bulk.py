@@ -181,12 +181,19 @@ def keyed_node_create_statement(label: str) -> str:
     )
 
 
-def _waits_for_resolution(label: str, node: str, rel_type: str | None = None, target_label: str | None = None) -> str:
-    """`` SET <node>:Unresolved`` when the write changes what resolution reads of a person (the person
-    itself, or a relationship of ``PERSON_FACTS`` from it), else nothing: see ``UNRESOLVED``."""
+def waiting_mark(label: str, rel_type: str | None = None, target_label: str | None = None) -> str | None:
+    """``UNRESOLVED`` when a write of a ``label`` node (or of a ``rel_type`` relationship from it to a
+    ``target_label`` node) changes what resolution reads of a person: the person itself, or one of
+    ``PERSON_FACTS``; else None. The one rule for ingest's writes by handle and the writes by key."""
     if label != "Person" or (rel_type is not None and PERSON_FACTS.get(rel_type) != target_label):
-        return ""
-    return f" SET {node}:{UNRESOLVED}"
+        return None
+    return UNRESOLVED
+
+
+def _waits_for_resolution(label: str, node: str, rel_type: str | None = None, target_label: str | None = None) -> str:
+    """`` SET <node>:Unresolved`` when ``waiting_mark`` says the write marks the person, else nothing."""
+    mark = waiting_mark(label, rel_type, target_label)
+    return f" SET {node}:{mark}" if mark else ""
 
 
 def keyed_relationship_statement(rel_type: str, source_label: str, target_label: str) -> str:
