@@ -33,6 +33,7 @@ def same_as(store: Store, left: str, right: str, status: str, probability: float
     """Write a SAME_AS link between persons ``left`` and ``right`` as resolution or a review would."""
     store.write("MATCH (a:Person {key: $left}), (b:Person {key: $right}) "
                 "CREATE (a)-[:SAME_AS {key: '', id: $id, status: $status, probability: $p, time: $time, "
-                "evidence: [$evidence], history: []}]->(b)",
+                "evidence: [$evidence], history: []}]->(b) "
+                "SET a.same_as_max = CASE WHEN a.same_as_max IS NULL OR a.same_as_max < $p THEN $p ELSE a.same_as_max END",
                 {"left": left, "right": right, "id": pair_id(left, right), "status": status, "p": probability,
                  "evidence": evidence, "time": time})

@@ -14,12 +14,14 @@ from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.model_columns import organisation_fields
 from linkgraph.runs import FINISHED, new_run_id, now
+from linkgraph.store.base import SAME_AS_BOUND
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
     from linkgraph.store.base import Store
 
-__all__ = ["KINDS", "Candidate", "decide", "last_threshold", "persons_linked_across", "review_list"]
+__all__ = ["KINDS", "Candidate", "bound_mark", "decide", "keeps_bound", "last_threshold", "persons_linked_across",
+           "review_list"]
 
 
 @dataclass
@@ -55,14 +57,30 @@ RETURN s.id, s.status, s.probability, s.evidence,
        s.decided_by, s.decided_at, s.history
 """
 
+# Where the store keeps the bound (``store.base.SAME_AS_BOUND``), the links are sought from the nodes whose
+# bound reaches the minimum (an index seek); else every link is walked. On the 1,000,000-row store (918,674
+# links) the walk took 5.5 s on a slow machine.
+_SEEK = "MATCH (a:{label}) WHERE a.{bound} >= $min MATCH (a)-[s:SAME_AS]->(b:{label})"
+_WALK = "MATCH (a:{label})-[s:SAME_AS]->(b:{label})"
+
 _REVIEW = """
-MATCH (a:{label})-[s:SAME_AS]->(b:{label})
+{match}
 WHERE s.status IN $statuses AND s.probability >= $min
   AND ($case IS NULL OR (($case IN a.cases OR $case IN b.cases) AND ($everything OR $case IN $visible)))
   AND """ + _BOTH_VISIBLE + "{columns}" + """
 ORDER BY s.probability DESC, s.id
 LIMIT $limit
 """
+
+
+def bound_mark(label: str) -> str:
+    """The key of the ``StoreMark`` saying every ``label`` node starting ``SAME_AS`` links carries ``SAME_AS_BOUND``."""
+    return f"{SAME_AS_BOUND}:{label}"
+
+
+def keeps_bound(store: Store | View, label: str) -> bool:
+    """Whether every ``label`` node starting ``SAME_AS`` links carries ``SAME_AS_BOUND`` (see ``store.base``)."""
+    return bool(store.read("MATCH (m:StoreMark {key: $key}) RETURN count(m)", {"key": bound_mark(label)}).scalar())
 
 
 def _link_columns(kind: str) -> str:
@@ -99,7 +117,9 @@ def review_list(view: View, *, min_probability: float | None = None, case: str |
         min_probability = last_threshold(view)
     found: list[Candidate] = []
     for kind in kinds:
-        query = _REVIEW.format(label=KINDS[kind][0], columns=_link_columns(kind))
+        label = KINDS[kind][0]
+        match = (_SEEK if keeps_bound(view, label) else _WALK).format(label=label, bound=SAME_AS_BOUND)
+        query = _REVIEW.format(match=match, columns=_link_columns(kind))
         rows = view.read(query, {"statuses": list(statuses), "min": min_probability, "case": case,
                                  "limit": limit}).rows
         found.extend(_candidate(r, kind) for r in rows)

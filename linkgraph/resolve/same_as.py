@@ -13,7 +13,8 @@ import pandas as pd
 
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.runs import now
-from linkgraph.store.base import BATCH_SIZE, Store, batches, check_labels
+from linkgraph.resolve.review import bound_mark, keeps_bound
+from linkgraph.store.base import BATCH_SIZE, SAME_AS_BOUND, Store, batches, check_labels
 
 __all__ = ["RESOLVED_LABELS", "next_state", "pair_id", "supporting", "withdraw_stale", "write_pairs"]
 
@@ -36,7 +37,16 @@ ON CREATE SET s.id = r.id, s.status = 'candidate', s.created = r.time, s.records
 ON MATCH SET s.history = CASE WHEN r.note IS NULL OR s.status <> r.was THEN s.history
                               ELSE coalesce(s.history, []) + [r.note] END,
              s.status = CASE WHEN s.status = r.was THEN r.status ELSE s.status END
-SET s.probability = r.probability, s.match_weight = r.weight, s.evidence = r.evidence, s.run = r.run
+SET s.probability = r.probability, s.match_weight = r.weight, s.evidence = r.evidence, s.run = r.run,
+    a.{bound} = CASE WHEN a.{bound} IS NULL OR a.{bound} < r.probability THEN r.probability ELSE a.{bound} END
+"""
+
+# Once per store and label, before the first write that keeps it: the bound of every node starting links
+# written before it was kept. Then the mark says that every such node carries it.
+_BACKFILL_BOUND = """
+MATCH (a:{label})-[s:SAME_AS]->(:{label})
+WITH a, max(s.probability) AS most
+SET a.{bound} = CASE WHEN a.{bound} IS NULL OR a.{bound} < most THEN most ELSE a.{bound} END
 """
 
 _WITHDRAW_ALL = """
@@ -68,7 +78,16 @@ def _for(query: str, label: str) -> str:
     """``query`` for one of ``RESOLVED_LABELS`` (a label is no query parameter; only these are written in)."""
     if label not in RESOLVED_LABELS:
         raise ValueError(f"resolution links {', '.join(RESOLVED_LABELS)}, not {label!r}")
-    return query.format(label=label)
+    return query.format(label=label, bound=SAME_AS_BOUND)
+
+
+def _keep_bound(store: Store, label: str) -> None:
+    """Give the ``label`` nodes of a store resolved before the bound was kept their bound, once, and mark it."""
+    if keeps_bound(store, label):
+        return
+    store.init_schema()  # its index, on a store made before it
+    store.write(_for(_BACKFILL_BOUND, label))
+    store.write("MERGE (m:StoreMark {key: $key}) ON CREATE SET m.created = $time", {"key": bound_mark(label), "time": now()})
 
 
 def pair_id(left: str, right: str) -> str:
@@ -112,6 +131,7 @@ def write_pairs(store: Store, pairs: pd.DataFrame, run_id: str, label: str = "Pe
              "note": f"{stamp} proposed by {run_id}", "was": None, "status": "candidate"}
             for left, right, probability, weight, evidence in scored]
     by_pair = {(row["left"], row["right"]): row for row in rows}
+    _keep_bound(store, label)
     reopened = 0
     for batch in batches(rows, BATCH_SIZE):
         keys = [{"left": row["left"], "right": row["right"]} for row in batch]

@@ -48,6 +48,14 @@ class QueryResult:
         return self.rows[0][0] if self.rows else None
 
 
+#: Each node that starts ``SAME_AS`` links (a person, an organisation) carries the highest probability
+#: any of them was written with, range-indexed, so that the review list seeks the nodes at or above its
+#: minimum instead of walking every link: FalkorDB has no relationship index it answers right (see
+#: ``EmbeddedStore.init_schema``). It is a bound, never lowered: each link is still filtered on its own.
+SAME_AS_BOUND = "same_as_max"
+#: The labels whose nodes carry ``SAME_AS_BOUND``.
+SAME_AS_LABELS = ("Person", "Organisation")
+
 #: Between the values of one row read as one string (``one_string``).
 FIELD_SEPARATOR = "\x1f"
 

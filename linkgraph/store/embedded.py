@@ -17,7 +17,7 @@ import redis
 from linkgraph.errors import KeyConflict, NotAStore, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
 from linkgraph.store import compaction, server
-from linkgraph.store.base import QueryResult, Store, check_labels, batches
+from linkgraph.store.base import SAME_AS_BOUND, SAME_AS_LABELS, QueryResult, Store, batches, check_labels
 from linkgraph.store.cypher_params import params_header
 
 MARKER = "linkgraph-store.json"
@@ -289,7 +289,8 @@ class EmbeddedStore(Store):
                          {**scope, "label": label, "query": query, "limit": limit})
 
     def init_schema(self) -> None:
-        """Create a range index on ``key`` for every label, and full-text indexes for searchable properties.
+        """Create a range index on ``key`` for every label and on ``SAME_AS_BOUND`` for the labels that carry
+        it, and full-text indexes for searchable properties.
 
         No relationship property index, on purpose: with one (tried on ``SAME_AS.status`` so that the
         review list need not walk every person), FalkorDB answers an undirected pattern such as
@@ -301,6 +302,9 @@ class EmbeddedStore(Store):
         for label in model.labels:
             if (label, "key") not in existing:
                 self.write(f"CREATE INDEX FOR (n:{label}) ON (n.key)")
+        for label in SAME_AS_LABELS:
+            if (label, SAME_AS_BOUND) not in existing:
+                self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{SAME_AS_BOUND})")
         constraints = {(row[1], tuple(row[2])) for row in self.read(
             "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties").rows}
         for label in model.labels:

@@ -28,7 +28,7 @@ from neo4j.exceptions import (AuthError, ClientError, ConfigurationError, Constr
 
 from linkgraph.errors import KeyConflict, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
-from linkgraph.store.base import QueryResult, Store, check_labels
+from linkgraph.store.base import SAME_AS_BOUND, SAME_AS_LABELS, QueryResult, Store, check_labels
 
 
 def _plain(value: Any) -> Any:
@@ -136,10 +136,13 @@ class Neo4jStore(Store):
                          {**scope, "label": label, "query": query, "limit": limit})
 
     def init_schema(self) -> None:
-        """Create a uniqueness constraint on ``key`` per label and one full-text index, all IF NOT EXISTS."""
+        """Create a uniqueness constraint on ``key`` per label, a range index on ``SAME_AS_BOUND`` for the
+        labels that carry it and one full-text index, all IF NOT EXISTS."""
         model = load_model()
         for label in model.labels:
             self.write(f"CREATE CONSTRAINT lg_{label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
+        for label in SAME_AS_LABELS:
+            self.write(f"CREATE INDEX lg_{label.lower()}_{SAME_AS_BOUND} IF NOT EXISTS FOR (n:{label}) ON (n.{SAME_AS_BOUND})")
         labels = [e.label for e in model.entities.values() if e.searchable]
         properties = sorted({p for e in model.entities.values() for p in e.searchable})
         self.write(

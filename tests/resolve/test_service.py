@@ -384,7 +384,8 @@ def persons(store: Store, *keys: str) -> None:
 def link(store: Store, left: str, right: str, status: str = "candidate", probability: float = 0.99) -> str:
     link_id = pair_id(left, right)
     store.write("MATCH (a:Person {key: $a}), (b:Person {key: $b}) CREATE (a)-[:SAME_AS {key: '', id: $id, "
-                "status: $status, probability: $p, evidence: [], history: []}]->(b)",
+                "status: $status, probability: $p, evidence: [], history: []}]->(b) "
+                "SET a.same_as_max = CASE WHEN a.same_as_max IS NULL OR a.same_as_max < $p THEN $p ELSE a.same_as_max END",
                 {"a": left, "b": right, "id": link_id, "status": status, "p": probability})
     return link_id
 

@@ -12,15 +12,18 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from linkgraph.errors import UsageError
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.access.view import Principal, View
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, MIN_PERSONS_TO_TRAIN, PAIR_FLOOR
+from linkgraph.resolve.review import keeps_bound
+from linkgraph.resolve.same_as import pair_id, write_pairs
 from linkgraph.resolve.service import decide, resolve, review_list
 from linkgraph.scenarios import generate
-from linkgraph.store.base import Store
+from linkgraph.store.base import SAME_AS_BOUND, Store
 from conftest import BACKENDS, SharedStore, StoreTarget, make_target, shared_store
 
 SEED, CASES = 5, 15
@@ -217,3 +220,49 @@ def test_persons_without_names_are_warned_about_per_source_in_a_link_only_run():
     assert any(w.startswith("source reg: no person has a name") for w in warnings)
     assert any(w.startswith("source watch: no person has a date of birth") for w in warnings)
     assert not any(w.startswith("source watch: no person has a name") for w in warnings)
+
+
+# -- the review list seeks links from their start node's bound (store.base.SAME_AS_BOUND) ---------
+
+def listed(store: Store, minimum: float) -> list[tuple[str, float]]:
+    return [(c.id, c.probability) for c in review_list(View(store, Principal("tester", "tester"), "test"),
+                                                       min_probability=minimum, limit=1000)]
+
+
+def test_the_review_list_sought_from_the_bound_lists_what_walking_every_link_lists(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
+        kept = keeps_bound(store, "Person")
+        short = store.read(f"MATCH (a:Person)-[s:SAME_AS]->() WITH a, max(s.probability) AS most "
+                           f"WHERE a.{SAME_AS_BOUND} IS NULL OR a.{SAME_AS_BOUND} < most RETURN count(a)").scalar()
+        sought = {minimum: listed(store, minimum) for minimum in (LOW, 0.5, DEFAULT_THRESHOLD)}
+        store.write("MATCH (m:StoreMark) DELETE m")
+        walked = {minimum: listed(store, minimum) for minimum in (LOW, 0.5, DEFAULT_THRESHOLD)}
+    assert kept and short == 0
+    assert sought == walked and len(sought[LOW]) > len(sought[DEFAULT_THRESHOLD]) > 0
+
+
+def test_a_store_resolved_before_the_bound_gets_it_once_and_loses_no_link_from_the_review_list(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
+        store.write(f"MATCH (a:Person) REMOVE a.{SAME_AS_BOUND}")
+        store.write("MATCH (m:StoreMark) DELETE m")
+        before = listed(store, LOW)
+        lone = store.read("MATCH (p:Person) WHERE NOT (p)-[:SAME_AS]-() RETURN p.key ORDER BY p.key LIMIT 2").rows
+        [left], [right] = sorted(lone)
+        write_pairs(store, pd.DataFrame([{"left_ref": left, "right_ref": right, "probability": 0.95,
+                                          "match_weight": 4.2, "evidence": ["surname: exact match, +4.2"]}]), "test-run")
+        after = listed(store, LOW)
+        kept = keeps_bound(store, "Person")
+    assert kept and len(before) > 0
+    assert sorted(after) == sorted(before + [(pair_id(left, right), 0.95)])
+
+
+def test_a_pair_scored_again_higher_is_listed_at_its_new_probability(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
+        low = store.read(f"MATCH (a:Person)-[s:SAME_AS]->(b:Person) WHERE s.status = 'candidate' "
+                         f"AND a.{SAME_AS_BOUND} < $t RETURN a.key, b.key, s.match_weight, s.evidence LIMIT 1",
+                         {"t": DEFAULT_THRESHOLD}).rows
+        [(left, right, weight, evidence)] = low
+        write_pairs(store, pd.DataFrame([{"left_ref": left, "right_ref": right, "probability": 0.97,
+                                          "match_weight": weight, "evidence": evidence}]), "test-run")
+        shown = listed(store, DEFAULT_THRESHOLD)
+    assert (pair_id(left, right), 0.97) in shown
