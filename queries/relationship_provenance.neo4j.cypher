@@ -1,7 +1,7 @@
 // Neo4j override: a node pattern without a label scans every node on Neo4j; with the model's labels
 // (all but Record) as a label disjunction the planner seeks each label's unique key index instead
 // (tests/store/test_neo4j_dialect.py checks the plan and keeps the list equal to the model's).
-MATCH (n:Case|Person|Document|Route|Location|Offence|Phone|Email|Account|Organisation|Vehicle|Alert|Event|IngestRun|AuditEvent|ResolutionRun|DetectRun|DetectLock|Watchlist|WatchlistEntry {key: $key})-[e]-(m)
+MATCH (n:Case|Person|Document|Route|Location|Offence|Phone|Email|Account|Organisation|Vehicle|Alert|Event|IngestRun|AuditEvent|ResolutionRun|DetectRun|DetectLock|StoreMark|Watchlist|WatchlistEntry {key: $key})-[e]-(m)
 WHERE ($label IS NULL OR $label IN labels(n))
   AND ($everything OR any(c IN coalesce(m.cases, []) WHERE c IN $visible) OR any(l IN labels(m) WHERE l IN $open_labels))
 UNWIND e.records AS record_key
