@@ -228,6 +228,15 @@ def test_review_list_shows_user_a_a_person_marker_but_no_link_into_operation_b(t
         "nothing to review"]
 
 
+def test_review_list_shows_user_b_the_marker_of_a_person_on_the_other_end_of_the_link(two_operations: StoreTarget) -> None:
+    # the link runs from ops:A3 (operation A) to ops:B3: bo sees its end node, not its start
+    done = run(two_operations, "review", "list", "--status", "all", user="bo")
+    markers = [line for line in done.stdout.splitlines() if line.startswith("restricted match")]
+    assert done.returncode == 0, done.stderr
+    assert markers == ["restricted match: person ops:B3 also appears in a case owned by ESP (handling H2); ask the owner"]
+    assert "ops:A3" not in done.stdout
+
+
 def test_a_case_user_a_may_not_see_looks_like_a_case_that_does_not_exist(two_operations: StoreTarget) -> None:
     hidden = run(two_operations, "query", "case_entities", "-p", "case_id=NG-2025-031", "--format", "json")
     missing = run(two_operations, "query", "case_entities", "-p", "case_id=XX-0000-000", "--format", "json")
