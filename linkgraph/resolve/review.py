@@ -14,14 +14,14 @@ from linkgraph.errors import NotFound, UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.model_columns import organisation_fields
 from linkgraph.runs import FINISHED, new_run_id, now
+from linkgraph.resolve.bound import keeps_bound
 from linkgraph.store.base import SAME_AS_BOUND
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
     from linkgraph.store.base import Store
 
-__all__ = ["KINDS", "Candidate", "bound_mark", "decide", "keeps_bound", "last_threshold", "persons_linked_across",
-           "review_list"]
+__all__ = ["KINDS", "Candidate", "decide", "last_threshold", "persons_linked_across", "review_list"]
 
 
 @dataclass
@@ -72,16 +72,6 @@ WHERE s.status IN $statuses AND s.probability >= $min
   AND """ + _BOTH_VISIBLE + """
 WITH a, s, b ORDER BY s.probability DESC, s.id LIMIT $limit{columns}ORDER BY s.probability DESC, s.id
 """
-
-
-def bound_mark(label: str) -> str:
-    """The key of the ``StoreMark`` saying every ``label`` node starting ``SAME_AS`` links carries ``SAME_AS_BOUND``."""
-    return f"{SAME_AS_BOUND}:{label}"
-
-
-def keeps_bound(store: Store | View, label: str) -> bool:
-    """Whether every ``label`` node starting ``SAME_AS`` links carries ``SAME_AS_BOUND`` (see ``store.base``)."""
-    return bool(store.read("MATCH (m:StoreMark {key: $key}) RETURN count(m)", {"key": bound_mark(label)}).scalar())
 
 
 def _links_from(view: View, label: str) -> str:

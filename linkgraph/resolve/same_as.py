@@ -13,7 +13,7 @@ import pandas as pd
 
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.runs import now
-from linkgraph.resolve.review import bound_mark, keeps_bound
+from linkgraph.resolve.bound import bound_mark, keeps_bound
 from linkgraph.store.base import BATCH_SIZE, SAME_AS_BOUND, Store, batches, check_labels
 
 __all__ = ["RESOLVED_LABELS", "next_state", "pair_id", "supporting", "withdraw_stale", "write_pairs"]

@@ -19,7 +19,7 @@ from linkgraph.errors import UsageError
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.access.view import Principal, View
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, MIN_PERSONS_TO_TRAIN, PAIR_FLOOR
-from linkgraph.resolve.review import keeps_bound
+from linkgraph.resolve.bound import keeps_bound
 from linkgraph.resolve.same_as import pair_id, write_pairs
 from linkgraph.resolve.service import decide, resolve, review_list
 from linkgraph.scenarios import generate
