@@ -11,6 +11,7 @@ from pathlib import Path
 
 from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
+from linkgraph.resolve.bound import raise_bound
 from linkgraph.resolve.service import pair_id
 from linkgraph.store.base import Store
 
@@ -34,6 +35,6 @@ def same_as(store: Store, left: str, right: str, status: str, probability: float
     store.write("MATCH (a:Person {key: $left}), (b:Person {key: $right}) "
                 "CREATE (a)-[:SAME_AS {key: '', id: $id, status: $status, probability: $p, time: $time, "
                 "evidence: [$evidence], history: []}]->(b) "
-                "SET a.same_as_max = CASE WHEN a.same_as_max IS NULL OR a.same_as_max < $p THEN $p ELSE a.same_as_max END",
+                "SET " + raise_bound("a", "$p"),
                 {"left": left, "right": right, "id": pair_id(left, right), "status": status, "p": probability,
                  "evidence": evidence, "time": time})

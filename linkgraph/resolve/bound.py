@@ -16,7 +16,7 @@ class Reader(Protocol):
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> QueryResult: ...
 
-__all__ = ["bound_mark", "keeps_bound"]
+__all__ = ["bound_mark", "keeps_bound", "raise_bound"]
 
 
 def bound_mark(label: str) -> str:
@@ -27,3 +27,10 @@ def bound_mark(label: str) -> str:
 def keeps_bound(store: Reader, label: str) -> bool:
     """Whether every ``label`` node starting ``SAME_AS`` links carries ``SAME_AS_BOUND`` (see ``store.base``)."""
     return bool(store.read("MATCH (m:StoreMark {key: $key}) RETURN count(m)", {"key": bound_mark(label)}).scalar())
+
+
+def raise_bound(node: str, probability: str) -> str:
+    """The Cypher ``SET`` item raising ``node``'s bound to ``probability`` (an expression) when that is higher:
+    the bound is never lowered."""
+    bound = f"{node}.{SAME_AS_BOUND}"
+    return f"{bound} = CASE WHEN {bound} IS NULL OR {bound} < {probability} THEN {probability} ELSE {bound} END"

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.errors import NotFound, UsageError
+from linkgraph.resolve.bound import keeps_bound
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.model_columns import organisation_fields
 from linkgraph.runs import FINISHED, new_run_id, now
-from linkgraph.resolve.bound import keeps_bound
 from linkgraph.store.base import SAME_AS_BOUND
 
 if TYPE_CHECKING:

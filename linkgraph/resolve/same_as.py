@@ -13,8 +13,8 @@ import pandas as pd
 
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.runs import now
-from linkgraph.resolve.bound import bound_mark, keeps_bound
-from linkgraph.store.base import BATCH_SIZE, SAME_AS_BOUND, Store, batches, check_labels
+from linkgraph.resolve.bound import bound_mark, keeps_bound, raise_bound
+from linkgraph.store.base import BATCH_SIZE, Store, batches, check_labels
 
 __all__ = ["RESOLVED_LABELS", "next_state", "pair_id", "supporting", "withdraw_stale", "write_pairs"]
 
@@ -38,7 +38,7 @@ ON MATCH SET s.history = CASE WHEN r.note IS NULL OR s.status <> r.was THEN s.hi
                               ELSE coalesce(s.history, []) + [r.note] END,
              s.status = CASE WHEN s.status = r.was THEN r.status ELSE s.status END
 SET s.probability = r.probability, s.match_weight = r.weight, s.evidence = r.evidence, s.run = r.run,
-    a.{bound} = CASE WHEN a.{bound} IS NULL OR a.{bound} < r.probability THEN r.probability ELSE a.{bound} END
+    """ + raise_bound("a", "r.probability") + """
 """
 
 # Once per store and label, before the first write that keeps it: the bound of every node starting links
@@ -46,7 +46,7 @@ SET s.probability = r.probability, s.match_weight = r.weight, s.evidence = r.evi
 _BACKFILL_BOUND = """
 MATCH (a:{label})-[s:SAME_AS]->(:{label})
 WITH a, max(s.probability) AS most
-SET a.{bound} = CASE WHEN a.{bound} IS NULL OR a.{bound} < most THEN most ELSE a.{bound} END
+SET """ + raise_bound("a", "most") + """
 """
 
 _WITHDRAW_ALL = """
@@ -78,7 +78,7 @@ def _for(query: str, label: str) -> str:
     """``query`` for one of ``RESOLVED_LABELS`` (a label is no query parameter; only these are written in)."""
     if label not in RESOLVED_LABELS:
         raise ValueError(f"resolution links {', '.join(RESOLVED_LABELS)}, not {label!r}")
-    return query.format(label=label, bound=SAME_AS_BOUND)
+    return query.format(label=label)
 
 
 def _keep_bound(store: Store, label: str) -> None:

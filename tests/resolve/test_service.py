@@ -26,6 +26,7 @@ from linkgraph.scenarios import generate
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.ingest.mapping import load_mapping, with_overrides
 from linkgraph.ingest.pipeline import ingest_files
+from linkgraph.resolve.bound import raise_bound
 from linkgraph.resolve.comparisons import DESCRIPTIONS
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.service import (
@@ -385,7 +386,7 @@ def link(store: Store, left: str, right: str, status: str = "candidate", probabi
     link_id = pair_id(left, right)
     store.write("MATCH (a:Person {key: $a}), (b:Person {key: $b}) CREATE (a)-[:SAME_AS {key: '', id: $id, "
                 "status: $status, probability: $p, evidence: [], history: []}]->(b) "
-                "SET a.same_as_max = CASE WHEN a.same_as_max IS NULL OR a.same_as_max < $p THEN $p ELSE a.same_as_max END",
+                "SET " + raise_bound("a", "$p"),
                 {"a": left, "b": right, "id": link_id, "status": status, "p": probability})
     return link_id
 
