@@ -24,7 +24,8 @@ import pyarrow.compute as pc
 MAX_BLOCK = 300
 
 #: Columns ``add_block_keys`` appends, used by ``comparisons.BLOCKING_RULES``.
-BLOCK_KEY_COLUMNS = ("block_names", "block_swap_from", "block_swap_to", "block_words", "block_surname_year")
+BLOCK_KEY_COLUMNS = ("block_names", "block_swap_from", "block_swap_to", "block_given_across",
+                     "block_surname_across", "block_words", "block_surname_year")
 
 _SEPARATOR = "\x1f"
 
@@ -37,6 +38,11 @@ def add_block_keys(prepared: pa.Table) -> pa.Table:
       ``block_swap_from`` equals the other's ``block_swap_to`` when their names are swapped; split by
       year of birth when either of the record's two name blocks is large, which is the same for both
       records of such a pair, so the rule holds whichever record is on the left;
+    - ``block_given_across`` / ``block_surname_across``: the sounding given name / surname with the
+      year of birth, so that one record's given name can meet the other's surname (names swapped, the
+      other name respelt); where either side of such a meeting is a large block (a given name that is
+      also a common surname: "Mohamed", "Ali"), split by the first sound of the record's other name,
+      which is the same test for both records of a pair, since they hold the same key;
     - ``block_words``: the words of the whole name in order (split by year of birth);
     - ``block_surname_year``: sounding surname and year of birth (split by the surname as written,
       then by the sounding given name).
@@ -48,10 +54,20 @@ def add_block_keys(prepared: pa.Table) -> pa.Table:
     swapped = _joined(prepared["given_phon"], prepared["surname_phon"])
     name_sizes = pc.value_counts(names)
     either = pc.max_element_wise(_sizes_in(names, name_sizes), _sizes_in(swapped, name_sizes))
+    given_year = _joined(prepared["given_phon"], year)
+    surname_year = _joined(prepared["surname_phon"], year)
+    given_sizes, surname_sizes = pc.value_counts(given_year), pc.value_counts(surname_year)
+
+    def across(keys: pa.ChunkedArray, other_name: pa.ChunkedArray) -> pa.ChunkedArray:
+        larger = pc.max_element_wise(_sizes_in(keys, given_sizes), _sizes_in(keys, surname_sizes))
+        return _split_where(keys, larger, pc.utf8_slice_codeunits(other_name, 0, 1))
+
     keys = {
         "block_names": _split(names, year),
         "block_swap_from": _split_where(swapped, either, year),
         "block_swap_to": _split_where(names, either, year),
+        "block_given_across": across(given_year, prepared["surname_phon"]),
+        "block_surname_across": across(surname_year, prepared["given_phon"]),
         "block_words": _split(prepared["name_sorted"], year),
         "block_surname_year": _split(_joined(prepared["surname_phon"], year), prepared["surname_key"],
                                      prepared["given_phon"]),

@@ -217,9 +217,10 @@ BLOCKING_RULES: list[dict[str, Any]] = [
     _rule("l.phone_keys = r.phone_keys", explode="phone_keys"),
     # Given name and surname swapped: one record's names swapped are the other's in order.
     _rule("l.block_swap_from = r.block_swap_to"),
-    # Swapped with one of the names respelt or longer: one name against the other's, in one birth year.
-    _rule("l.given_phon = r.surname_phon AND l.birth_year = r.birth_year"),
-    _rule("l.surname_phon = r.given_phon AND l.birth_year = r.birth_year"),
+    # Swapped with one of the names respelt or longer: one name against the other's, in one birth year
+    # (both ways round, since which record is on the left is arbitrary).
+    _rule("l.block_given_across = r.block_surname_across"),
+    _rule("l.block_surname_across = r.block_given_across"),
     # A name entered in Arabic script against its Latin spelling: neither sound nor spelling agree.
     _rule(f"l.given_skeleton = r.given_skeleton AND l.surname_skeleton = r.surname_skeleton AND {_EITHER_VOWELLESS}"),
     _rule(f"l.surname_skeleton = r.surname_skeleton AND l.birth_year = r.birth_year AND {_EITHER_VOWELLESS}"),

@@ -49,6 +49,24 @@ def test_swapped_names_block_whichever_record_is_on_the_left():
     assert from_["swap:3"] == to["crowd:00000"] and to["swap:3"] == from_["crowd:00000"]
 
 
+def test_one_name_against_the_others_is_split_by_the_other_names_sound_where_the_block_is_large():
+    # "ali mohamed" born in 1960, MAX_BLOCK + 1 times: "mohamed" in 1960 is a large block of surnames.
+    crowd = [person(f"crowd:{n:05d}", "ali", "mohamed", 1960, 1 + n % 12, 1 + n // 12 % 28) for n in range(MAX_BLOCK + 1)]
+    # Swapped, the other name respelt: given name "mohamed" meets the crowd's surname in 1960.
+    rows = [*crowd, person("swap:a", "mohamed", "alee", 1960), person("swap:k", "mohamed", "karim", 1960)]
+    given, surname = _keys(rows, "block_given_across"), _keys(rows, "block_surname_across")
+    # Kept where the other names start with the same sound (alee / ali), split apart where not (karim).
+    assert given["swap:a"] == surname["crowd:00000"]
+    assert given["swap:k"] != surname["crowd:00000"]
+    # A small block is not split: "karim" still meets "ali" there, and in the other direction too.
+    few = [*crowd[:3], person("swap:k", "mohamed", "karim", 1960)]
+    given, surname = _keys(few, "block_given_across"), _keys(few, "block_surname_across")
+    assert given["swap:k"] == surname["crowd:00000"]
+    # Another year never meets.
+    assert given["swap:k"] != _keys([*crowd[:3], person("swap:k", "mohamed", "karim", 1961)],
+                                    "block_given_across")["swap:k"]
+
+
 def test_a_crowd_of_one_name_is_paired_within_its_years_only():
     crowd = _crowd(MAX_BLOCK + 60)
     # The shipped model's saved rules are the plain ones: predict blocks with today's rules anyway.
