@@ -185,6 +185,11 @@ def decide(view: View, link_id: str, status: str, threshold: float | None = None
     if not evidence:
         raise NotFound(f"no SAME_AS link with id {link_id!r}: see `linkgraph review list`")
     decided_at, match = now(), _link_match(kind)
+    # The record of the decision goes first: the nightly detect learns of decisions from these records
+    # (a few nodes) instead of reading every link, so a review killed after the link's write is seen too.
+    run = {"key": new_run_id("review"), "records": [], "cases": [],
+           "props": {"kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status}}
+    store.upsert_nodes("ResolutionRun", [run])
     store.write(
         match + "SET s.status = $status, s.decided_by = $user, s.decided_at = $now, "
         "s.decided_evidence = $seen, s.decided_probability = s.probability, "
@@ -192,7 +197,6 @@ def decide(view: View, link_id: str, status: str, threshold: float | None = None
         {"id": link_id, "status": status, "user": user, "now": decided_at, "seen": supporting(list(evidence[0][0] or []))})
     changes, identities = assign_identities(store, threshold if threshold is not None else last_threshold(store),
                                             KINDS[kind][0])
-    store.upsert_nodes("ResolutionRun", [{"key": new_run_id("review"), "records": [], "cases": [], "props": {
-        "kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status,
-        "identities": identities, "identity_changes": changes}}])
+    store.upsert_nodes("ResolutionRun", [{**run, "props": {**run["props"], "identities": identities,
+                                                          "identity_changes": changes}}])
     return _candidate(view.read(match + _link_columns(kind), {"id": link_id}).rows[0], kind)

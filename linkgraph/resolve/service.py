@@ -68,7 +68,8 @@ class ResolveSummary:
     evidence; ``withdrawn`` the candidates scored again below the floor; ``model_origin`` is
     ``trained``, ``saved`` or ``default`` and ``model_note`` says which model scored and why;
     ``warnings`` what the data cannot give; ``timings`` the seconds per step; ``organisations`` what
-    organisation resolution did in the same run (``None`` when it did not run).
+    organisation resolution did in the same run (``None`` when it did not run); ``scored_all`` whether it
+    scored every pair (a trained model, or every person new), so that links anywhere may have changed.
     """
 
     run_id: str
@@ -89,6 +90,7 @@ class ResolveSummary:
     model_origin: str = ""
     model_note: str = ""
     warnings: list[str] = field(default_factory=list)
+    scored_all: bool = False
     timings: dict[str, float] = field(default_factory=dict)
     proposed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PAIR_COLUMNS), repr=False)
     organisations: OrganisationSummary | None = None
@@ -194,6 +196,7 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
         step = time.perf_counter()
         progress("scoring pairs")
         everything = summary.trained or len(changed) == len(frame) or between is not None
+        summary.scored_all = everything
         scored = chosen.model.predict(frame, PAIR_FLOOR, None if everything else set(changed), between=between,
                                       frequencies=chosen.frequencies, prepared_rows=read.prepared_rows())
         summary.stored = len(scored)

@@ -86,6 +86,25 @@ def test_a_rejected_match_withdraws_its_alert_and_keeps_it(store: Store, target:
     assert "withdrawn by" in after.history[-1]
 
 
+def test_identities_drawn_at_another_threshold_raise_the_links_they_make_between_old_cases(
+        store: Store, target: StoreTarget, tmp_path: Path) -> None:
+    ingest(store, "operation_a.csv", tmp_path)
+    ingest(store, "operation_b.csv", tmp_path)
+    detect(service(store))
+    before = {a.key for a in list_alerts(service(store))}
+    # A pair an earlier run scored below the default threshold and above 0.5; nothing new is ingested.
+    store.write("MATCH (a:Person {key: 'ops:A2'}), (b:Person {key: 'ops:B2'}) "
+                "CREATE (a)-[:SAME_AS {key: '', id: $id, status: 'candidate', probability: 0.6, run: 'earlier', "
+                "evidence: ['phone: +2348031234567 in common, +9.0'], history: []}]->(b)",
+                {"id": pair_id("ops:A2", "ops:B2")})
+    assert detect(service(store)).raised == []  # the same threshold: nothing new, nothing raised
+    lower = detect(service(store), threshold=0.5)
+    new = [a for a in list_alerts(service(store)) if a.key not in before]
+    okafor = [a for a in new if a.kind == "person" and "Okafor" in " ".join([a.title, *a.evidence])]
+    assert len(okafor) == 1 and okafor[0].cases == ["ES-2024-117", "NG-2025-031"]
+    assert sorted(lower.raised) == sorted(a.key for a in new)
+
+
 def test_a_detect_held_by_a_live_process_refuses_at_once_naming_it(store: Store, target: StoreTarget, tmp_path: Path) -> None:
     ingest(store, "operation_a.csv", tmp_path)
     with detect_lock(store, "detect-holder"):
