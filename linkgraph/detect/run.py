@@ -87,11 +87,10 @@ def _ingests(store: Store, since: str | None) -> tuple[list[str], list[str]]:
     return sorted(todo), sorted(later)
 
 
-def _resolution_needed(store: Store, ingests: list[str], since: str | None, threshold: float) -> bool:
+def _resolution_needed(store: Store, ingests: list[str], since: str | None, redrawn: bool) -> bool:
     """Whether resolution can change anything tonight: an ingest run to cover, a person waiting for
     resolution (one an ingest still going wrote), a decision on a SAME_AS link since the last detect
-    started (``since``), another threshold than the one identities were drawn at, or a last resolve run
-    that did not finish. Otherwise it is skipped: on a store of a million rows a night with nothing
+    started (``since``), or identities to draw anew (``redrawn``: see ``_redrawn``). Otherwise it is skipped: on a store of a million rows a night with nothing
     new then costs these checks (a few seconds) instead of a resolution run that changes nothing (13 s)."""
     from linkgraph.store.bulk import RESOLVING, UNRESOLVED
 
@@ -99,7 +98,7 @@ def _resolution_needed(store: Store, ingests: list[str], since: str | None, thre
         return True
     if any(store.read(f"MATCH (p:{label}) RETURN count(p)").scalar() for label in (UNRESOLVED, RESOLVING)):
         return True
-    return _redrawn(store, threshold) or bool(_decided(store, since))
+    return redrawn or bool(_decided(store, since))
 
 
 def _redrawn(store: Store, threshold: float) -> bool:
@@ -173,8 +172,8 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
             # Identities drawn anew (another threshold) or every pair scored again (a model trained)
             # may link or unlink cases no new record touches: then every case is in scope.
             store_wide = False
-            if _resolution_needed(store, summary.ingests, last_started, threshold):
-                redrawn = _redrawn(store, threshold)
+            redrawn = _redrawn(store, threshold)  # read before a resolution run records tonight's threshold
+            if _resolution_needed(store, summary.ingests, last_started, redrawn):
                 resolved = resolve(store, threshold=threshold, user=view.principal.name)
                 summary.resolved_pairs = resolved.pairs
                 store_wide = redrawn or resolved.scored_all

@@ -129,8 +129,6 @@ def test_a_driver_configuration_error_is_one_line_and_exit_1(python: str) -> Non
     assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
-
-
 def test_the_driver_loads_without_pandas_sends_numpy_numbers_and_leaves_pandas_importable(
         python: str, env: dict[str, str]) -> None:
     # pandas cost a Neo4j command 0.9 s of its 2.1 s (store.neo4j); numpy numbers still go as parameters.
@@ -145,6 +143,7 @@ def test_the_driver_loads_without_pandas_sends_numpy_numbers_and_leaves_pandas_i
                            env["LINKGRAPH_NEO4J_DATABASE"]], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["False False", "[[42, 3.0]]", "(1, 1) int64"]
+
 
 def cli_env(env: dict[str, str], tmp_path) -> dict[str, str]:
     import os
