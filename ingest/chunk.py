@@ -17,6 +17,7 @@ from linkgraph.ingest.transform import RowOutput
 from linkgraph.errors import KeyConflict
 from linkgraph.model import load_model
 from linkgraph.store.base import NodeId, Store
+from linkgraph.store import route_ways
 from linkgraph.store.bulk import waiting_mark
 
 PROVENANCE_LISTS = ("records", "cases")
@@ -85,9 +86,22 @@ class Chunk:
         for label, entries in by_label.items():
             lists = () if label in self.reference else PROVENANCE_LISTS
             write_label(store, label, [_flat(entry, lists) for entry in entries], lists, handles, created)
+        routes = self._routes(handles)  # their stored ways change with their relationships: see store.route_ways
+        token = route_ways.new_token()
+        route_ways.mark_stale(store, routes, token)
         self._write_relationships(store, handles, created)
         store.add_cases_by_id([[handles[ident], cases] for ident, cases in self.case_refs.items() if ident in handles])
+        route_ways.refresh(store, routes, token)
         return len(self.nodes), len(self.rels)
+
+    def _routes(self, handles: dict[NodeRef, NodeId]) -> list[NodeId]:
+        """The handles of the chunk's routes and of the routes at an end of its ``FROM``, ``VIA`` and
+        ``TRAVELLED`` relationships."""
+        ends = [ident for ident in self.nodes if ident[0] == "Route"]
+        for rel_type, src_label, src, dst_label, dst, _ in self.rels:
+            if rel_type in route_ways.ROUTE_RELATIONSHIPS:
+                ends += [end for end in ((src_label, src), (dst_label, dst)) if end[0] == "Route"]
+        return list(dict.fromkeys(handles[end] for end in ends if end in handles))
 
     def _write_relationships(self, store: Store, handles: dict[NodeRef, NodeId], created: set[NodeRef]) -> None:
         fresh: dict[tuple[str, str | None], list[list[Any]]] = defaultdict(list)

@@ -41,6 +41,7 @@ from linkgraph.errors import UsageError
 from linkgraph.files import check_output
 from linkgraph.runs import mark_interrupted, new_run_id, recorded_run
 from linkgraph.store.base import NodeId, Store
+from linkgraph.store import route_ways
 
 CHUNK_ROWS = 5_000
 CHUNK_ITEMS = 50_000  # entities and relationships asserted: a chunk closes at this many, or at chunk_rows
@@ -205,6 +206,7 @@ def ingest_groups(store: Store, groups: list[IngestGroup], *, user: str = "unkno
         rejects = Rejects(check_output(group.rejects_path or Path(f"linkgraph-rejects-{run_id}.csv")))
         runs.append(_GroupRun(group, run_id, rejects))
     store.init_schema()
+    route_ways.repair(store)  # routes a killed ingest left stale, or a store written before ways were kept
     produce = functools.partial(_prepared_groups, runs, chunk_rows)
     with _allocation_heavy_gc():
         source = ReaderProcess(produce) if reader_process and fork_safe() else None  # forked before our threads

@@ -6,12 +6,16 @@ Part of ``links`` (kind ``route``); the way's traffic model is ``_Traffic``.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.analysis.model import SEEN_CASES, LinkReport, RawLink
+from linkgraph.store.base import FIELD_SEPARATOR
+from linkgraph.store.route_ways import FIRST_TRAVEL, ORIGINS, STALE, WAY, places_of
 
 if TYPE_CHECKING:
     from linkgraph.access.view import Hit, View
@@ -44,7 +48,7 @@ def route_links(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE
     so the links touching the scope are those of the whole store (nightly detection's new cases: on a
     store of a million rows, one case's route links took 11.7 s store-wide)."""
     on_ways = None if scope is None else _on_ways_of(view, scope, min_points)
-    if on_ways is not None and not on_ways[1]:
+    if on_ways is not None and not on_ways:
         return []
     traffic = _Traffic.read(view, min_points, on_ways=on_ways)
     window = timedelta(days=window_days)
@@ -52,11 +56,18 @@ def route_links(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE
         report.hits += _route_hits(view, traffic, window, min_score, min_points, on_ways)
     # (case a, case b) -> way -> [best chance, its gap, routes of a, routes of b, travel days]
     pairs: dict[tuple[str, str], dict[frozenset[str], list[Any]]] = defaultdict(dict)
+    # with a scope, only pairs of journeys one of which is the scope's: the links kept are those of a
+    # scope case (``find_links``), and every journey pair making one of them has a journey of that case
+    scoped = None if scope is None else {r for r, cases in traffic.route_cases.items() if not set(scope).isdisjoint(cases)}
     for way, routes in traffic.by_way.items():
+        at = None if scoped is None else [j for j, route in enumerate(routes) if route in scoped]
         for i, x in enumerate(routes):
+            later: Sequence[int] = range(i + 1, len(routes)) if at is None or x in scoped else at[bisect_right(at, i):]
+            if not later:
+                continue
             cases_near = traffic.near(way, traffic.first_day[x])
             reach = traffic.reach(cases_near, min_score, window_days)
-            for y in routes[i + 1:]:
+            for y in (routes[j] for j in later):
                 gap = (traffic.first_day[y] - traffic.first_day[x]).days
                 if gap > reach:
                     break
@@ -86,25 +97,23 @@ def route_links(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE
     return found
 
 
-def _on_ways_of(view: View, scope: list[str], min_points: int) -> tuple[list[str], set[frozenset[str]]]:
-    """The ways (sets of places) the visible routes of the ``scope`` cases travel, and every route that
-    passes through all the places of one of them (a superset of the routes on those ways: a route with
-    one place more is on another way, and ``_Traffic.read`` leaves it out)."""
-    places_of: dict[str, set[str]] = defaultdict(set)
-    for route, place in view.read(
+def _on_ways_of(view: View, scope: list[str], min_points: int) -> set[frozenset[str]]:
+    """The ways (sets of places) the visible routes of the ``scope`` cases travel, of ``min_points`` or more."""
+    ways, live = set(), []
+    for route, way, fresh in view.read(
             "MATCH (r:Route) WHERE any(k IN coalesce(r.cases, []) WHERE k IN $scope) "
             "AND ($everything OR any(k IN coalesce(r.cases, []) WHERE k IN $visible)) "
-            "MATCH (r)-[:VIA|FROM]->(l:Location) RETURN r.key, l.key", {"scope": scope}).rows:
-        places_of[route].add(place)
-    ways = {frozenset(places) for places in places_of.values() if len(places) >= min_points}
-    if not ways:
-        return [], set()
-    routes_at: dict[str, set[str]] = defaultdict(set)
-    for place, route in view.read("UNWIND $places AS p MATCH (:Location {key: p})<-[:VIA|FROM]-(r:Route) "
-                                  "RETURN p, r.key", {"places": sorted({p for way in ways for p in way})}).rows:
-        routes_at[place].add(route)
-    routes = set().union(*(set.intersection(*(routes_at[p] for p in way)) for way in ways))
-    return sorted(routes), ways
+            f"RETURN r.key, r.{WAY}, r.{WAY} IS NOT NULL AND r.{STALE} IS NULL", {"scope": scope}).rows:
+        if fresh:
+            ways.add(places_of(way))
+        else:
+            live.append(route)
+    places: dict[str, set[str]] = defaultdict(set)
+    for route, place in view.read("UNWIND $routes AS key MATCH (r:Route {key: key})-[:VIA|FROM]->(l:Location) "
+                                  "RETURN r.key, l.key", {"routes": live}).rows if live else []:
+        places[route].add(place)
+    ways.update(frozenset(found) for found in places.values())
+    return {way for way in ways if len(way) >= min_points}
 
 
 @dataclass
@@ -130,37 +139,58 @@ class _Traffic:
 
     @classmethod
     def read(cls, view: View, min_points: int, hidden: bool = False,
-             on_ways: tuple[list[str], set[frozenset[str]]] | None = None) -> _Traffic:
+             on_ways: set[frozenset[str]] | None = None) -> _Traffic:
         """The dated routes the principal sees (or, ``hidden``, those only hidden cases hold, with those
-        cases: for markers) with at least ``min_points`` places, one row per route; with ``on_ways``
-        (route keys, ways: see ``_on_ways_of``), only those routes, and of them those on those ways.
+        cases: for markers) with at least ``min_points`` places, one row per route; with ``on_ways``, only
+        the routes on those ways.
 
-        Read from the dated journeys (half the routes of a store carry no travel date and are left out
-        anyway), each route's places collected as flat strings: on 1,000,000 rows grouping nested lists
-        (``collect(DISTINCT [type, key, place])``) cost FalkorDB 20 s and the client 23 s more to
-        parse, this 7 s in all. Place captions come from the few ``Location`` nodes."""
+        Each route's way, origins and first journey are read as ingest keeps them on the route
+        (``store.route_ways``: the routes on a way are an index seek); a route without them, or marked
+        stale, is worked out from its relationships (``_live``). Place captions come from the few
+        ``Location`` nodes."""
         which = ("NOT any(k IN coalesce(r.cases, []) WHERE k IN $visible)" if hidden
                  else "$everything OR any(k IN coalesce(r.cases, []) WHERE k IN $visible)")
-        stops, first_day, route_cases, origins = {}, {}, {}, {}
-        captions = dict(view.read("MATCH (l:Location) RETURN l.key, l.place").rows)
-        start = ("MATCH (:Person)-[t:TRAVELLED]->(r:Route)" if on_ways is None else
-                 "UNWIND $routes AS key MATCH (r:Route {key: key}) MATCH (:Person)-[t:TRAVELLED]->(r)")
-        for route, first, seen, visited in view.read(
-                start + " WHERE t.date IS NOT NULL WITH r, min(t.date) AS first "
-                f"WHERE {which} "
-                "MATCH (r)-[v:VIA|FROM]->(l:Location) WITH r, first, collect(type(v) + ' ' + l.key) AS visited "
-                f"RETURN r.key, toString(first), CASE WHEN $everything OR $hidden THEN coalesce(r.cases, []) "
-                f"ELSE {SEEN_CASES.format(v='r')} END, visited",
-                {"hidden": hidden, "routes": on_ways[0] if on_ways else []}).rows:
+        cases = f"CASE WHEN $everything OR $hidden THEN coalesce(r.cases, []) ELSE {SEEN_CASES.format(v='r')} END"
+        stops: dict[str, frozenset[str]] = {}
+        first_day: dict[str, date] = {}
+        route_cases: dict[str, list[str]] = {}
+        origins_of: dict[str, frozenset[str]] = {}
+
+        def add(route: str, first: Any, seen: list[str], places: frozenset[str], origins: frozenset[str]) -> None:
             day = _day(first)
+            if day is None or len(places) < min_points or (on_ways is not None and places not in on_ways):
+                return
+            stops[route], origins_of[route], first_day[route], route_cases[route] = places, origins, day, seen
+
+        kept = (f"r.{WAY} IS NOT NULL AND r.{FIRST_TRAVEL} IS NOT NULL AND r.{STALE} IS NULL AND ({which}) "
+                f"RETURN r.key, r.{FIRST_TRAVEL}, {cases}, r.{WAY}, r.{ORIGINS}")
+        if on_ways is None:
+            rows = view.read(f"MATCH (r:Route) WHERE {kept}", {"hidden": hidden}).rows
+        else:
+            rows = view.read(f"UNWIND $ways AS w MATCH (r:Route {{{WAY}: w}}) WHERE {kept}",
+                             {"hidden": hidden, "ways": sorted(FIELD_SEPARATOR.join(sorted(way)) for way in on_ways)}).rows
+        for route, first, seen, way, origins in rows:
+            add(route, first, seen, places_of(way), frozenset(origins or ()))
+        live = [route for [route] in view.read(
+            f"MATCH (r:Route) WHERE (r.{WAY} IS NULL OR r.{STALE} IS NOT NULL) AND ({which}) RETURN r.key").rows]
+        for route, first, seen, visited in cls._live(view, live, which, cases, hidden):
             way = {tuple(stop.split(" ", 1)) for stop in visited}
-            if day is None or len(way) < min_points or (
-                    on_ways is not None and frozenset(place for _, place in way) not in on_ways[1]):
-                continue
-            stops[route] = frozenset(place for _, place in way)
-            origins[route] = frozenset(place for rel, place in way if rel == "FROM")
-            first_day[route], route_cases[route] = day, seen
-        return cls(stops, first_day, route_cases, origins, captions)
+            add(route, first, seen, frozenset(place for _, place in way), frozenset(place for rel, place in way if rel == "FROM"))
+        return cls(stops, first_day, route_cases, origins_of, dict(view.read("MATCH (l:Location) RETURN l.key, l.place").rows))
+
+    @staticmethod
+    def _live(view: View, routes: list[str], which: str, cases: str, hidden: bool) -> list[list[Any]]:
+        """The first dated journey, cases and ``'FROM place'`` / ``'VIA place'`` stops of the ``routes``,
+        worked out from their relationships (each route's places collected as flat strings: on 1,000,000
+        rows grouping nested lists cost FalkorDB 20 s and the client 23 s more to parse)."""
+        if not routes:
+            return []
+        return view.read(
+            "UNWIND $routes AS key MATCH (r:Route {key: key}) MATCH (:Person)-[t:TRAVELLED]->(r) "
+            "WHERE t.date IS NOT NULL WITH r, min(t.date) AS first "
+            f"WHERE {which} "
+            "MATCH (r)-[v:VIA|FROM]->(l:Location) WITH r, first, collect(type(v) + ' ' + l.key) AS visited "
+            f"RETURN r.key, toString(first), {cases}, visited", {"hidden": hidden, "routes": routes}).rows
 
     def __post_init__(self) -> None:
         by_way: dict[frozenset[str], list[str]] = defaultdict(list)
@@ -180,8 +210,6 @@ class _Traffic:
 
     def near(self, way: frozenset[str], day: date, extra: _Traffic | None = None) -> int:
         """Cases whose first journey on ``way`` lies within half a year of ``day`` (and of ``extra``'s)."""
-        from bisect import bisect_left, bisect_right
-
         half = timedelta(days=YEAR // 2)
         count = 0
         for traffic in (self, extra) if extra is not None else (self,):
@@ -204,14 +232,12 @@ class _Traffic:
 
 
 def _route_hits(view: View, traffic: _Traffic, window: timedelta, min_score: float, min_points: int,
-                on_ways: tuple[list[str], set[frozenset[str]]] | None = None) -> list[Hit]:
+                on_ways: set[frozenset[str]] | None = None) -> list[Hit]:
     """Markers for visible routes that a route of a hidden case travelled the same way within the window
     and closer than chance explains: its owner country and handling code, nothing else. Here the way's
     traffic counts the hidden cases too: a busy corridor links nobody, whoever may see its journeys."""
     if view.principal.everything or not traffic.first_day:
         return []
-    from bisect import bisect_left, bisect_right
-
     from linkgraph.access.policy import DEFAULT_HANDLING
     from linkgraph.access.view import Hit
 

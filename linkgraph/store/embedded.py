@@ -19,6 +19,7 @@ from linkgraph.model import load_model
 from linkgraph.store import compaction, server
 from linkgraph.store.base import SAME_AS_BOUND, SAME_AS_LABELS, QueryResult, Store, batches, check_labels
 from linkgraph.store.cypher_params import params_header
+from linkgraph.store.route_ways import WAY
 
 MARKER = "linkgraph-store.json"
 FORMAT = 1
@@ -305,6 +306,8 @@ class EmbeddedStore(Store):
         for label in SAME_AS_LABELS:
             if (label, SAME_AS_BOUND) not in existing:
                 self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{SAME_AS_BOUND})")
+        if ("Route", WAY) not in existing:  # the routes on one way: see store.route_ways
+            self.write(f"CREATE INDEX FOR (n:Route) ON (n.{WAY})")
         constraints = {(row[1], tuple(row[2])) for row in self.read(
             "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties").rows}
         for label in model.labels:

@@ -43,6 +43,7 @@ finally:
 from linkgraph.errors import KeyConflict, ReadOnlyViolation, StoreError, StoreUnavailable
 from linkgraph.model import load_model
 from linkgraph.store.base import SAME_AS_BOUND, SAME_AS_LABELS, QueryResult, Store, check_labels
+from linkgraph.store.route_ways import WAY
 
 
 def _plain(value: Any) -> Any:
@@ -157,6 +158,7 @@ class Neo4jStore(Store):
             self.write(f"CREATE CONSTRAINT lg_{label.lower()}_key IF NOT EXISTS FOR (n:{label}) REQUIRE n.key IS UNIQUE")
         for label in SAME_AS_LABELS:
             self.write(f"CREATE INDEX lg_{label.lower()}_{SAME_AS_BOUND} IF NOT EXISTS FOR (n:{label}) ON (n.{SAME_AS_BOUND})")
+        self.write(f"CREATE INDEX lg_route_{WAY} IF NOT EXISTS FOR (n:Route) ON (n.{WAY})")  # see store.route_ways
         labels = [e.label for e in model.entities.values() if e.searchable]
         properties = sorted({p for e in model.entities.values() for p in e.searchable})
         self.write(

@@ -73,8 +73,10 @@ def test_links_of_some_cases_are_the_store_wide_links_touching_them(generated: G
         # whose person links span three or more cases too
         persons = sorted({case for link in every if link.kind == "person" for case in link.case_ids})
         wide = sorted({link.case_ids[-1] for link in every if link.kind == "person" and len(link.case_ids) >= 3})
-        assert len(linked) >= 4 and len(persons) >= 4 and wide
-        for scope in (linked[:1], linked[1:4], persons[:1], persons[-3:], wide[:2]):
+        # routes: each case of a route link alone, so that its journey is the earlier of a pair and the later
+        routes = sorted({case for link in every if link.kind == "route" for case in link.case_ids})
+        assert len(linked) >= 4 and len(persons) >= 4 and wide and len(routes) >= 2
+        for scope in (linked[:1], linked[1:4], persons[:1], persons[-3:], wide[:2], *([case] for case in routes)):
             scoped = cross_case_links(view, cases=scope)
             assert [link.to_json() for link in scoped] == [
                 link.to_json() for link in every if set(scope) & set(link.case_ids)], scope
