@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from linkgraph.analysis.model import ResultGraph
 from linkgraph.errors import UsageError
 from linkgraph.model import load_model
+from linkgraph.store import route_ways
+from linkgraph.store.base import SAME_AS_BOUND
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
@@ -25,7 +27,8 @@ if TYPE_CHECKING:
 VISIBLE = ("($everything OR any(c IN coalesce({n}.cases, []) WHERE c IN $visible) "
            "OR any(l IN labels({n}) WHERE l IN $open_labels))")
 #: Properties that are bookkeeping, not facts for the analyst.
-BOOKKEEPING = {"records", "cases", "key", "history"}
+#: Properties that are the engine's bookkeeping, not facts a case file gave: left out of reports and exports.
+BOOKKEEPING = {"records", "cases", "key", "history", SAME_AS_BOUND, "resolved_fingerprint", *route_ways.KEPT}
 
 
 def entity_labels() -> list[str]:

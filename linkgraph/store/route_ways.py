@@ -29,13 +29,15 @@ from typing import Any
 
 from linkgraph.store.base import BATCH_SIZE, FIELD_SEPARATOR, NodeId, Store, batches
 
-__all__ = ["FIRST_TRAVEL", "ORIGINS", "ROUTE_RELATIONSHIPS", "STALE", "WAY", "mark_stale", "new_token", "places_of",
+__all__ = ["FIRST_TRAVEL", "KEPT", "ORIGINS", "ROUTE_RELATIONSHIPS", "STALE", "WAY", "mark_stale", "new_token", "places_of",
            "refresh", "repair"]
 
 WAY = "way"
 ORIGINS = "origins"
 FIRST_TRAVEL = "first_travel"
 STALE = "way_stale"
+#: The properties kept here: the engine's, not facts of a case (reports and exports leave them out).
+KEPT = (WAY, ORIGINS, FIRST_TRAVEL, STALE)
 #: The relationships a route's way, origins and first travel date are worked out from.
 ROUTE_RELATIONSHIPS = frozenset({"FROM", "VIA", "TRAVELLED"})
 

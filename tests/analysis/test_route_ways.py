@@ -15,6 +15,7 @@ from linkgraph.analysis.route_links import _on_ways_of, _Traffic
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
+from linkgraph.report.subgraph import case_graph
 from linkgraph.store import route_ways
 from linkgraph.store.base import FIELD_SEPARATOR, Store
 from tests.analysis.conftest import Generated
@@ -61,6 +62,15 @@ def test_ingest_keeps_every_routes_way_origins_and_first_journey(generated: Gene
     assert len(expected) > 100 and sum(1 for way, _, first in expected.values() if way and first) > 50
     assert kept == expected
     assert stale == 0
+
+
+def test_reports_leave_the_kept_ways_out(generated: Generated) -> None:
+    with generated.target.view() as view:
+        case = view.read("MATCH (r:Route) WHERE r.way <> '' RETURN r.cases[0] LIMIT 1").scalar()
+        nodes = case_graph(view, [case]).nodes
+    routes = [node["props"] for node in nodes if node["label"] == "Route"]
+    assert routes and all(props.get("description") for props in routes)
+    assert not {name for props in routes for name in props} & {*route_ways.KEPT, "same_as_max"}
 
 
 def test_route_links_from_kept_ways_are_those_worked_out_from_the_relationships(
