@@ -87,7 +87,9 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
         view.note(rows=len(report.links), cases=sorted({c for link in report.links for c in link.case_ids}),
                   params={"cases": list(cases), "kinds": list(kinds), "min_cases": min_cases, "since": since,
                           "window": window_days, "route_min_score": route_min_score})
-        records = [link.to_json() for link in report.links]
+        # the JSON shape only where it is printed or written: on a store of a million rows, making it for
+        # 104,000 links a table does not show cost seconds
+        records = [link.to_json() for link in report.links] if fmt == "json" or out_file is not None else None
         rows = [[link.id, link.kind, link.label, link.shared,
                  " ".join(f"{side.case}({side.country or '?'})" for side in link.cases), link.status, link.score,
                  "; ".join(link.evidence[:2])] for link in report.links]
@@ -95,7 +97,8 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
             rows = [[*row[:4], ";".join(s.case for s in link.cases), *row[5:]] for row, link in zip(rows, report.links)]
         emit(["id", "kind", "label", "shared", "cases", "status", "score", "evidence"], rows, fmt, records)
         print_hits(report.hits, fmt)
-        write_out(view, out_file, {"links": records, "hits": [hit.sentence() for hit in report.hits]})
+        if records is not None:
+            write_out(view, out_file, {"links": records, "hits": [hit.sentence() for hit in report.hits]})
 
 
 def _graph_rows(graph: ResultGraph, extra: str | None = None) -> tuple[list[str], list[list[Any]]]:

@@ -48,10 +48,12 @@ def test_links_command_prints_json_csv_and_writes_the_result(generated: Generate
         expected = [link.to_json() for link in cross_case_links(view, kinds=["document"])]
     assert json.loads(json.dumps(expected)) == printed and printed
     assert json.loads(out.read_text())["links"] == printed and oct(out.stat().st_mode & 0o777) == "0o600"
-    done = subprocess.run([cli, "--store", generated.target.uri, "links", "--kind", "document", "--format", "csv"],
-                          capture_output=True, text=True, timeout=300, env=generated.target.run_env)
+    also = tmp_path / "links-of-csv.json"  # --out writes the whole result whatever is printed
+    done = subprocess.run([cli, "--store", generated.target.uri, "links", "--kind", "document", "--format", "csv",
+                           "--out", str(also)], capture_output=True, text=True, timeout=300, env=generated.target.run_env)
     lines = done.stdout.splitlines()
     assert lines[0] == "id,kind,label,shared,cases,status,score,evidence" and len(lines) == len(printed) + 1
+    assert json.loads(also.read_text())["links"] == printed
     table = subprocess.run([cli, "--store", generated.target.uri, "links", "--min-cases", "2"],
                            capture_output=True, text=True, timeout=300, env=generated.target.run_env)
     assert table.returncode == 0 and table.stdout.splitlines()[0].split() == [
