@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 #: The filter for a node ``m`` the principal may see.
 VISIBLE = ("($everything OR any(c IN coalesce({n}.cases, []) WHERE c IN $visible) "
            "OR any(l IN labels({n}) WHERE l IN $open_labels))")
-#: Properties that are bookkeeping, not facts for the analyst.
 #: Properties that are the engine's bookkeeping, not facts a case file gave: left out of reports and exports.
 BOOKKEEPING = {"records", "cases", "key", "history", SAME_AS_BOUND, "resolved_fingerprint", *route_ways.KEPT}
 
