@@ -302,12 +302,12 @@ class EmbeddedStore(Store):
         existing = {(row[0], prop) for row in self._index_rows() for prop in row[1]}
         for label in model.labels:
             if (label, "key") not in existing:
-                self.write(f"CREATE INDEX FOR (n:{label}) ON (n.key)")
+                self._create_index(f"CREATE INDEX FOR (n:{label}) ON (n.key)")
         for label in SAME_AS_LABELS:
             if (label, SAME_AS_BOUND) not in existing:
-                self.write(f"CREATE INDEX FOR (n:{label}) ON (n.{SAME_AS_BOUND})")
+                self._create_index(f"CREATE INDEX FOR (n:{label}) ON (n.{SAME_AS_BOUND})")
         if ("Route", WAY) not in existing:  # the routes on one way: see store.route_ways
-            self.write(f"CREATE INDEX FOR (n:Route) ON (n.{WAY})")
+            self._create_index(f"CREATE INDEX FOR (n:Route) ON (n.{WAY})")
         constraints = {(row[1], tuple(row[2])) for row in self.read(
             "CALL db.constraints() YIELD type, label, properties RETURN type, label, properties").rows}
         for label in model.labels:
@@ -318,10 +318,20 @@ class EmbeddedStore(Store):
         for entity in model.entities.values():
             wanted = [p for p in entity.searchable if p not in fulltext.get(entity.label, set())]
             if wanted:
-                self.write(
+                self._create_index(
                     "CALL db.idx.fulltext.createNodeIndex($label, " + ", ".join(f"$p{i}" for i in range(len(wanted))) + ")",
                     {"label": entity.label, **{f"p{i}": p for i, p in enumerate(wanted)}},
                 )
+
+    def _create_index(self, cypher: str, params: Mapping[str, Any] | None = None) -> None:
+        """Create an index, taking "already indexed" as done: right after the first ``init_schema`` of a store
+        (its uniqueness constraints still being built), ``db.indexes()`` once left a full-text index out and
+        the next call created it again (seen once in a full test run)."""
+        try:
+            self.write(cypher, params)
+        except StoreError as error:
+            if "already indexed" not in str(error):
+                raise
 
     def _index_rows(self, kind: str = "RANGE") -> list[tuple[str, list[str]]]:
         rows = self.read("CALL db.indexes() YIELD label, properties, types RETURN label, properties, types").rows

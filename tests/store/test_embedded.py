@@ -145,3 +145,18 @@ def test_sigkill_keeps_every_acknowledged_write(store_dir: Path, python: str, ki
     per_batch = dict((b, n) for b, n in rows)
     assert all(per_batch.get(b) == 200 for b in acked), "an acknowledged batch is missing or partial"
     assert all(n == 200 for n in per_batch.values()), "a batch was half-written"
+
+
+def test_an_index_created_again_counts_as_created_and_other_refusals_still_raise(store_dir: Path) -> None:
+    """``init_schema`` takes FalkorDB's "already indexed" as done: the index listing it decides from once
+    left a full-text index out right after a store's first ``init_schema``."""
+    from linkgraph.errors import StoreError
+
+    with EmbeddedStore(store_dir, create=True) as store:
+        store.init_schema()
+        store._create_index("CALL db.idx.fulltext.createNodeIndex($label, $p0)", {"label": "Phone", "p0": "number"})
+        store._create_index("CREATE INDEX FOR (n:Route) ON (n.way)")
+        store.write("CREATE (:Phone {key: '+34600000001', number: '+34600000001'})")
+        assert store.fulltext("Phone", [("34600000001", 0, True)], 5, {"everything": True, "visible": []}).rows
+        with pytest.raises(StoreError):
+            store._create_index("CALL db.idx.fulltext.createNodeIndex($label, $p0)", {"label": "Phone", "p0": 7})
