@@ -71,6 +71,24 @@ def _own_seconds(stdout: str) -> float:
     return float(found[-1]) if found else float("nan")
 
 
+def steps(store: Path, stdout: str) -> str:
+    """Where the detect whose summary line is ``stdout`` spent its time: the seconds its run and the
+    resolution run it made recorded per step (``seconds_<step>``)."""
+    from linkgraph.store.embedded import EmbeddedStore
+
+    found = re.search(r"detect (detect-\S+):", stdout)
+    if not found:
+        return "(no run id in the summary)"
+    with EmbeddedStore(store) as opened:
+        run = opened.read("MATCH (d:DetectRun {key: $k}) RETURN properties(d)", {"k": found.group(1)}).scalar() or {}
+        resolution = opened.read("MATCH (r:ResolutionRun) WHERE r.kind = 'resolve' AND r.started >= $at "
+                                 "RETURN properties(r) ORDER BY r.started LIMIT 1", {"at": run.get("started", "")}).rows
+    def of(props: dict) -> str:
+        return ", ".join(f"{k.removeprefix('seconds_')} {v:.1f}" for k, v in props.items() if k.startswith("seconds_"))
+    inner = f" (resolution: {of(resolution[0][0])})" if resolution else ""
+    return f"steps, s: {of(run)}{inner}"
+
+
 def new_case_file(store: Path, work: Path, rows: int = 2000, planted: int = 20) -> Path:
     """A Spanish-style CSV of one new case with ``rows`` person rows; ``planted`` of them carry the
     passport of a person already in ``store`` (so detect has links to find)."""
@@ -119,12 +137,14 @@ def speed(source: Path, work: Path, nightly_only: bool = False) -> None:
                 if nightly_only else "full detect from scratch")
         print(f"{what}: whole process {seconds:.1f} s, detect's own work {_own_seconds(out):.1f} s")
         print(f"  {out.strip()}")
+        print(f"  {steps(store, out)}")
         case = new_case_file(store, work)
         ingest_s, _ = run(store, "ingest", str(case), "--mapping", "es-cnp-csv", "--rejects", str(work / "rejects-new-case.csv"), env=env)
         detect_s, out = run(store, "detect", "--out", str(work / "alerts"), env=env)
         print(f"new case of 2,000 rows: ingest {ingest_s:.1f} s + detect {detect_s:.1f} s = {ingest_s + detect_s:.1f} s "
               f"(whole processes); detect's own work {_own_seconds(out):.1f} s")
         print(f"  {out.strip()}")
+        print(f"  {steps(store, out)}")
         again_s, out = run(store, "detect", env=env)
         print(f"detect with nothing new: {again_s:.1f} s; {out.strip()}")
     finally:

@@ -57,6 +57,13 @@ class DetectSummary:
     alerts_file: str | None = None
     summary_file: str | None = None
     seconds: float = 0.0
+    #: seconds per step (``STEPS``), recorded on the ``DetectRun`` as ``seconds_<step>``: where a slow night went
+    steps: dict[str, float] = field(default_factory=dict)
+
+
+#: The steps of a detect whose seconds the run records: resolution, links, raising and withdrawing
+#: alerts, watchlist hits, and the files and report marks.
+STEPS = ("resolve", "links", "alerts", "watchlists", "output")
 
 
 def _covered(store: Store) -> tuple[set[str], str | None]:
@@ -173,18 +180,23 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
             # may link or unlink cases no new record touches: then every case is in scope.
             store_wide = False
             redrawn = _redrawn(store, threshold)  # read before a resolution run records tonight's threshold
+            step = time.perf_counter()
             if _resolution_needed(store, summary.ingests, last_started, redrawn):
                 resolved = resolve(store, threshold=threshold, user=view.principal.name)
                 summary.resolved_pairs = resolved.pairs
                 store_wide = redrawn or resolved.scored_all
+            step = _step(summary, "resolve", step)
             scope = _scope(store, summary.ingests, None if store_wide else since_time or last_started)
             summary.cases_in_scope = len(scope)
             links = cross_case_links(view, cases=scope, threshold=threshold) if scope else []
             summary.links = len(links)
+            step = _step(summary, "links", step)
             summary.raised = raise_alerts(store, links, summary.run_id)
             summary.withdrawn = withdraw_missing(store, scope, {link.id for link in links}, summary.run_id)
+            step = _step(summary, "alerts", step)
             hits, gone = watchlist_alerts(view, scope, summary.run_id, threshold)
             summary.raised, summary.withdrawn = sorted(summary.raised + hits), sorted(summary.withdrawn + gone)
+            step = _step(summary, "watchlists", step)
             summary.watchlist_hits = len(hits)
             report = unreported(store)
             summary.reported = len(report)
@@ -193,15 +205,24 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
                 if 0 < len(summary.raised) <= SUMMARY_MAX_ALERTS:
                     summary.summary_file = str(_write_summary(view, out_dir, summary.run_id))
             mark_reported(store, [a["key"] for a in report], summary.run_id)
+            _step(summary, "output", step)
             summary.seconds = time.perf_counter() - clock
             final.update({"ingests": summary.ingests, "left_for_later": summary.left_for_later,
                           "cases_in_scope": summary.cases_in_scope, "links": summary.links,
                           "raised": len(summary.raised), "watchlist_hits": summary.watchlist_hits, "withdrawn": len(summary.withdrawn),
                           "reported": summary.reported, "alerts_file": summary.alerts_file or "",
-                          "seconds": round(summary.seconds, 2)})
+                          "seconds": round(summary.seconds, 2),
+                          **{f"seconds_{name}": round(seconds, 3) for name, seconds in summary.steps.items()}})
     view.note(rows=summary.reported, cases=scope, output=summary.alerts_file,
               sha256=sha256_of(Path(summary.alerts_file)) if summary.alerts_file else None)
     return summary
+
+
+def _step(summary: DetectSummary, name: str, started: float) -> float:
+    """Record the seconds of step ``name`` (one of ``STEPS``) since ``started``; return now."""
+    at = time.perf_counter()
+    summary.steps[name] = at - started
+    return at
 
 
 def _ingest_time(store: Store, run: str) -> str | None:

@@ -67,9 +67,10 @@ class ResolveSummary:
     pairs, whichever run scored them); ``reopened`` the rejected pairs sent back to review on new
     evidence; ``withdrawn`` the candidates scored again below the floor; ``model_origin`` is
     ``trained``, ``saved`` or ``default`` and ``model_note`` says which model scored and why;
-    ``warnings`` what the data cannot give; ``timings`` the seconds per step; ``organisations`` what
-    organisation resolution did in the same run (``None`` when it did not run); ``scored_all`` whether it
-    scored every pair (a trained model, or every person new), so that links anywhere may have changed.
+    ``warnings`` what the data cannot give; ``timings`` the seconds per step (the run records them as
+    ``seconds_<step>``); ``organisations`` what organisation resolution did in the same run (``None`` when
+    it did not run); ``scored_all`` whether it scored every pair (a trained model, or every person new), so
+    that links anywhere may have changed.
     """
 
     run_id: str
@@ -163,7 +164,8 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
             "new_persons": summary.new_persons, "persons_read": summary.persons_read, "pairs": summary.pairs, "stored_pairs": summary.stored,
             "pairs_in_view": summary.in_view, "model_origin": summary.model_origin, "reopened": summary.reopened,
             "withdrawn": summary.withdrawn, "identities": summary.identities, "warnings": summary.warnings,
-            "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2)})
+            "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2),
+            **{f"seconds_{step.replace(' ', '_')}": round(seconds, 3) for step, seconds in summary.timings.items()}})
         if summary.organisations is not None:
             done = summary.organisations
             final.update({"organisations": done.organisations, "new_organisations": done.new,

@@ -14,7 +14,7 @@ import pytest
 from linkgraph.access.view import Principal, View
 from linkgraph.detect.alerts import list_alerts
 from linkgraph.detect.lock import DetectBusy, detect_lock
-from linkgraph.detect.run import detect
+from linkgraph.detect.run import STEPS, detect
 from linkgraph.ingest.mapping import load_mapping
 from linkgraph.ingest.pipeline import ingest_files
 from linkgraph.resolve.service import decide, pair_id
@@ -62,6 +62,16 @@ def test_a_second_operation_raises_one_alert_per_shared_thing_and_a_rerun_raises
     assert sorted(a.kind for a in alerts) == ["document", "person", "phone"]
     assert all(a.cases == ["ES-2024-117", "NG-2025-031"] and a.countries == ["ESP", "NGA"] for a in alerts)
     assert (third.ingests, third.raised, third.reported, third.cases_in_scope) == ([], [], 0, 0)
+    # the run records where its time went; its resolve step holds the resolution run it made
+    run = store.read("MATCH (d:DetectRun {key: $k}) RETURN properties(d)", {"k": second.run_id}).scalar()
+    steps = {step: run[f"seconds_{step}"] for step in STEPS}
+    assert all(seconds >= 0 for seconds in steps.values()) and sum(steps.values()) <= run["seconds"] + 0.01
+    [resolution] = store.read("MATCH (r:ResolutionRun) WHERE r.kind = 'resolve' AND r.started >= $at "
+                              "RETURN properties(r) ORDER BY r.started LIMIT 1", {"at": run["started"]}).rows[0]
+    assert resolution["seconds"] <= steps["resolve"] + 0.01
+    model = "train" if resolution["trained"] else "model"
+    inner = [resolution[f"seconds_{step}"] for step in ("read", model, "score", "write", "identities")]
+    assert all(seconds >= 0 for seconds in inner) and 0 < sum(inner) <= resolution["seconds"] + 0.01
     written = json.loads(Path(second.alerts_file or "").read_text())
     assert written["format"] == 1 and sorted(a["key"] for a in written["alerts"]) == sorted(second.raised)
     document = next(a for a in written["alerts"] if a["kind"] == "document")
