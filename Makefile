@@ -31,7 +31,8 @@ demo: $(STAMP)
 	@$(LG) detect --out demo-out/alerts
 	@echo "open the newest demo-out/alerts/alerts-*.html in a browser: the alert summary (offline)"
 
-# Two workers (pytest-xdist) on the 2-core machines: 8.5 minutes instead of 17; each starts its own Neo4j.
+# Two workers (pytest-xdist) on the 2-core machines, each with its own Neo4j: 9 to 13 minutes for 1,597 tests
+# (December 2026, as busy as the shared machine was; `--durations=40` shows no test above 30 s).
 test: $(STAMP)
 	@$(PY) -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 tests
 
