@@ -83,8 +83,10 @@ def steps(store: Path, stdout: str) -> str:
         run = opened.read("MATCH (d:DetectRun {key: $k}) RETURN properties(d)", {"k": found.group(1)}).scalar() or {}
         resolution = opened.read("MATCH (r:ResolutionRun) WHERE r.kind = 'resolve' AND r.started >= $at "
                                  "RETURN properties(r) ORDER BY r.started LIMIT 1", {"at": run.get("started", "")}).rows
+
     def of(props: dict) -> str:
         return ", ".join(f"{k.removeprefix('seconds_')} {v:.1f}" for k, v in props.items() if k.startswith("seconds_"))
+
     inner = f" (resolution: {of(resolution[0][0])})" if resolution else ""
     return f"steps, s: {of(run)}{inner}"
 

@@ -37,6 +37,12 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
+def step_seconds(timings: dict[str, float]) -> dict[str, float]:
+    """A run's seconds per step as the properties its node records: ``seconds_<step>`` (spaces as
+    underscores), to the millisecond, so that where a slow run went can be read from the store."""
+    return {f"seconds_{step.replace(' ', '_')}": round(seconds, 3) for step, seconds in timings.items()}
+
+
 def new_run_id(kind: str, random_hex: int = 6) -> str:
     """A sortable run id unique even for two runs in one second: ``<kind>-<UTC time>-<random hex>``,
     such as ``resolve-20261123T080102-3f9a1c``."""

@@ -25,7 +25,8 @@ from linkgraph.detect.lock import detect_lock
 from linkgraph.detect.watchlists import watchlist_alerts
 from linkgraph.errors import UsageError
 from linkgraph.files import ensure_folder, open_private, sha256_of
-from linkgraph.runs import FINISHED, RUNNING, mark_interrupted, new_run_id, now, process_alive, recorded_run
+from linkgraph.runs import (FINISHED, RUNNING, mark_interrupted, new_run_id, now, process_alive, recorded_run,
+                            step_seconds)
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
@@ -212,7 +213,7 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
                           "raised": len(summary.raised), "watchlist_hits": summary.watchlist_hits, "withdrawn": len(summary.withdrawn),
                           "reported": summary.reported, "alerts_file": summary.alerts_file or "",
                           "seconds": round(summary.seconds, 2),
-                          **{f"seconds_{name}": round(seconds, 3) for name, seconds in summary.steps.items()}})
+                          **step_seconds(summary.steps)})
     view.note(rows=summary.reported, cases=scope, output=summary.alerts_file,
               sha256=sha256_of(Path(summary.alerts_file)) if summary.alerts_file else None)
     return summary

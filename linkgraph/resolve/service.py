@@ -44,7 +44,7 @@ from linkgraph.files import store_file
 from linkgraph.errors import UsageError
 from linkgraph.resolve.identities import assign_identities
 from linkgraph.resolve.organisation_links import OrganisationSummary, resolve_organisations
-from linkgraph.runs import mark_interrupted, new_run_id, recorded_run
+from linkgraph.runs import mark_interrupted, new_run_id, recorded_run, step_seconds
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, PAIR_FLOOR, PAIRS_OUT_STATUSES
 from linkgraph.resolve.matching import PAIR_COLUMNS
 from linkgraph.resolve.person_reader import keep_frame, read_persons
@@ -165,7 +165,7 @@ def resolve(store: Store, *, threshold: float = DEFAULT_THRESHOLD, model_path: P
             "pairs_in_view": summary.in_view, "model_origin": summary.model_origin, "reopened": summary.reopened,
             "withdrawn": summary.withdrawn, "identities": summary.identities, "warnings": summary.warnings,
             "identity_changes": summary.identity_changes, "seconds": round(summary.seconds, 2),
-            **{f"seconds_{step.replace(' ', '_')}": round(seconds, 3) for step, seconds in summary.timings.items()}})
+            **step_seconds(summary.timings)})
         if summary.organisations is not None:
             done = summary.organisations
             final.update({"organisations": done.organisations, "new_organisations": done.new,
