@@ -174,7 +174,9 @@ def test_the_jvm_goes_when_its_python_parent_is_sigkilled(artifact: Path, tmp_pa
 
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=10)
-        deadline = time.monotonic() + 10
+        # Its shutdown hook stops Neo4j and deletes the data: seconds when the machine is idle, over 10 s
+        # once with the whole suite running on two workers. What matters is that it goes at all.
+        deadline = time.monotonic() + 60
         while not _gone(jvm_pid) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _gone(jvm_pid), "the JVM outlived its SIGKILLed parent by 60 s"
