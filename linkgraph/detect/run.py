@@ -58,8 +58,8 @@ class DetectSummary:
     alerts_file: str | None = None
     summary_file: str | None = None
     seconds: float = 0.0
-    #: seconds per step (``STEPS``), recorded on the ``DetectRun`` as ``seconds_<step>``: where a slow night went
-    steps: dict[str, float] = field(default_factory=dict)
+    #: seconds per step (``STEPS``), as ``ResolveSummary.timings``; recorded on the ``DetectRun`` as ``seconds_<step>``
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 #: The steps of a detect whose seconds the run records: resolution, links, raising and withdrawing
@@ -213,7 +213,7 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
                           "raised": len(summary.raised), "watchlist_hits": summary.watchlist_hits, "withdrawn": len(summary.withdrawn),
                           "reported": summary.reported, "alerts_file": summary.alerts_file or "",
                           "seconds": round(summary.seconds, 2),
-                          **step_seconds(summary.steps)})
+                          **step_seconds(summary.timings)})
     view.note(rows=summary.reported, cases=scope, output=summary.alerts_file,
               sha256=sha256_of(Path(summary.alerts_file)) if summary.alerts_file else None)
     return summary
@@ -222,7 +222,7 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
 def _step(summary: DetectSummary, name: str, started: float) -> float:
     """Record the seconds of step ``name`` (one of ``STEPS``) since ``started``; return now."""
     at = time.perf_counter()
-    summary.steps[name] = at - started
+    summary.timings[name] = at - started
     return at
 
 
