@@ -270,7 +270,8 @@ def default_model() -> ResolutionModel:
         return ResolutionModel.load(file)
 
 
-def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 1e6) -> ResolutionModel:
+def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 1e6,
+          prepared_rows: pa.Table | None = None) -> ResolutionModel:
     """Estimate a resolution model from unlabelled person records.
 
     u probabilities come from ``u_max_pairs`` random pairs (almost all non-matches); m probabilities
@@ -287,6 +288,8 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 1e6) -> R
     u_max_pairs : float
         Number of random pairs for u estimation; the cost of u estimation grows with it, not with
         the number of records.
+    prepared_rows : pyarrow.Table, optional
+        ``person_frame.prepare_rows(frame)`` made already (a resolve run scores with the same rows).
 
     Returns
     -------
@@ -297,7 +300,7 @@ def train(frame: pd.DataFrame, *, seed: int = 42, u_max_pairs: float = 1e6) -> R
     InvalidData
         If ``frame`` lacks columns, repeats refs, or has fewer than two rows.
     """
-    prepared = prepare_person_frame(frame)
+    prepared = prepare_person_frame(frame, prepared_rows)
     if prepared.num_rows < 2:
         raise InvalidData("at least two person records are needed to train a resolution model")
     settings = estimate_settings(prepared, seed=seed, u_max_pairs=u_max_pairs)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from linkgraph.errors import UsageError
 from linkgraph.resolve.defaults import MIN_PERSONS_TO_TRAIN
@@ -44,15 +45,17 @@ def needs_training(persons: int, model_path: Path, retrain: bool) -> bool:
     return retrain or (persons >= MIN_PERSONS_TO_TRAIN and not model_path.exists())
 
 
-def choose_model(frame: pd.DataFrame, model_path: Path, retrain: bool) -> ChosenModel:
+def choose_model(frame: pd.DataFrame, model_path: Path, retrain: bool,
+                 prepared_rows: pa.Table | None = None) -> ChosenModel:
     """Train and save a model for ``frame``, load the saved one, or take the shipped default, in that order.
 
     Name frequencies come from the store when it has at least ``MIN_PERSONS_TO_TRAIN`` persons.
+    ``prepared_rows``: ``person_frame.prepare_rows(frame)`` made already, for training.
     """
     persons = len(frame)
     frequencies = persons >= MIN_PERSONS_TO_TRAIN
     if needs_training(persons, model_path, retrain):
-        model = train(frame)
+        model = train(frame, prepared_rows=prepared_rows)
         model.save(model_path)
         return ChosenModel(model, "trained", f"model trained on the store's {persons:,} persons and saved to "
                                              f"{model_path}", frequencies)

@@ -59,7 +59,7 @@ _SAME_WHOLE_NAME = "name_key_l = name_key_r"
 _ARTICLE_LEVEL = level(
     "(surname_core_l <> surname_key_l OR surname_core_r <> surname_key_r)"
     " AND jaro_winkler_similarity(surname_core_l, surname_core_r) >= 0.92",
-    "same surname but for the article (al-, el-)", tf_column="surname_core", tf_from_own_u=True,
+    "same surname but for the article (al-, el-)", tf_column="surname_core",
 )
 
 
@@ -78,8 +78,8 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
         # Weighted by how common the name's words are: "jack ryan" / "ryan jack" says less than a rare
         # name swapped (the frequency of the words in any order, ``name_sorted``).
         whole_name = [
-            level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted", tf_from_own_u=True),
-            level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted", tf_from_own_u=True),
+            level(_NAMES_SWAPPED, "given name and surname swapped", tf_column="name_sorted"),
+            level(_SAME_WORDS, "same name words in another order", tf_column="name_sorted"),
             level(_SWAPPED_LOOSELY, "given name and surname swapped, one spelt differently or with a name more"),
             level(_SWAPPED_CONSONANTS, "given name and surname swapped, one side written without vowels"),
         ]
@@ -112,7 +112,7 @@ def name_comparison(key: str, phon: str, skeleton: str, output: str, description
             # Weighed by the frequency of the commoner spelling (Splink takes the larger of the two):
             # "popaa" comes as close to every "popa" in the store as to this one.
             level(f"jaro_winkler_similarity({key}_l, {key}_r) >= 0.92", "nearly the same spelling",
-                  tf_column=key, tf_from_own_u=True),
+                  tf_column=key),
             *([_ARTICLE_LEVEL] if output == "surname" else []),
             level(f"{phon}_l = {phon}_r", "sounds the same"),
             *whole_name,

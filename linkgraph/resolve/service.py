@@ -191,7 +191,7 @@ def _resolve_into(store: Store, summary: ResolveSummary, model_path: Path, retra
     if len(frame) >= 2 and (changed or training or between is not None):
         step = time.perf_counter()
         progress("training the model" if training else "loading the model")
-        chosen = choose_model(frame, model_path, retrain)
+        chosen = choose_model(frame, model_path, retrain, read.prepared_rows())  # made once, for training and scoring
         summary.trained, summary.model_origin, summary.model_note = (chosen.origin == "trained", chosen.origin,
                                                                      chosen.note)
         summary.timings["train" if summary.trained else "model"] = time.perf_counter() - step
