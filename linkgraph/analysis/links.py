@@ -180,14 +180,24 @@ def _several_cases(view: View, label: str, holder: str) -> set[str]:
     """Keys of the ``label`` entities that may link cases, visible or not: named by two cases, held by two
     persons, or held by a person of two cases or of a case the entity does not name. Three plain scans
     instead of collecting every entity's holders: on 1,000,000 rows 2.4 s instead of 6.4 s, and as
-    few entities are left for the full check as links come out of it."""
+    few entities are left for the full check as links come out of it (``_in_degree`` may leave an
+    organisation's phone more)."""
     keys = {row[0] for row in view.read(f"MATCH (n:{label}) WHERE size(coalesce(n.cases, [])) >= 2 RETURN n.key").rows}
-    keys |= {row[0] for row in view.read(
-        f"MATCH (:Person)-[:{holder}]->(n:{label}) WITH n, count(*) AS holders WHERE holders >= 2 RETURN n.key").rows}
+    keys |= {row[0] for row in view.read(f"MATCH (n:{label}) WHERE {_in_degree(view, holder)} >= 2 RETURN n.key").rows}
     keys |= {row[0] for row in view.read(
         f"MATCH (p:Person)-[:{holder}]->(n:{label}) WHERE size(coalesce(p.cases, [])) >= 2 "
         "OR any(c IN coalesce(n.cases, []) WHERE NOT c IN coalesce(p.cases, [])) RETURN DISTINCT n.key").rows}
     return keys
+
+
+def _in_degree(view: View, rel_type: str) -> str:
+    """Cypher for the number of ``rel_type`` relationships into ``n``, from any node: for a check of two
+    holders, a superset of two holding persons (an organisation may use a phone), which the full check
+    narrows. Read from the node's degree, not by walking each relationship: on 1,000,000 rows, documents
+    held twice took 0.35 s instead of 2.0 s on FalkorDB."""
+    if view.backend == "falkordb":
+        return f"indegree(n, '{rel_type}')"
+    return f"COUNT {{ (n)<-[:{rel_type}]-() }}"
 
 
 def _holder_hits(view: View, label: str, holder: str, kind: str, keys: list[str]) -> list[Hit]:

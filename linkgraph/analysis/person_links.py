@@ -65,15 +65,22 @@ def person_links(view: View, threshold: float, report: LinkReport, scope: list[s
         person_cases[a], person_cases[b] = seen_a, seen_b
         edge_of[frozenset((a, b))] = (status, float(probability or 0), list(evidence or []))
     found = []
-    for members in nx.connected_components(graph):
+    components = list(nx.connected_components(graph))
+    # each component's own edges, grouped in one pass over the edges (a scan of every edge per
+    # component took 395 s on a resolved 1M store; a subgraph view per component, 2.5 s of 11)
+    component_of = {person: n for n, members in enumerate(components) for person in members}
+    edges_in: dict[int, list[tuple[tuple[str, ...], tuple[str, float, list[str]]]]] = defaultdict(list)
+    for pair, value in edge_of.items():
+        ends = tuple(sorted(pair))
+        edges_in[component_of[ends[0]]].append((ends, value))
+    for n, members in enumerate(components):
         sides: dict[str, set[str]] = defaultdict(set)
         for person in members:
             for case in person_cases[person]:
                 sides[case].add(person)
         if len(sides) < 2:
             continue
-        # the component's own edges (a scan of every edge per component took 395 s on a resolved 1M store)
-        pairs = [(tuple(sorted((x, y))), edge_of[frozenset((x, y))]) for x, y in graph.subgraph(members).edges()]
+        pairs = edges_in[n]
         status = "confirmed" if all(v[0] == "accepted" for _, v in pairs) else "candidate"
         evidence = tuple(f"{x} ~ {y}: {st} p={p:.3f}" + (f" ({'; '.join(ev)})" if ev else "")
                          for (x, y), (st, p, ev) in sorted(pairs))
