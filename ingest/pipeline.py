@@ -16,9 +16,7 @@ are written.
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import itertools
 import json
@@ -32,6 +30,7 @@ from linkgraph.ingest.chunk import Chunk
 from linkgraph.ingest.chunk_writer import ChunkWriter, StoreLookup
 from linkgraph.ingest.join import JoinedReader, LookupTables
 from linkgraph.ingest.mapping import Mapping, Problems, TableSpec, check_columns, column_problems
+from linkgraph.collector import collector_paused
 from linkgraph.ingest.reader_process import ReaderProcess, fork_safe
 from linkgraph.ingest.matrix import open_source
 from linkgraph.ingest.readers import Reader, SourceRow
@@ -208,7 +207,7 @@ def ingest_groups(store: Store, groups: list[IngestGroup], *, user: str = "unkno
     store.init_schema()
     route_ways.repair(store)  # routes a killed ingest left stale, or a store written before ways were kept
     produce = functools.partial(_prepared_groups, runs, chunk_rows)
-    with _allocation_heavy_gc():
+    with collector_paused():  # ingest makes no reference cycles (checked with gc.DEBUG_SAVEALL on every source format)
         source = ReaderProcess(produce) if reader_process and fork_safe() else None  # forked before our threads
         writer = ChunkWriter(store)
         lookup = StoreLookup(store, writer)
@@ -256,24 +255,6 @@ def _ingest_group(store: Store, run: _GroupRun, items: Iterator[_Prepared | None
                       "rows_blank": summary.rows_blank, "values_quarantined": summary.values_quarantined,
                       "rejects_file": summary.rejects_path or ""})
     return summary
-
-
-@contextlib.contextmanager
-def _allocation_heavy_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the block runs (process-wide; resumed after).
-
-    Ingest allocates millions of small dicts and lists that live until their chunk is written. The
-    collector would scan them again and again (measured: a third of the pipeline's CPU with the default
-    thresholds, a tenth with raised ones), and ingest makes no reference cycles (checked with
-    ``gc.DEBUG_SAVEALL`` on every source format), so reference counting alone frees what it drops.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @dataclass

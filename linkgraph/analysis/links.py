@@ -28,6 +28,7 @@ from linkgraph.analysis.model import (LINK_KINDS, SEEN_CASES, CrossCaseLink, Lin
                                       link_id)
 from linkgraph.analysis.person_links import person_links
 from linkgraph.analysis.route_links import ROUTE_MIN_SCORE, route_links
+from linkgraph.collector import collector_paused
 from linkgraph.errors import UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.store.base import FIELD_SEPARATOR, one_string
@@ -70,7 +71,17 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
                with_records: bool = True) -> LinkReport:
     """The links of ``cross_case_links`` and the hit markers for the entities involved. Without
     ``with_records`` the sides carry no provenance records (``since`` still reads them to filter): for a
-    table that does not show them, which saves the longest read of a whole-store run."""
+    table that does not show them, which saves the longest read of a whole-store run.
+
+    Runs with the cyclic garbage collector paused (``collector.collector_paused``): a whole-store run
+    builds millions of long-lived rows, tuples and sets, and the collector scanned them a third of the
+    time."""
+    with collector_paused():
+        return _find_links(view, cases, kinds, min_cases, since, window_days, threshold, route_min_score, with_records)
+
+
+def _find_links(view: View, cases: Iterable[str] | None, kinds: Iterable[str] | None, min_cases: int, since: str | None,
+                window_days: int, threshold: float, route_min_score: float, with_records: bool) -> LinkReport:
     wanted = list(kinds or LINK_KINDS)
     unknown = [k for k in wanted if k not in LINK_KINDS]
     if unknown:
