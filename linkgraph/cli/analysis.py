@@ -78,9 +78,11 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
     """Every link between two or more cases you may see: shared documents, phones, e-mails, accounts,
     vehicles, resolved persons, route transit points and contacts, strongest first."""
     from linkgraph.analysis.links import find_links
+    from linkgraph.collector import collector_paused
     from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 
-    with ctx.view() as view:
+    # the links' rows and JSON are as allocation-heavy as finding them (see find_links)
+    with collector_paused(), ctx.view() as view:
         report = find_links(view, cases=cases or None, kinds=kinds or None, min_cases=min_cases, since=since,
                             window_days=window_days, threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
                             route_min_score=route_min_score, with_records=fmt == "json" or out_file is not None)
