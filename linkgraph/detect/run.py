@@ -161,6 +161,7 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
     principal sees every case (a service principal of the policy).
     """
     from linkgraph.analysis.links import cross_case_links
+    from linkgraph.collector import collector_paused
     from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
     from linkgraph.resolve.service import resolve
 
@@ -187,26 +188,31 @@ def detect(view: View, *, since: str | None = None, out_dir: Path | None = None,
                 summary.resolved_pairs = resolved.pairs
                 store_wide = redrawn or resolved.scored_all
             step = _step(summary, "resolve", step)
-            scope = _scope(store, summary.ingests, None if store_wide else since_time or last_started)
-            summary.cases_in_scope = len(scope)
-            links = cross_case_links(view, cases=scope, threshold=threshold) if scope else []
-            summary.links = len(links)
-            step = _step(summary, "links", step)
-            summary.raised = raise_alerts(store, links, summary.run_id)
-            summary.withdrawn = withdraw_missing(store, scope, {link.id for link in links}, summary.run_id)
-            step = _step(summary, "alerts", step)
-            hits, gone = watchlist_alerts(view, scope, summary.run_id, threshold)
-            summary.raised, summary.withdrawn = sorted(summary.raised + hits), sorted(summary.withdrawn + gone)
-            step = _step(summary, "watchlists", step)
-            summary.watchlist_hits = len(hits)
-            report = unreported(store)
-            summary.reported = len(report)
-            if out_dir is not None:
-                summary.alerts_file = str(_write_alerts(out_dir, summary, report))
-                if 0 < len(summary.raised) <= SUMMARY_MAX_ALERTS:
-                    summary.summary_file = str(_write_summary(view, out_dir, summary.run_id))
-            mark_reported(store, [a["key"] for a in report], summary.run_id)
-            _step(summary, "output", step)
+            # links, alerts and the output build many long-lived Python objects, which the cyclic
+            # collector would scan again and again (collector.collector_paused; resolution, with its
+            # Splink objects, runs with it). Nights on the 1M store, each its own new case of 2,000
+            # rows: detect 54.0 and 42.9 s with the pause, 59.4 and 53.1 s without
+            with collector_paused():
+                scope = _scope(store, summary.ingests, None if store_wide else since_time or last_started)
+                summary.cases_in_scope = len(scope)
+                links = cross_case_links(view, cases=scope, threshold=threshold) if scope else []
+                summary.links = len(links)
+                step = _step(summary, "links", step)
+                summary.raised = raise_alerts(store, links, summary.run_id)
+                summary.withdrawn = withdraw_missing(store, scope, {link.id for link in links}, summary.run_id)
+                step = _step(summary, "alerts", step)
+                hits, gone = watchlist_alerts(view, scope, summary.run_id, threshold)
+                summary.raised, summary.withdrawn = sorted(summary.raised + hits), sorted(summary.withdrawn + gone)
+                step = _step(summary, "watchlists", step)
+                summary.watchlist_hits = len(hits)
+                report = unreported(store)
+                summary.reported = len(report)
+                if out_dir is not None:
+                    summary.alerts_file = str(_write_alerts(out_dir, summary, report))
+                    if 0 < len(summary.raised) <= SUMMARY_MAX_ALERTS:
+                        summary.summary_file = str(_write_summary(view, out_dir, summary.run_id))
+                mark_reported(store, [a["key"] for a in report], summary.run_id)
+                _step(summary, "output", step)
             summary.seconds = time.perf_counter() - clock
             final.update({"ingests": summary.ingests, "left_for_later": summary.left_for_later,
                           "cases_in_scope": summary.cases_in_scope, "links": summary.links,

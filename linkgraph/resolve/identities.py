@@ -13,6 +13,7 @@ from collections import Counter
 
 import networkx as nx
 
+from linkgraph.collector import collector_paused
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.same_as import RESOLVED_LABELS
 from linkgraph.store.base import BATCH_SIZE, Store, batches
@@ -31,6 +32,7 @@ def _new_identity(seed: str, used: set[str]) -> str:
         text = f"{seed}\x1f{attempt}"
 
 
+@collector_paused()  # components of every link in force: many long-lived tuples, no cycles
 def assign_identities(store: Store, threshold: float = DEFAULT_THRESHOLD, label: str = "Person") -> tuple[list[str], int]:
     """Give every cluster of linked persons (or other ``label`` nodes: organisations) one stable
     ``identity`` id; return (changes, cluster count).
