@@ -65,6 +65,7 @@ def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: I
                       window_days=window_days, threshold=threshold, route_min_score=route_min_score).links
 
 
+@collector_paused()  # a whole-store run builds millions of long-lived objects: see the docstring
 def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
                min_cases: int = 2, since: str | None = None, window_days: int = 90,
                threshold: float = DEFAULT_THRESHOLD, route_min_score: float = ROUTE_MIN_SCORE,
@@ -76,12 +77,6 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
     Runs with the cyclic garbage collector paused (``collector.collector_paused``): a whole-store run
     builds millions of long-lived rows, tuples and sets, and the collector scanned them a third of the
     time."""
-    with collector_paused():
-        return _find_links(view, cases, kinds, min_cases, since, window_days, threshold, route_min_score, with_records)
-
-
-def _find_links(view: View, cases: Iterable[str] | None, kinds: Iterable[str] | None, min_cases: int, since: str | None,
-                window_days: int, threshold: float, route_min_score: float, with_records: bool) -> LinkReport:
     wanted = list(kinds or LINK_KINDS)
     unknown = [k for k in wanted if k not in LINK_KINDS]
     if unknown:

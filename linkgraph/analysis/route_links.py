@@ -174,7 +174,7 @@ class _Traffic:
         # one string per route (``one_string``; the way, itself joined by the separator, last): on the
         # 1,000,000-row store the client parsed 1.5 million values for 276,707 routes
         kept = (f"r.{WAY} IS NOT NULL AND r.{FIRST_TRAVEL} IS NOT NULL AND r.{STALE} IS NULL AND ({which}) RETURN "
-                + one_string([f"r.key", f"toString(r.{FIRST_TRAVEL})", _items(cases), _items(f"coalesce(r.{ORIGINS}, [])"),
+                + one_string(["r.key", f"toString(r.{FIRST_TRAVEL})", _items(cases), _items(f"coalesce(r.{ORIGINS}, [])"),
                               f"r.{WAY}"]))
         if on_ways is None:
             rows = view.read(f"MATCH (r:Route) WHERE {kept}", {"hidden": hidden}).rows
