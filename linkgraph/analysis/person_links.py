@@ -6,14 +6,15 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.analysis.model import SEEN_CASES, LinkReport, RawLink
+from linkgraph.resolve.bound import in_force
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
 
 __all__ = ["person_links"]
 
+_IN_FORCE = "WHERE s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold) "
 _PERSON_EDGE = (
-    "WHERE s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold) "
     f"WITH a, b, s, {SEEN_CASES.format(v='a')} AS seen_a, {SEEN_CASES.format(v='b')} AS seen_b "
     "WHERE size(seen_a) >= 1 OR size(seen_b) >= 1 "
     "RETURN a.key, b.key, seen_a, seen_b, s.status, s.probability, s.evidence, a.name, b.name, a.identity, b.identity")
@@ -26,14 +27,14 @@ def _person_edges(view: View, threshold: float, scope: list[str] | None) -> list
     (components are a few persons: nightly detection's new case costs its own persons, not the store's
     hundreds of thousands of links). A step crosses only links with both ends visible, as a component does."""
     if scope is None:
-        return view.read("MATCH (a:Person)-[s:SAME_AS]->(b:Person) " + _PERSON_EDGE, {"threshold": threshold}).rows
+        return view.read(in_force(view, "Person") + _PERSON_EDGE, {"threshold": threshold}).rows
     frontier = sorted({row[0] for row in view.read(f"MATCH (p:Person) WHERE {_IN_SCOPE} RETURN p.key",
                                                    {"scope": scope}).rows})
     reached, edges = set(frontier), {}
     while frontier:
         step = set()
         for pattern in ("(a:Person {key: key})-[s:SAME_AS]->(b:Person)", "(a:Person)-[s:SAME_AS]->(b:Person {key: key})"):
-            for row in view.read(f"UNWIND $keys AS key MATCH {pattern} " + _PERSON_EDGE,
+            for row in view.read(f"UNWIND $keys AS key MATCH {pattern} " + _IN_FORCE + _PERSON_EDGE,
                                  {"keys": frontier, "threshold": threshold}).rows:
                 edges[(row[0], row[1])] = row
                 if row[2] and row[3]:

@@ -14,6 +14,7 @@ from collections import Counter
 import networkx as nx
 
 from linkgraph.collector import collector_paused
+from linkgraph.resolve.bound import in_force
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.same_as import RESOLVED_LABELS
 from linkgraph.store.base import BATCH_SIZE, Store, batches
@@ -44,8 +45,7 @@ def assign_identities(store: Store, threshold: float = DEFAULT_THRESHOLD, label:
     """
     if label not in RESOLVED_LABELS:
         raise ValueError(f"identities are drawn for {', '.join(RESOLVED_LABELS)}, not {label!r}")
-    links = store.read(f"MATCH (a:{label})-[s:SAME_AS]->(b:{label}) WHERE s.status = 'accepted' OR "
-                       "(s.status = 'candidate' AND s.probability >= $t) RETURN a.key, b.key", {"t": threshold}).rows
+    links = store.read(in_force(store, label) + "RETURN a.key, b.key", {"threshold": threshold}).rows
     current: dict[str, str] = dict(store.read(f"MATCH (p:{label}) WITH p WHERE p.identity IS NOT NULL "
                                               "RETURN p.key, p.identity").rows)
     graph = nx.Graph()

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.errors import NotFound, UsageError
-from linkgraph.resolve.bound import keeps_bound
+from linkgraph.resolve.bound import ACCEPTED_BOUND, keeps_bound, raise_bound
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
 from linkgraph.resolve.model_columns import organisation_fields
 from linkgraph.runs import FINISHED, new_run_id, now
@@ -171,7 +171,7 @@ def decide(view: View, link_id: str, status: str, threshold: float | None = None
     policy does not let her review.
     """
     from linkgraph.resolve.identities import assign_identities
-    from linkgraph.resolve.same_as import supporting
+    from linkgraph.resolve.same_as import keep_bound, supporting
 
     if status not in ("accepted", "rejected"):
         raise UsageError(f"a decision is accepted or rejected, not {status!r}")
@@ -190,11 +190,15 @@ def decide(view: View, link_id: str, status: str, threshold: float | None = None
     run = {"key": new_run_id("review"), "records": [], "cases": [],
            "props": {"kind": "review", "user": user, "time": decided_at, "link": link_id, "decision": status}}
     store.upsert_nodes("ResolutionRun", [run])
+    keep_bound(store, KINDS[kind][0])
+    # An accepted link is in force at every threshold: its start node's bound says so in the same write.
+    raise_accepted = (", " + raise_bound("a", "$accepted")) if status == "accepted" else ""
     store.write(
         match + "SET s.status = $status, s.decided_by = $user, s.decided_at = $now, "
         "s.decided_evidence = $seen, s.decided_probability = s.probability, "
-        "s.history = coalesce(s.history, []) + [$now + ' ' + $status + ' by ' + $user]",
-        {"id": link_id, "status": status, "user": user, "now": decided_at, "seen": supporting(list(evidence[0][0] or []))})
+        "s.history = coalesce(s.history, []) + [$now + ' ' + $status + ' by ' + $user]" + raise_accepted,
+        {"id": link_id, "status": status, "user": user, "now": decided_at, "accepted": ACCEPTED_BOUND,
+         "seen": supporting(list(evidence[0][0] or []))})
     changes, identities = assign_identities(store, threshold if threshold is not None else last_threshold(store),
                                             KINDS[kind][0])
     store.upsert_nodes("ResolutionRun", [{**run, "props": {**run["props"], "identities": identities,

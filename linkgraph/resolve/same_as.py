@@ -13,10 +13,10 @@ import pandas as pd
 
 from linkgraph.resolve.defaults import PAIR_FLOOR
 from linkgraph.runs import now
-from linkgraph.resolve.bound import bound_mark, keeps_bound, raise_bound
+from linkgraph.resolve.bound import ACCEPTED_BOUND, accepted_mark, bound_mark, keeps_bound, marked, raise_bound
 from linkgraph.store.base import BATCH_SIZE, Store, batches, check_labels
 
-__all__ = ["RESOLVED_LABELS", "next_state", "pair_id", "supporting", "withdraw_stale", "write_pairs"]
+__all__ = ["RESOLVED_LABELS", "keep_bound", "next_state", "pair_id", "supporting", "withdraw_stale", "write_pairs"]
 
 #: The labels resolution links with ``SAME_AS`` (the data model allows it between two nodes of one of them).
 RESOLVED_LABELS = ("Person", "Organisation")
@@ -47,6 +47,15 @@ _BACKFILL_BOUND = """
 MATCH (a:{label})-[s:SAME_AS]->(:{label})
 WITH a, max(s.probability) AS most
 SET """ + raise_bound("a", "most") + """
+"""
+
+# Once per store and label, after that: the bound of every node starting a link accepted before a
+# decision raised it.
+_BACKFILL_ACCEPTED = """
+MATCH (a:{label})-[s:SAME_AS]->(:{label})
+WHERE s.status = 'accepted'
+WITH DISTINCT a
+SET """ + raise_bound("a", "$accepted") + """
 """
 
 _WITHDRAW_ALL = """
@@ -81,13 +90,18 @@ def _for(query: str, label: str) -> str:
     return query.format(label=label)
 
 
-def _keep_bound(store: Store, label: str) -> None:
-    """Give the ``label`` nodes of a store resolved before the bound was kept their bound, once, and mark it."""
-    if keeps_bound(store, label):
-        return
-    store.init_schema()  # its index, on a store made before it
-    store.write(_for(_BACKFILL_BOUND, label))
-    store.write("MERGE (m:StoreMark {key: $key}) ON CREATE SET m.created = $time", {"key": bound_mark(label), "time": now()})
+def keep_bound(store: Store, label: str) -> None:
+    """Give the ``label`` nodes of a store resolved (or reviewed) before the bound was kept their bound,
+    once for each of its two marks (``resolve.bound``), and mark it. Each mark is written after its fill:
+    a run killed between the two fills again next time."""
+    mark = "MERGE (m:StoreMark {key: $key}) ON CREATE SET m.created = $time"
+    if not keeps_bound(store, label):
+        store.init_schema()  # its index, on a store made before it
+        store.write(_for(_BACKFILL_BOUND, label))
+        store.write(mark, {"key": bound_mark(label), "time": now()})
+    if not marked(store, accepted_mark(label)):
+        store.write(_for(_BACKFILL_ACCEPTED, label), {"accepted": ACCEPTED_BOUND})
+        store.write(mark, {"key": accepted_mark(label), "time": now()})
 
 
 def pair_id(left: str, right: str) -> str:
@@ -131,7 +145,7 @@ def write_pairs(store: Store, pairs: pd.DataFrame, run_id: str, label: str = "Pe
              "note": f"{stamp} proposed by {run_id}", "was": None, "status": "candidate"}
             for left, right, probability, weight, evidence in scored]
     by_pair = {(row["left"], row["right"]): row for row in rows}
-    _keep_bound(store, label)
+    keep_bound(store, label)
     reopened = 0
     for batch in batches(rows, BATCH_SIZE):
         keys = [{"left": row["left"], "right": row["right"]} for row in batch]

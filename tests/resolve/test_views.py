@@ -19,7 +19,7 @@ from linkgraph.errors import UsageError
 from linkgraph.ingest.manifest import ingest_manifest
 from linkgraph.access.view import Principal, View
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD, MIN_PERSONS_TO_TRAIN, PAIR_FLOOR
-from linkgraph.resolve.bound import keeps_bound
+from linkgraph.resolve.bound import accepted_mark, in_force, keeps_bound
 from linkgraph.resolve.same_as import pair_id, write_pairs
 from linkgraph.resolve.service import decide, resolve, review_list
 from linkgraph.scenarios import generate
@@ -266,3 +266,50 @@ def test_a_pair_scored_again_higher_is_listed_at_its_new_probability(resolved, f
                                           "match_weight": weight, "evidence": evidence}]), "test-run")
         shown = listed(store, DEFAULT_THRESHOLD)
     assert (pair_id(left, right), 0.97) in shown
+
+
+# -- the links in force are sought from the bound too: an accepted link raises it (resolve.bound) --
+
+def in_force_links(store: Store, threshold: float = DEFAULT_THRESHOLD) -> list[tuple[str, str]]:
+    return sorted(tuple(row) for row in store.read(in_force(store, "Person") + "RETURN a.key, b.key",
+                                                   {"threshold": threshold}).rows)
+
+
+def accept_one_below(store: Store) -> tuple[str, str]:
+    """Accept a candidate scored below the threshold whose start node's bound is below it too; its ends."""
+    [(link, left, right)] = store.read(
+        f"MATCH (a:Person)-[s:SAME_AS]->(b:Person) WHERE s.status = 'candidate' AND a.{SAME_AS_BOUND} < $t "
+        "RETURN s.id, a.key, b.key ORDER BY s.id LIMIT 1", {"t": DEFAULT_THRESHOLD}).rows
+    decide(View(store, Principal("analyst.ana", "analyst.ana"), "test"), link, "accepted")
+    return left, right
+
+
+def test_links_in_force_sought_from_the_bound_are_those_walked_an_accepted_one_below_the_threshold_included(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
+        left, right = accept_one_below(store)
+        sought = in_force_links(store)
+        seek = in_force(store, "Person").startswith(f"MATCH (a:Person) WHERE a.{SAME_AS_BOUND}")
+        identities = dict(store.read("MATCH (p:Person) WHERE p.key IN $k RETURN p.key, p.identity", {"k": [left, right]}).rows)
+        store.write("MATCH (m:StoreMark) DELETE m")
+        walked = in_force_links(store)
+    assert seek and (left, right) in sought and sought == walked
+    assert identities[left] is not None and identities[left] == identities[right]
+
+
+def test_a_link_accepted_before_the_accepted_bound_was_kept_is_found_walking_then_filled_in_once(resolved, fresh):
+    with copy_of(resolved, fresh) as store:
+        left, right = accept_one_below(store)
+        # as a store reviewed before decisions raised the bound: the link's own probability, no mark
+        store.write(f"MATCH (a:Person {{key: $k}})-[s:SAME_AS]->() WITH a, max(s.probability) AS most "
+                    f"SET a.{SAME_AS_BOUND} = most", {"k": left})
+        store.write("MATCH (m:StoreMark {key: $k}) DELETE m", {"k": accepted_mark("Person")})
+        walking = in_force(store, "Person").startswith("MATCH (a:Person)-[s:SAME_AS]")
+        before = in_force_links(store)
+        lone = store.read("MATCH (p:Person) WHERE NOT (p)-[:SAME_AS]-() RETURN p.key ORDER BY p.key LIMIT 2").rows
+        [new_left], [new_right] = sorted(lone)
+        write_pairs(store, pd.DataFrame([{"left_ref": new_left, "right_ref": new_right, "probability": 0.95,
+                                          "match_weight": 4.2, "evidence": ["surname: exact match, +4.2"]}]), "test-run")
+        seeking = in_force(store, "Person").startswith(f"MATCH (a:Person) WHERE a.{SAME_AS_BOUND}")
+        after = in_force_links(store)
+    assert walking and (left, right) in before
+    assert seeking and after == sorted(before + [(new_left, new_right)])
