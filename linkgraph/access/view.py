@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -135,6 +136,7 @@ class View:
         self.policy_path = policy
         self._visible: list[str] | None = None
         self._audit = _Audit(command)
+        self._counting = threading.Lock()  # readers of one command may run in threads (``find_links``)
         self._log = AuditLog(store, audit_path)
         self._recorded = False
 
@@ -257,7 +259,8 @@ class View:
                 {"keys": keys, "threshold": threshold, **self.scope()}).rows
         hits = sorted({Hit(key, kind, country or "unknown country", handling or DEFAULT_HANDLING)
                        for key, country, handling in found}, key=lambda h: (h.key, h.country, h.handling))
-        self._audit.hits += len(hits)
+        with self._counting:
+            self._audit.hits += len(hits)
         return hits
 
     def counts(self) -> dict[str, dict[str, int]]:
@@ -292,12 +295,13 @@ class View:
     def note(self, *, rows: int = 0, cases: list[str] | None = None, params: dict[str, Any] | None = None,
              output: str | None = None, sha256: str | None = None) -> None:
         """Add to this command's audit record: result rows, cases touched, parameters, output file."""
-        self._audit.rows += rows
-        self._audit.cases.update(cases or [])
-        if params:
-            self._audit.params.update(params)
-        if output:
-            self._audit.output, self._audit.sha256 = output, sha256
+        with self._counting:
+            self._audit.rows += rows
+            self._audit.cases.update(cases or [])
+            if params:
+                self._audit.params.update(params)
+            if output:
+                self._audit.output, self._audit.sha256 = output, sha256
 
     def _record(self, result: str, error: BaseException | None) -> None:
         self._recorded = True

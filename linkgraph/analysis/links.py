@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,11 @@ _RECORDED = ("Person", "Organisation", "Route", *STRONG_KINDS.values())
 
 #: The most cases a scope is read by (see ``find_links``): a full detect's scope is every case of the store.
 SCOPE_READ_MAX = 1000
+#: The kinds ``find_links`` works on at once (the embedded server answers reads on as many threads as there are
+#: cores, two on the machines measured; three threads were no faster), and the order it starts them in
+#: (most client work first).
+KIND_THREADS = 2
+_SLOWEST_FIRST = ("route", "person", "phone", "document", "contact", "email", "account", "vehicle", "address")
 
 
 def cross_case_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterable[str] | None = None,
@@ -91,17 +97,34 @@ def find_links(view: View, *, cases: Iterable[str] | None = None, kinds: Iterabl
     # filtered below (every node's check against a list of thousands of cases costs more than that)
     chosen = sorted(set(cases)) if cases is not None else []
     scope = chosen if chosen and len(chosen) <= SCOPE_READ_MAX else None
-    for kind in wanted:
+
+    def of_kind(kind: str) -> tuple[list[RawLink], list[Hit]]:
+        part = LinkReport()  # its own markers: the kinds run in threads
         if kind in STRONG_KINDS:
-            raw += _strong(view, kind, report, scope)
+            found = _strong(view, kind, part, scope)
         elif kind == "person":
-            raw += person_links(view, threshold, report, scope)
+            found = person_links(view, threshold, part, scope)
         elif kind == "route":
-            raw += route_links(view, window_days, route_min_score, report, scope=scope)
+            found = route_links(view, window_days, route_min_score, part, scope=scope)
         elif kind == "contact":
-            raw += _contacts(view, report)
-        elif kind == "address":
-            raw += _addresses(view, report)
+            found = _contacts(view, part)
+        else:
+            found = _addresses(view, part)
+        return found, part.hits
+
+    # The kinds run in threads: while one kind's query runs in the server (which answers reads on
+    # several threads), the client works out another's links. On the resolved 1,000,000-row store the
+    # whole-store run used 14.8 s of client and 9.4 s of server CPU, and took their sum one after the other.
+    with ThreadPoolExecutor(max_workers=KIND_THREADS, thread_name_prefix="links") as pool:
+        started = {kind: pool.submit(of_kind, kind) for kind in sorted(wanted, key=_SLOWEST_FIRST.index)}
+        try:
+            for kind in wanted:  # in the order asked, whichever finished first
+                found, hits = started[kind].result()
+                raw += found
+                report.hits += hits
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
     keep = set(chosen)
     raw = [r for r in raw if len(r.sides) >= min_cases and (not keep or keep & set(r.sides))]
     cases_of: dict[str, set[str]] = defaultdict(set)  # entity key -> the cases whose side holds it
