@@ -63,7 +63,7 @@ def route_links(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE
     window = timedelta(days=window_days)
     if report is not None:
         report.hits += _route_hits(view, traffic, window, min_score, min_points, on_ways)
-    # (case a, case b) -> way -> [best chance, its gap, routes of a, routes of b, travel days]
+    # (case a, case b) -> way -> [best chance, its gap, routes of a, routes of b, first day, last day, cases near]
     pairs: dict[tuple[str, str], dict[frozenset[str], list[Any]]] = defaultdict(dict)
     # with a scope, only pairs of journeys one of which is the scope's: the links kept are those of a
     # scope case (``find_links``), and every journey pair making one of them has a journey of that case
@@ -74,31 +74,47 @@ def route_links(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE
             later: Sequence[int] = range(i + 1, len(routes)) if at is None or x in scoped else at[bisect_right(at, i):]
             if not later:
                 continue
-            cases_near = traffic.near(way, traffic.first_day[x])
+            day_x, cases_x = traffic.first_day[x], traffic.route_cases[x]
+            cases_near = traffic.near(way, day_x)
             reach = traffic.reach(cases_near, min_score, window_days)
+            # the inner loop runs for every pair of journeys in reach (482,487 on the 1,000,000-row store):
+            # ``_Traffic.chance`` is written out here (its operations in its order: the same float, so two
+            # ways as likely break the same tie), and a pair's days kept as their first and last
+            busy = -max(0, cases_near - 1) * 2
             for y in (routes[j] for j in later):
-                gap = (traffic.first_day[y] - traffic.first_day[x]).days
+                day_y = traffic.first_day[y]
+                gap = (day_y - day_x).days
                 if gap > reach:
                     break
-                chance = traffic.chance(cases_near, gap)
-                for a, b in ((a, b) for a in traffic.route_cases[x] for b in traffic.route_cases[y] if a != b):
-                    (ra, rb) = (x, y) if a < b else (y, x)
-                    entry = pairs[(min(a, b), max(a, b))].setdefault(way, [1.0, 0, set(), set(), [], 0])
-                    if chance < entry[0]:
-                        entry[0], entry[1], entry[5] = chance, gap, cases_near
-                    entry[2].add(ra)
-                    entry[3].add(rb)
-                    entry[4] += [traffic.first_day[x], traffic.first_day[y]]
+                chance = 1 - math.exp(busy * (gap if gap > 1 else 1) / YEAR)
+                for a in cases_x:
+                    for b in traffic.route_cases[y]:
+                        if a == b:
+                            continue
+                        ways = pairs[(a, b) if a < b else (b, a)]
+                        entry = ways.get(way)
+                        if entry is None:
+                            entry = ways[way] = [1.0, 0, set(), set(), day_x, day_y, 0]
+                        entry[2 if a < b else 3].add(x)
+                        entry[3 if a < b else 2].add(y)
+                        if chance < entry[0]:
+                            entry[0], entry[1], entry[6] = chance, gap, cases_near
+                        # a way's routes are in day order, so x travelled no later than y: the pair's
+                        # first day is some x's, its last some y's
+                        if day_x < entry[4]:
+                            entry[4] = day_x
+                        if day_y > entry[5]:
+                            entry[5] = day_y
     best = {pair: (min(ways.items(), key=lambda item: (item[1][0], sorted(item[0])))) for pair, ways in pairs.items()}
     found = []
-    for (a, b), (way, (chance, gap, routes_a, routes_b, days, cases_near)) in sorted(best.items()):
+    for (a, b), (way, (chance, gap, routes_a, routes_b, first, last, cases_near)) in sorted(best.items()):
         if 1 - chance < min_score:
             continue
         # a place is named as the origin where one of the pair's routes starts there (the same place may be
         # a transit on other routes of the way: naming it from them would depend on what else was read)
         starts = set().union(*(traffic.origins[r] for r in routes_a | routes_b))
         names = sorted(f"{'origin' if p in starts else 'transit'} {traffic.captions.get(p) or p}" for p in way)
-        evidence = (f"routes of {a} and {b} share {', '.join(names)} between {min(days)} and {max(days)}",
+        evidence = (f"routes of {a} and {b} share {', '.join(names)} between {first} and {last}",
                     f"{gap} days apart on a way {cases_near} visible cases travelled within half a year: "
                     f"journeys this close by chance p={chance:.2f}")
         found.append(RawLink("route", " & ".join(sorted(way)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
@@ -165,8 +181,13 @@ class _Traffic:
         route_cases: dict[str, list[str]] = {}
         origins_of: dict[str, frozenset[str]] = {}
 
+        # the routes of a store share a few thousand days and ways: each is parsed once
+        days: dict[Any, date | None] = {}
+        ways: dict[str, frozenset[str]] = {}
+        starts: dict[str, frozenset[str]] = {}
+
         def add(route: str, first: Any, seen: list[str], places: frozenset[str], origins: frozenset[str]) -> None:
-            day = _day(first)
+            day = days[first] if first in days else days.setdefault(first, _day(first))
             if day is None or len(places) < min_points or (on_ways is not None and places not in on_ways):
                 return
             stops[route], origins_of[route], first_day[route], route_cases[route] = places, origins, day, seen
@@ -183,7 +204,9 @@ class _Traffic:
                              {"hidden": hidden, "ways": sorted(FIELD_SEPARATOR.join(sorted(way)) for way in on_ways)}).rows
         for [row] in rows:
             route, first, seen, origins, way = row.split(FIELD_SEPARATOR, 4)
-            add(route, first, seen.split(_ITEM)[:-1], places_of(way), frozenset(origins.split(_ITEM)[:-1]))
+            places = ways.get(way) or ways.setdefault(way, places_of(way))
+            begins = starts.get(origins) or starts.setdefault(origins, frozenset(origins.split(_ITEM)[:-1]))
+            add(route, first, seen.split(_ITEM)[:-1], places, begins)
         live = [route for [route] in view.read(
             f"MATCH (r:Route) WHERE (r.{WAY} IS NULL OR r.{STALE} IS NOT NULL) AND ({which}) RETURN r.key").rows]
         for route, first, seen, visited in cls._live(view, live, which, cases, hidden):
