@@ -58,8 +58,12 @@ def alert_row(link: CrossCaseLink, run_id: str) -> dict[str, Any]:
 
 #: The label of the entity a link of each kind shares (a person link shares an identity, not a node).
 SHARED_LABEL = {**STRONG_KINDS, "address": "Location", "route": "Location"}
-#: Labels the entities on each side of a link may have (holders, travellers, persons in contact).
-SIDE_LABELS = ("Person", "Route")
+#: The label of the entities on each side of a link: the routes travelled for a route link, persons
+#: (holders, identities' records, residents, persons in contact) for the others. Each key is sought under
+#: its own label only: under both, half the 738,174 lookups of a full detect on the 1,000,000-row store
+#: found nothing (11.5 s against 7.2 s).
+SIDE_LABEL = {"route": "Route"}
+SIDE_DEFAULT = "Person"
 
 #: Raise alerts once: a row's alert is created on its first run, and an existing key is left alone (its
 #: status, acks and history kept). Watchlist hits carry ``watchlist`` and ``entry_key`` too (absent,
@@ -93,10 +97,10 @@ def raise_alerts(store: Store, links: list[CrossCaseLink], run_id: str) -> list[
     for link, row in zip(links, rows):
         if link.kind in SHARED_LABEL:
             about.setdefault(SHARED_LABEL[link.kind], []).append({"alert": row["key"], "key": link.shared})
+        side_label = SIDE_LABEL.get(link.kind, SIDE_DEFAULT)
         for side in link.cases:
             for key in side.entities:
-                for label in SIDE_LABELS:
-                    about.setdefault(label, []).append({"alert": row["key"], "key": key})
+                about.setdefault(side_label, []).append({"alert": row["key"], "key": key})
     link_about(store, about)
     return sorted(created)
 

@@ -211,3 +211,28 @@ def test_alerts_are_listed_shown_and_acked_with_who_and_when(store: Store, targe
     assert acked.stdout.startswith(f"{key}: acked by analyst.ana at ")
     statuses = {a["key"]: a["status"] for a in json.loads(cli(target, "alerts", "list", "--format", "json").stdout)}
     assert statuses[key] == "acked" and sorted(statuses.values()) == ["acked", "new", "new"]
+
+
+def test_each_alert_is_about_its_shared_entity_and_the_routes_or_persons_on_its_sides(
+        store: Store, tmp_path: Path) -> None:
+    from linkgraph.analysis.links import cross_case_links
+    from linkgraph.detect.alerts import alert_key
+    from linkgraph.ingest.manifest import ingest_manifest
+    from linkgraph.scenarios import generate
+
+    generate(tmp_path / "data", 40, seed=3)  # planted shared transits among them
+    ingest_manifest(store, tmp_path / "data" / "manifest.json", rejects_dir=tmp_path)
+    night = detect(service(store))
+    links = {alert_key(link): link for link in cross_case_links(service(store))}
+    about: dict[str, set[tuple[str, str]]] = {}
+    for key, label, entity in store.read("MATCH (a:Alert)-[:ABOUT]->(n) RETURN a.key, labels(n)[0], n.key").rows:
+        about.setdefault(key, set()).add((label, entity))
+    kinds = {link.kind for link in links.values()}
+    assert {"route", "person", "document"} <= kinds and sorted(links) == sorted(night.raised)
+    for key, link in links.items():
+        side = "Route" if link.kind == "route" else "Person"
+        # a side names the document or phone itself where its case mentions it without a holder
+        expected = {(side, entity) for case in link.cases for entity in case.entities if entity != link.shared}
+        if link.kind in ("document", "phone"):
+            expected.add(({"document": "Document", "phone": "Phone"}[link.kind], link.shared))
+        assert about.get(key, set()) == expected, (link.kind, link.shared)
