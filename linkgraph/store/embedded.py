@@ -120,6 +120,19 @@ def _check_owner(path: Path, writable_ok: bool = False) -> None:
                         f"run `chmod go-w {path}` if you trust what it holds")
 
 
+def _compact(cell: list[Any]) -> Any:
+    """The plain value of a scalar cell of a ``--compact`` reply (``[type, value]``): FalkorDB sends a
+    boolean as the text 'true' or 'false' and a double as its text (types 4 and 5), an array as cells."""
+    kind, value = cell
+    if kind == 4:
+        return value == "true"
+    if kind == 5:
+        return float(value)
+    if kind == 6:
+        return [_compact(item) for item in value]
+    return value
+
+
 class EmbeddedStore(Store):
     """A store in a directory, served by a FalkorDB server that every process using the directory shares.
 
@@ -207,7 +220,7 @@ class EmbeddedStore(Store):
     def query_batches(self, cypher: str, row_batches: Iterable[Sequence[Any]],
                       params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         """Run the write ``cypher`` once per batch and return all result rows (plain values), in order."""
-        return [[cell[1] for cell in row] for reply in self._pipelined(cypher, row_batches, "GRAPH.QUERY", params)
+        return [[_compact(cell) for cell in row] for reply in self._pipelined(cypher, row_batches, "GRAPH.QUERY", params)
                 for row in reply[1]]
 
     def node_ids(self, label: str, keys: Iterable[str]) -> dict[str, Any]:

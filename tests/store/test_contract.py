@@ -169,3 +169,10 @@ def test_merging_by_handle_adds_only_the_missing_records_and_cases(store: Store)
     store.add_cases_by_id([[ids["es:1"], ["C-1", "C-3"]]])
     assert store.read("MATCH (p:Person) RETURN p.name, p.records, p.cases").rows == [
         ["Ana María", ["r1", "r2"], ["C-1", "C-2", "C-3"]]]
+
+
+def test_query_batches_returns_plain_values_as_read_does(store: Store) -> None:
+    query = "UNWIND $rows AS r RETURN r, r > 1, toFloat(r) / 4, null, [r, 'x']"
+    batched = store.query_batches(query, [[1, 2], [3]])
+    assert batched == [[1, False, 0.25, None, [1, "x"]], [2, True, 0.5, None, [2, "x"]], [3, True, 0.75, None, [3, "x"]]]
+    assert batched == store.read(query, {"rows": [1, 2, 3]}).rows
