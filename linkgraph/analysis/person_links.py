@@ -6,14 +6,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.analysis.model import SEEN_CASES, LinkReport, RawLink
-from linkgraph.resolve.bound import in_force
+from linkgraph.resolve.bound import IN_FORCE, in_force
 
 if TYPE_CHECKING:
     from linkgraph.access.view import View
 
 __all__ = ["person_links"]
 
-_IN_FORCE = "WHERE s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold) "
 _PERSON_EDGE = (
     f"WITH a, b, s, {SEEN_CASES.format(v='a')} AS seen_a, {SEEN_CASES.format(v='b')} AS seen_b "
     "WHERE size(seen_a) >= 1 OR size(seen_b) >= 1 "
@@ -34,7 +33,7 @@ def _person_edges(view: View, threshold: float, scope: list[str] | None) -> list
     while frontier:
         step = set()
         for pattern in ("(a:Person {key: key})-[s:SAME_AS]->(b:Person)", "(a:Person)-[s:SAME_AS]->(b:Person {key: key})"):
-            for row in view.read(f"UNWIND $keys AS key MATCH {pattern} " + _IN_FORCE + _PERSON_EDGE,
+            for row in view.read(f"UNWIND $keys AS key MATCH {pattern} " + IN_FORCE + _PERSON_EDGE,
                                  {"keys": frontier, "threshold": threshold}).rows:
                 edges[(row[0], row[1])] = row
                 if row[2] and row[3]:

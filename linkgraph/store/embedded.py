@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import queue
@@ -122,15 +123,25 @@ def _check_owner(path: Path, writable_ok: bool = False) -> None:
 
 def _compact(cell: list[Any]) -> Any:
     """The plain value of a scalar cell of a ``--compact`` reply (``[type, value]``): FalkorDB sends a
-    boolean as the text 'true' or 'false' and a double as its text (types 4 and 5), an array as cells."""
+    boolean as the text 'true' or 'false' and a double as its text, an array as cells. (falkordb-py's own
+    parser needs a graph and a result; ``_pipelined`` replies are raw.)"""
     kind, value = cell
-    if kind == 4:
+    boolean, double, array = _compact_types()
+    if kind == boolean:
         return value == "true"
-    if kind == 5:
+    if kind == double:
         return float(value)
-    if kind == 6:
+    if kind == array:
         return [_compact(item) for item in value]
     return value
+
+
+@functools.cache
+def _compact_types() -> tuple[int, int, int]:
+    """falkordb-py's codes of the boolean, double and array scalars (imported with the client, not at start)."""
+    from falkordb.query_result import ResultSetScalarTypes as scalar
+
+    return scalar.VALUE_BOOLEAN.value, scalar.VALUE_DOUBLE.value, scalar.VALUE_ARRAY.value
 
 
 class EmbeddedStore(Store):
