@@ -10,7 +10,8 @@ what she sees that reaches into hidden cases; ``cross_case_links`` is the list o
 - person: a resolved identity, persons joined by accepted SAME_AS links or candidates at or above the
   threshold (marked ``candidate``), or one person record mentioned by several cases;
 - route: routes of two cases travelled the same way (same origin and transit places, at least two)
-  within ``window_days`` of each other (``shared`` is the place keys joined by " & ");
+  within ``window_days`` of each other (``shared`` is the place keys joined by " & ", ``shared_keys``
+  the keys themselves);
 - contact: a CONTACTED relationship between persons of different cases.
 
 Every query filters with the view's scope, so nothing that exists only in a hidden case is read. A link

@@ -41,7 +41,8 @@ class CrossCaseLink:
 
     ``id`` is stable across runs (a hash of kind and what is shared), so nightly detection can tell a
     new link from one already raised. ``shared`` is the shared entity key (or identity id, or place
-    key); ``label`` its analyst-readable caption; ``evidence`` the sentences behind it (for persons,
+    key); ``shared_keys`` the keys of the entities shared when there are several (a route link's places,
+    which ``shared`` joins with " & "), else empty; ``label`` its analyst-readable caption; ``evidence`` the sentences behind it (for persons,
     the SAME_AS evidence; ``status`` says whether the identity rests on accepted links or candidates).
     """
 
@@ -54,6 +55,7 @@ class CrossCaseLink:
     status: str = "confirmed"  # "confirmed" (shared key, accepted link) or "candidate"
     score: float = 1.0
     first_seen_run: str | None = None
+    shared_keys: tuple[str, ...] = ()
 
     @property
     def case_ids(self) -> tuple[str, ...]:
@@ -110,6 +112,7 @@ class RawLink:
     status: str = "confirmed"
     score: float = 1.0
     id_extra: tuple[str, ...] = ()
+    shared_keys: tuple[str, ...] = ()
 
     def link(self, countries: dict[str, str | None], provenance: Provenance) -> CrossCaseLink:
         sides = tuple(CaseSide(case, countries.get(case), tuple(sorted(keys)),
@@ -117,4 +120,4 @@ class RawLink:
                                              provenance.get((key, case), [])})))
                       for case, keys in sorted(self.sides.items()))
         return CrossCaseLink(link_id(self.kind, self.shared, *self.id_extra), self.kind, self.shared, self.label,
-                             sides, self.evidence, self.status, round(self.score, 4))
+                             sides, self.evidence, self.status, round(self.score, 4), shared_keys=self.shared_keys)

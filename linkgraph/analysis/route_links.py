@@ -118,7 +118,8 @@ def route_links(view: View, window_days: int, min_score: float = ROUTE_MIN_SCORE
                     f"{gap} days apart on a way {cases_near} visible cases travelled within half a year: "
                     f"journeys this close by chance p={chance:.2f}")
         found.append(RawLink("route", " & ".join(sorted(way)), "corridor " + ", ".join(n.split(" ", 1)[1] for n in names),
-                          {a: routes_a, b: routes_b}, evidence, score=1 - chance, id_extra=(a, b)))
+                          {a: routes_a, b: routes_b}, evidence, score=1 - chance, id_extra=(a, b),
+                          shared_keys=tuple(sorted(way))))
     return found
 
 

@@ -97,7 +97,8 @@ def raise_alerts(store: Store, links: list[CrossCaseLink], run_id: str) -> list[
     about: dict[str, list[dict[str, str]]] = {}
     for link, row in zip(links, rows):
         if link.kind in SHARED_LABEL:
-            about.setdefault(SHARED_LABEL[link.kind], []).append({"alert": row["key"], "key": link.shared})
+            for shared in link.shared_keys or (link.shared,):  # a route link shares several places
+                about.setdefault(SHARED_LABEL[link.kind], []).append({"alert": row["key"], "key": shared})
         side_label = SIDE_LABEL.get(link.kind, SIDE_DEFAULT)
         for side in link.cases:
             for key in side.entities:

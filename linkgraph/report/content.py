@@ -180,7 +180,7 @@ def redact_victims(graph: ResultGraph, links: list[CrossCaseLink]) -> tuple[Resu
     out_links = [CrossCaseLink(link.id, link.kind, keys.get(link.shared, link.shared), scrub(link.label),
                                tuple(CaseSide(s.case, s.country, scrub(s.entities, exact=True), scrub(s.records))
                                      for s in link.cases), scrub(link.evidence), link.status, link.score,
-                               link.first_seen_run) for link in links]
+                               link.first_seen_run, scrub(link.shared_keys, exact=True)) for link in links]
     return redacted, out_links
 
 

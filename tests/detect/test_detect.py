@@ -213,7 +213,7 @@ def test_alerts_are_listed_shown_and_acked_with_who_and_when(store: Store, targe
     assert statuses[key] == "acked" and sorted(statuses.values()) == ["acked", "new", "new"]
 
 
-def test_each_alert_is_about_its_shared_entity_and_the_routes_or_persons_on_its_sides(
+def test_each_alert_is_about_its_shared_entities_and_the_routes_or_persons_on_its_sides(
         store: Store, tmp_path: Path) -> None:
     from linkgraph.analysis.links import cross_case_links
     from linkgraph.detect.alerts import alert_key
@@ -229,10 +229,18 @@ def test_each_alert_is_about_its_shared_entity_and_the_routes_or_persons_on_its_
         about.setdefault(key, set()).add((label, entity))
     kinds = {link.kind for link in links.values()}
     assert {"route", "person", "document"} <= kinds and sorted(links) == sorted(night.raised)
+    places = {key for (key,) in store.read("MATCH (l:Location) RETURN l.key").rows}
+    route_places = 0
     for key, link in links.items():
         side = "Route" if link.kind == "route" else "Person"
         # a side names the document or phone itself where its case mentions it without a holder
         expected = {(side, entity) for case in link.cases for entity in case.entities if entity != link.shared}
         if link.kind in ("document", "phone"):
             expected.add(({"document": "Document", "phone": "Phone"}[link.kind], link.shared))
+        if link.kind == "route":  # the places its routes share, each a node of the store
+            shared_places = set(link.shared.split(" & "))
+            assert set(link.shared_keys) == shared_places and shared_places <= places, link.shared
+            expected |= {("Location", place) for place in shared_places}
+            route_places += len(shared_places)
         assert about.get(key, set()) == expected, (link.kind, link.shared)
+    assert route_places >= 2
