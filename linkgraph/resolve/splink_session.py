@@ -31,22 +31,24 @@ PEOPLE_TABLE = "people"
 #: cap DuckDB spills to the session's temporary folder (``TMPDIR``) instead of failing.
 DEFAULT_MEMORY_LIMIT = "3GB"
 
-#: DuckDB optimizers turned off in the session. Splink writes each query as a chain of CTEs (pairs,
-#: comparison vectors, scores, counts); DuckDB's ``cte_inlining`` folds them into one plan that
-#: evaluates the comparison levels more slowly than the chain kept as written. Off, the same models
-#: and pairs come out faster: u from a million random pairs 1.6 -> 1.0 s on sparse FEBRL4, training on
-#: 100,000 persons 11.5 -> 9.0 s (``bench/bench_resolve_scale.py``, two runs each, DuckDB 2.0.1). An
-#: optimizer this DuckDB does not have is skipped, so an upgrade never fails the session.
-DISABLED_OPTIMIZERS = ("cte_inlining",)
+#: DuckDB optimizers turned off in a training session. Splink writes each query as a chain of CTEs
+#: (pairs, comparison vectors, counts); DuckDB's ``cte_inlining`` folds them into one plan that evaluates
+#: the comparison levels of training's bounded samples more slowly than the chain kept as written: off,
+#: u from a million random pairs took 1.0 s instead of 1.6 s on sparse FEBRL4 and training on 100,000
+#: persons 9.0 s instead of 11.5 s (``bench/bench_resolve_scale.py``), the same model out. Scoring keeps
+#: it: off, scoring 200,000 persons of the 1,000,000-row store took 41.6 and 43.8 s against 38.0 and
+#: 38.6 s (the same pairs; runs alternated). An optimizer this DuckDB lacks is skipped.
+TRAINING_DISABLED_OPTIMIZERS = ("cte_inlining",)
 
 
 @contextlib.contextmanager
-def open_session(prepared: pa.Table) -> Iterator[tuple[DuckDBAPI, SplinkDataFrame]]:
+def open_session(prepared: pa.Table, *, training: bool = False) -> Iterator[tuple[DuckDBAPI, SplinkDataFrame]]:
     """Yield a DuckDB-backed Splink database with ``prepared`` registered as ``people``.
 
     Splink's own log messages (progress, advice) are held back to errors for the duration: this is
     library code, and it runs from cron. DuckDB runs with ``DEFAULT_MEMORY_LIMIT`` and spills to a
-    private temporary folder, removed on the way out.
+    private temporary folder, removed on the way out. ``training``: a session for estimating the
+    model, run without ``TRAINING_DISABLED_OPTIMIZERS``.
     """
     splink_logger = logging.getLogger("splink")
     level = splink_logger.level
@@ -55,7 +57,8 @@ def open_session(prepared: pa.Table) -> Iterator[tuple[DuckDBAPI, SplinkDataFram
             "memory_limit": os.environ.get("LINKGRAPH_RESOLVE_MEMORY") or DEFAULT_MEMORY_LIMIT,
             "temp_directory": spill,
         })
-        _disable_optimizers(connection)
+        if training:
+            _disable_optimizers(connection, TRAINING_DISABLED_OPTIMIZERS)
         splink_logger.setLevel(logging.ERROR)
         try:
             db_api = DuckDBAPI(connection)
@@ -66,10 +69,10 @@ def open_session(prepared: pa.Table) -> Iterator[tuple[DuckDBAPI, SplinkDataFram
             connection.close()
 
 
-def _disable_optimizers(connection: duckdb.DuckDBPyConnection) -> None:
-    """Turn off ``DISABLED_OPTIMIZERS`` that this DuckDB knows (the names are constants, not input)."""
+def _disable_optimizers(connection: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:
+    """Turn off the optimizers ``names`` that this DuckDB knows (the names are constants, not input)."""
     known = {name for (name,) in connection.execute("SELECT name FROM duckdb_optimizers()").fetchall()}
-    off = [name for name in DISABLED_OPTIMIZERS if name in known]
+    off = [name for name in names if name in known]
     if off:
         connection.execute(f"SET disabled_optimizers = '{','.join(off)}'")
 

@@ -82,7 +82,7 @@ def estimate_settings(prepared: pa.Table, *, seed: int, u_max_pairs: float) -> d
     """Return Splink settings with every m and u estimated from the unlabelled ``prepared`` people."""
     all_pairs = prepared.num_rows * (prepared.num_rows - 1) / 2
     full = base_settings()
-    with open_session(prepared) as (db_api, people):
+    with open_session(prepared, training=True) as (db_api, people):
         linker = new_linker(people, _without_idle(full, prepared))
         # One chunk: Splink splits the sample in ten per comparison only to stop early once every
         # level has ``min_count_per_level`` counts, which is off here; ten chunks cost ten queries.

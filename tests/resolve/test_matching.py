@@ -304,8 +304,9 @@ def test_a_comparison_of_columns_no_record_holds_is_kept_in_the_model_but_neutra
 
 
 
-def test_the_resolution_session_runs_with_duckdbs_cte_inlining_off():
-    """``splink_session.DISABLED_OPTIMIZERS``: Splink's chained CTEs run faster as written."""
+def test_training_sessions_run_with_duckdbs_cte_inlining_off_and_scoring_sessions_with_it_on():
+    """``splink_session.TRAINING_DISABLED_OPTIMIZERS``: training's chained CTEs run faster as written,
+    scoring's (tens of millions of pairs on a large store) faster inlined."""
     import duckdb
 
     from linkgraph.resolve.person_frame import prepare_person_frame
@@ -315,8 +316,11 @@ def test_the_resolution_session_runs_with_duckdbs_cte_inlining_off():
     if "cte_inlining" not in known:
         pytest.skip(f"DuckDB {duckdb.__version__} has no cte_inlining optimizer")
     prepared = prepare_person_frame(frame_of(person("p1", "Ana", "Silva"), person("p2", "Ana", "Silva")))
-    with open_session(prepared) as (db_api, _people):
-        setting = db_api.duckdb_con.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0]
-        rows = db_api.duckdb_con.execute("SELECT count(*) FROM people").fetchone()[0]
-    assert "cte_inlining" in setting.lower()
-    assert rows == 2
+    disabled = {}
+    for training in (True, False):
+        with open_session(prepared, training=training) as (db_api, _people):
+            connection = db_api.duckdb_con
+            disabled[training] = connection.execute("SELECT current_setting('disabled_optimizers')").fetchone()[0]
+            assert connection.execute("SELECT count(*) FROM people").fetchone()[0] == 2
+    assert "cte_inlining" in disabled[True].lower()
+    assert "cte_inlining" not in disabled[False].lower()
