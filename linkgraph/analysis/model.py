@@ -41,9 +41,10 @@ class CrossCaseLink:
 
     ``id`` is stable across runs (a hash of kind and what is shared), so nightly detection can tell a
     new link from one already raised. ``shared`` is the shared entity key (or identity id, or place
-    key); ``shared_keys`` the keys of the entities shared when there are several (a route link's places,
-    which ``shared`` joins with " & "), else empty; ``label`` its analyst-readable caption; ``evidence`` the sentences behind it (for persons,
-    the SAME_AS evidence; ``status`` says whether the identity rests on accepted links or candidates).
+    key); ``shared_keys`` the keys of the entities shared when there are several (a route link's
+    places, which ``shared`` joins with " & "), else empty; ``label`` its analyst-readable caption;
+    ``evidence`` the sentences behind it (for persons, the SAME_AS evidence; ``status`` says whether
+    the identity rests on accepted links or candidates).
     """
 
     id: str
