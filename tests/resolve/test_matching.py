@@ -303,7 +303,6 @@ def test_a_comparison_of_columns_no_record_holds_is_kept_in_the_model_but_neutra
     assert sentences and not any(s.startswith(("address", "place of residence")) for s in sentences)
 
 
-
 def test_training_sessions_run_with_duckdbs_cte_inlining_off_and_scoring_sessions_with_it_on():
     """``splink_session.TRAINING_DISABLED_OPTIMIZERS``: training's chained CTEs run faster as written,
     scoring's (tens of millions of pairs on a large store) faster inlined."""
