@@ -175,6 +175,19 @@ def readable(sentence: str) -> bool:
     return bool(WEIGHTED.match(sentence)) and (named or bool(IDENTIFIER.match(sentence)))
 
 
+def test_a_first_run_records_every_step_including_marking_its_persons_and_the_steps_fit_in_the_run(scenario):
+    """On-call reads where a slow run went from ``seconds_<step>``: marking the persons resolved and
+    keeping the frame is a step of its own, so the steps account for the run."""
+    runs = [props for _, label, props in scenario.nodes if label == "ResolutionRun" and props.get("kind") != "review"]
+    assert len(runs) == 1
+    run = runs[0]
+    steps = {key.removeprefix("seconds_"): value for key, value in run.items() if key.startswith("seconds_")}
+    assert {"read", "score", "write", "mark", "identities", "pairs_out"} <= set(steps), sorted(steps)
+    assert "train" in steps or "model" in steps
+    assert run["new_persons"] > 0 and steps["mark"] > 0
+    assert sum(steps.values()) <= run["seconds"] + 0.01
+
+
 def test_pairs_out_csv_has_one_row_per_proposed_pair_with_its_status_and_evidence(scenario, target):
     with open(scenario.pairs_csv, encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
