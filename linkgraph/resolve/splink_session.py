@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import sqlglot
 from splink import DuckDBAPI, Linker
 from splink.internals.splink_dataframe import SplinkDataFrame
 
@@ -48,7 +49,8 @@ def open_session(prepared: pa.Table, *, training: bool = False) -> Iterator[tupl
     Splink's own log messages (progress, advice) are held back to errors for the duration: this is
     library code, and it runs from cron. DuckDB runs with ``DEFAULT_MEMORY_LIMIT`` and spills to a
     private temporary folder, removed on the way out. ``training``: a session for estimating the
-    model, run without ``TRAINING_DISABLED_OPTIMIZERS``.
+    model, run without ``TRAINING_DISABLED_OPTIMIZERS``. Splink's SQL texts are parsed once per session
+    (``_parsed_once``).
     """
     splink_logger = logging.getLogger("splink")
     level = splink_logger.level
@@ -61,12 +63,49 @@ def open_session(prepared: pa.Table, *, training: bool = False) -> Iterator[tupl
             _disable_optimizers(connection, TRAINING_DISABLED_OPTIMIZERS)
         splink_logger.setLevel(logging.ERROR)
         try:
-            db_api = DuckDBAPI(connection)
-            people = db_api.register(prepared, table_name=PEOPLE_TABLE)
-            yield db_api, people
+            with _parsed_once():
+                db_api = DuckDBAPI(connection)
+                people = db_api.register(prepared, table_name=PEOPLE_TABLE)
+                yield db_api, people
         finally:
             splink_logger.setLevel(level)
             connection.close()
+
+
+@contextlib.contextmanager
+def _parsed_once() -> Iterator[None]:
+    """Within the block, ``sqlglot.parse_one`` parses each distinct SQL text once and hands out copies.
+
+    Splink parses the same column names and comparison conditions again for every linker it builds and
+    every table whose columns it lists: a resolve of sparse FEBRL4 (10,000 persons) made 2,338 parses of
+    143 distinct texts, 0.37 s of a 5.5 s run; with the cache the calls took 0.24 s, 0.13 s of it the
+    process's first parses (sqlglot loading its dialect). Neither Splink nor sqlglot keeps a cache, so
+    one is kept here, for the session only. Parsing is a function of the text and the dialect's
+    name alone; each caller gets its own copy of the tree, because Splink rewrites trees in place. A
+    call with a dialect object or parser options goes to sqlglot unchanged. Nested sessions share the
+    outer cache; the original function is put back on the way out.
+    """
+    original = sqlglot.parse_one
+    if getattr(original, "_linkgraph_cache", None) is not None:  # an outer session's cache is in place
+        yield
+        return
+    parsed: dict[tuple[str, str | None, str | None, Any], Any] = {}  # text, dialects, into -> tree
+
+    def parse_one(sql: Any, read: Any = None, dialect: Any = None, into: Any = None, **opts: Any) -> Any:
+        plain = isinstance(sql, str) and not opts and all(v is None or isinstance(v, str) for v in (read, dialect))
+        if not plain or not (into is None or isinstance(into, type)):
+            return original(sql, read=read, dialect=dialect, into=into, **opts)
+        key = (sql, read, dialect, into)
+        if key not in parsed:
+            parsed[key] = original(sql, read=read, dialect=dialect, into=into)
+        return parsed[key].copy()
+
+    parse_one._linkgraph_cache = parsed  # type: ignore[attr-defined]
+    sqlglot.parse_one = parse_one
+    try:
+        yield
+    finally:
+        sqlglot.parse_one = original
 
 
 def _disable_optimizers(connection: duckdb.DuckDBPyConnection, names: tuple[str, ...]) -> None:

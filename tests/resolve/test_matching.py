@@ -323,3 +323,33 @@ def test_training_sessions_run_with_duckdbs_cte_inlining_off_and_scoring_session
             assert connection.execute("SELECT count(*) FROM people").fetchone()[0] == 2
     assert "cte_inlining" in disabled[True].lower()
     assert "cte_inlining" not in disabled[False].lower()
+
+
+def test_a_session_parses_each_sql_text_once_hands_out_private_copies_and_puts_sqlglot_back():
+    """``splink_session._parsed_once``: Splink parses the same texts again for every linker; within a
+    session the second parse of a text is a copy of the first, a copy Splink may rewrite freely."""
+    import sqlglot
+    import sqlglot.expressions as exp
+
+    from linkgraph.resolve.person_frame import prepare_person_frame
+    from linkgraph.resolve.splink_session import open_session
+
+    original = sqlglot.parse_one
+    prepared = prepare_person_frame(frame_of(person("p1", "Ana", "Silva"), person("p2", "Ana", "Silva")))
+    with open_session(prepared) as (_db_api, _people):
+        cache = sqlglot.parse_one._linkgraph_cache
+        first = sqlglot.parse_one("given_key_l = given_key_r", read="duckdb")
+        assert ("given_key_l = given_key_r", "duckdb", None, None) in cache
+        parsed = len(cache)  # a first parse in the process may parse sqlglot's own texts too
+        first.find(exp.Column).set("this", exp.to_identifier("mangled"))
+        second = sqlglot.parse_one("given_key_l = given_key_r", read="duckdb")
+        assert len(cache) == parsed
+        assert second is not first
+        assert second.sql(dialect="duckdb") == "given_key_l = given_key_r"
+        # parser options are not part of the cache key: such a call goes to sqlglot as it is
+        sqlglot.parse_one("a = b", read="duckdb", error_level=sqlglot.ErrorLevel.RAISE)
+        assert len(cache) == parsed
+        with open_session(prepared) as _inner:  # a nested session keeps the outer cache
+            assert sqlglot.parse_one._linkgraph_cache is cache
+        assert sqlglot.parse_one._linkgraph_cache is cache
+    assert sqlglot.parse_one is original
