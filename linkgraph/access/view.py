@@ -239,7 +239,7 @@ class View:
         everything."""
         if self.principal.everything or not keys:
             return []
-        from linkgraph.store.base import check_labels
+        from linkgraph.store.base import check_labels, same_as_in_force
 
         check_labels(label)
         kind = label.lower()
@@ -252,7 +252,7 @@ class View:
         if label in ("Person", "Organisation"):
             found += self._store.read(
                 f"UNWIND $keys AS k MATCH (n:{label} {{key: k}})-[s:SAME_AS]-(q:{label}) "
-                "WHERE (s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold)) "
+                f"WHERE {same_as_in_force('s')} "
                 "AND NOT any(c IN coalesce(q.cases, []) WHERE c IN $visible) "
                 "UNWIND coalesce(q.cases, []) AS hidden MATCH (c:Case {key: hidden}) "
                 "RETURN DISTINCT n.key, coalesce(c.country_key, c.country), c.handling_code",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from linkgraph.analysis.model import ResultGraph
 from linkgraph.errors import UsageError
 from linkgraph.resolve.defaults import DEFAULT_THRESHOLD
+from linkgraph.store.base import same_as_in_force
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 _VISIBLE = ("($everything OR any(k IN coalesce({v}.cases, []) WHERE k IN $visible) "
             "OR any(l IN labels({v}) WHERE l IN $open_labels))")
 _CAPTION = "coalesce({v}.name, {v}.number, {v}.place, {v}.offence_type, {v}.address, {v}.plate, {v}.description, {v}.key)"
-_EDGE = ("(type(r) <> 'SAME_AS' OR r.status = 'accepted' OR (r.status = 'candidate' AND r.probability >= $threshold))")
+_EDGE = f"(type(r) <> 'SAME_AS' OR {same_as_in_force('r')})"
 _NODE_RETURN = "{handle}({v}), labels({v})[0], {v}.key, " + _CAPTION + ", [k IN coalesce({v}.cases, []) WHERE $everything OR k IN $visible]"
 
 

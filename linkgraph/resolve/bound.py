@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from linkgraph.store.base import SAME_AS_BOUND, QueryResult
+from linkgraph.store.base import SAME_AS_BOUND, QueryResult, same_as_in_force
 
 
 class Reader(Protocol):
@@ -48,7 +48,7 @@ def keeps_bound(store: Reader, label: str) -> bool:
 
 
 #: The Cypher WHERE keeping the ``SAME_AS`` link ``s`` when it is in force at ``$threshold``.
-IN_FORCE = "WHERE s.status = 'accepted' OR (s.status = 'candidate' AND s.probability >= $threshold) "
+IN_FORCE = f"WHERE {same_as_in_force('s')} "
 
 
 def in_force(store: Reader, label: str) -> str:

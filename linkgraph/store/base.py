@@ -56,6 +56,14 @@ SAME_AS_BOUND = "same_as_max"
 #: The labels whose nodes carry ``SAME_AS_BOUND``.
 SAME_AS_LABELS = ("Person", "Organisation")
 
+
+def same_as_in_force(link: str) -> str:
+    """The Cypher condition keeping the ``SAME_AS`` relationship ``link`` (a variable name) when it is in
+    force at ``$threshold``: accepted, or a candidate at or above the threshold. Written once here, below
+    every layer that reads links in force (resolution's identities and review, the view's restricted-match
+    markers, the analyses' graphs), so that they cannot drift apart."""
+    return f"({link}.status = 'accepted' OR ({link}.status = 'candidate' AND {link}.probability >= $threshold))"
+
 #: Between the values of one row read as one string (``one_string``).
 FIELD_SEPARATOR = "\x1f"
 
