@@ -31,11 +31,13 @@ REDACT_OPTION = click.option("--redact", type=click.Choice(["victims", "none"]),
 def report(ctx: Context, cases: tuple[str, ...], entities: tuple[str, ...], links_file: Path | None,
            alerts: str | None, hops: int, redact: str, max_nodes: int, title: str | None, out: Path) -> None:
     """Write one self-contained HTML report (network, cross-case links, timeline) that opens offline."""
+    from linkgraph.detect.alerts import alerts_paragraph
     from linkgraph.report.build import write_report
 
     with ctx.view() as view:
         written = write_report(view, out, cases=list(cases), entities=list(entities), links_file=links_file,
-                               alerts=alerts, hops=hops, redact=redact, cap=max_nodes, title=title)
+                               alerts=alerts, hops=hops, redact=redact, cap=max_nodes, title=title,
+                               describe_alerts=alerts_paragraph)
     click.echo(f"wrote {written.path} ({written.nodes:,} entities, {written.links:,} cross-case links, "
                f"{written.hits:,} restricted matches; redaction {redact}); open it in a browser, no network needed")
     for note in written.notes:

@@ -201,6 +201,15 @@ def list_alerts(view: View, *, status: str | None = None, since: str | None = No
     return found
 
 
+def alerts_paragraph(view: View, run: str) -> str:
+    """The alerts of ``run`` the principal may see, in one paragraph, for a report: severity, kind, cases and
+    countries only (what they share is in the report's network and link table, redacted there)."""
+    found = list_alerts(view, run=run, limit=500)
+    return f"{len(found)} alerts of {run}: " + "; ".join(
+        f"[{a.severity}] {a.key}: {'a watchlist hit' if a.kind == 'watchlist' else f'the same {a.kind}'} in "
+        f"{', '.join(a.cases)} ({', '.join(a.countries)})" for a in found)
+
+
 def show_alert(view: View, key: str) -> AlertView:
     """The alert ``key``; ``NotFound`` when it does not exist or the principal may not see all its cases."""
     rows = view.read("MATCH (a:Alert {key: $key}) WHERE " + _VISIBLE + " " + _COLUMNS, {"key": key}).rows

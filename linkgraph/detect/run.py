@@ -20,7 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linkgraph.detect.alerts import mark_reported, raise_alerts, unreported, withdraw_missing
+from linkgraph.detect.alerts import alerts_paragraph, mark_reported, raise_alerts, unreported, withdraw_missing
 from linkgraph.detect.lock import detect_lock
 from linkgraph.detect.watchlists import watchlist_alerts
 from linkgraph.errors import UsageError
@@ -254,5 +254,5 @@ def _write_summary(view: View, out_dir: Path, run_id: str) -> Path:
     from linkgraph.report.build import write_report
 
     path = out_dir / f"alerts-{run_id}.html"
-    write_report(view, path, alerts=run_id, title=f"linkgraph alerts of {run_id}")
+    write_report(view, path, alerts=run_id, title=f"linkgraph alerts of {run_id}", describe_alerts=alerts_paragraph)
     return path

@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.analysis.model import CrossCaseLink, ResultGraph
@@ -71,17 +72,15 @@ def alerts_graph(view: View, run: str, hops: int = 1) -> ResultGraph:
     return entity_graph(view, keys, hops)
 
 
-def alerts_text(view: View, run: str | None) -> str:
-    """The alerts of ``run`` the principal may see, in one paragraph, for the report: severity, kind,
-    cases and countries only (what they share is in the network and the link table, redacted there)."""
+def alerts_text(view: View, run: str | None, describe: Callable[[View, str], str] | None) -> str:
+    """The report's paragraph on alerts: ``describe(view, run)`` (detection's ``alerts_paragraph``, handed in by
+    the caller: detection sits above the report, which draws its alerts and may not import it back), or a
+    pointer to ``linkgraph alerts list`` when no describer is given."""
     if run is None:
         return "No alerts in this report (use --alerts RUN for the alerts of a detection run)."
-    from linkgraph.detect.alerts import list_alerts
-
-    found = list_alerts(view, run=run, limit=500)
-    return f"{len(found)} alerts of {run}: " + "; ".join(
-        f"[{a.severity}] {a.key}: {'a watchlist hit' if a.kind == 'watchlist' else f'the same {a.kind}'} in "
-        f"{', '.join(a.cases)} ({', '.join(a.countries)})" for a in found)
+    if describe is None:
+        return f"The alerts of detection run {run}: linkgraph alerts list shows them."
+    return describe(view, run)
 
 
 def _redact(graph: ResultGraph, links: list[CrossCaseLink], redact: str) -> tuple[ResultGraph, list[CrossCaseLink]]:
@@ -104,8 +103,12 @@ def footer_lines(view: View, redact: str) -> list[str]:
 
 def write_report(view: View, out: Path, *, cases: list[str] | None = None, entities: list[str] | None = None,
                  links_file: Path | None = None, alerts: str | None = None, hops: int = 1,
-                 redact: str = "victims", cap: int = DEFAULT_CAP, title: str | None = None) -> Written:
-    """Read, redact, lay out and write the HTML report to ``out`` (0600); note it in the audit log."""
+                 redact: str = "victims", cap: int = DEFAULT_CAP, title: str | None = None,
+                 describe_alerts: Callable[[View, str], str] | None = None) -> Written:
+    """Read, redact, lay out and write the HTML report to ``out`` (0600); note it in the audit log.
+
+    ``describe_alerts``: with ``alerts``, what writes the alerts' paragraph (``alerts_text``); the CLI and
+    detection pass ``detect.alerts.alerts_paragraph``."""
     from linkgraph.report.html import render_html
 
     view.writer("export")
@@ -119,7 +122,7 @@ def write_report(view: View, out: Path, *, cases: list[str] | None = None, entit
     shown, notes = cap_graph(graph, links, cap)
     page = render_html(title=title or "linkgraph case-meeting report", subtitle=subtitle, graph=shown, links=links,
                        where=positions(shown), summary=summary(graph, countries), timeline=timeline(graph), notes=notes,
-                       alerts=alerts_text(view, alerts),
+                       alerts=alerts_text(view, alerts, describe_alerts),
                        footer=footer_lines(view, redact))
     write_private(out, page)
     digest = hashlib.sha256(page.encode("utf-8")).hexdigest()

@@ -128,6 +128,19 @@ def test_a_report_of_a_detection_run_shows_its_alerts_and_their_evidence(report_
     assert unknown.returncode == 2 and "no alert of that detection run" in unknown.stderr
 
 
+def test_the_alerts_paragraph_comes_from_the_describer_the_caller_hands_in() -> None:
+    """The report does not import detection (which sits above it): the CLI and detect hand in
+    ``alerts_paragraph``; a library caller handing in none gets a pointer to ``alerts list``."""
+    from linkgraph.report.build import alerts_text
+
+    asked = []
+    assert alerts_text(None, "detect-1", lambda view, run: asked.append(run) or f"2 alerts of {run}") == "2 alerts of detect-1"
+    assert asked == ["detect-1"]
+    assert alerts_text(None, "detect-1", None) == "The alerts of detection run detect-1: linkgraph alerts list shows them."
+    assert alerts_text(None, None, lambda view, run: asked.append(run) or "x").startswith("No alerts in this report")
+    assert asked == ["detect-1"]
+
+
 def test_a_symlink_in_place_of_the_report_is_refused(report_store: StoreTarget, tmp_path: Path) -> None:
     target = tmp_path / "target"
     target.write_text("keep")
