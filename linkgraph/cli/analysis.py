@@ -92,15 +92,11 @@ def links(ctx: Context, cases: tuple[str, ...], kinds: tuple[str, ...], min_case
         # the JSON shape only where it is printed or written: on a store of a million rows, making it for
         # 104,000 links a table does not show cost seconds
         records = [link.to_json() for link in report.links] if fmt == "json" or out_file is not None else None
-        # the cases column: "ES-1(ESP) NG-2(NGA)" in the table and JSON, "ES-1;NG-2" in CSV
-        if fmt == "csv":
-            def cases_of(link: Any) -> str:
-                return ";".join(side.case for side in link.cases)
-        else:
-            def cases_of(link: Any) -> str:
-                return " ".join(f"{side.case}({side.country or '?'})" for side in link.cases)
-        rows = [[link.id, link.kind, link.label, link.shared, cases_of(link), link.status, link.score,
-                 "; ".join(link.evidence[:2])] for link in report.links]
+        # the cases column: "ES-1;NG-2" in CSV, "ES-1(ESP) NG-2(NGA)" in the table
+        rows = [[link.id, link.kind, link.label, link.shared,
+                 ";".join(side.case for side in link.cases) if fmt == "csv" else
+                 " ".join(f"{side.case}({side.country or '?'})" for side in link.cases),
+                 link.status, link.score, "; ".join(link.evidence[:2])] for link in report.links]
         emit(["id", "kind", "label", "shared", "cases", "status", "score", "evidence"], rows, fmt, records)
         print_hits(report.hits, fmt)
         if records is not None:

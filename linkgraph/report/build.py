@@ -6,10 +6,10 @@ The CLI (``linkgraph report``, ``linkgraph export``), the demo and the benchmark
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from linkgraph.analysis.model import CrossCaseLink, ResultGraph

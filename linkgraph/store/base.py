@@ -64,6 +64,7 @@ def same_as_in_force(link: str) -> str:
     markers, the analyses' graphs), so that they cannot drift apart."""
     return f"({link}.status = 'accepted' OR ({link}.status = 'candidate' AND {link}.probability >= $threshold))"
 
+
 #: Between the values of one row read as one string (``one_string``).
 FIELD_SEPARATOR = "\x1f"
 
